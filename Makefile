@@ -1,0 +1,37 @@
+# The project's two commands are `make run` and `make test` (see README.md).
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc)
+RUN_DIR ?= results/default
+
+.PHONY: all deps configure build run test bench format clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Until the datacenter scenario lands, the default run is the trace diagnostic on the
+# shipped example policy and event stream.
+run: build
+	@mkdir -p $(RUN_DIR)
+	$(BUILD_DIR)/bin/vfp-trace --policy examples/figure4/policy.json \
+	    --events examples/figure4/events.jsonl --out $(RUN_DIR)/trace.jsonl
+	@echo "trace written to $(RUN_DIR)/trace.jsonl"
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+format:
+	find contrib scenarios tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

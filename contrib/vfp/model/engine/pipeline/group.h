@@ -1,0 +1,90 @@
+/*
+ * A group of rules inside a layer, for one direction (paper §5.2.3): the unit of
+ * transactional update and of rule selection.
+ *
+ * Selection: in a priority group the first matching rule in (priority, sequence) order
+ * wins, i.e. the lowest priority number, and among equals the one added first. In an LPM
+ * group the matching rule with the longest prefix on the group's LPM condition type wins;
+ * a rule without that condition has length 0 (a default route); ties fall back to
+ * (priority, sequence).
+ *
+ * Cost: linear in the number of rules (a scan of the sorted vector); the fast classifiers
+ * replace this scan without changing its result.
+ */
+#ifndef VFP_ENGINE_GROUP_H
+#define VFP_ENGINE_GROUP_H
+
+#include "rule-action.h"
+
+#include <memory>
+#include <vector>
+
+namespace vfp
+{
+
+struct Rule
+{
+    RuleSpec spec;              //!< as programmed
+    RuleAction action;          //!< compiled action
+    uint64_t sequence = 0;      //!< insertion order, the tie-break among equal priorities
+    PacketByteCounter counter;  //!< packets that selected this rule
+};
+
+class Group
+{
+  public:
+    /// A group with the spec's attributes and no rules (rules are added by the owner,
+    /// which compiles them against the port's resources).
+    Group(const GroupSpec& spec, uint64_t sequence);
+
+    const std::string& GetName() const
+    {
+        return m_spec.name;
+    }
+    Direction GetDirection() const
+    {
+        return m_spec.direction;
+    }
+    int32_t GetPriority() const
+    {
+        return m_spec.priority;
+    }
+    uint64_t GetSequence() const
+    {
+        return m_sequence;
+    }
+    GroupType GetType() const
+    {
+        return m_spec.type;
+    }
+    /// True when the group's own conditions match (otherwise the group is skipped).
+    bool Applies(const HeaderStack& meta) const
+    {
+        return MatchesAll(m_spec.conditions, meta);
+    }
+    /// The rule this group selects for @p meta, or null (see the file comment).
+    Rule* Select(const HeaderStack& meta);
+
+    /// Checks that @p rule may live in this group (LPM constraints); throws PolicyError.
+    void CheckRule(const RuleSpec& rule, const std::string& owner) const;
+    /// Inserts a compiled rule in (priority, sequence) order.
+    void Insert(std::unique_ptr<Rule> rule);
+    /// Removes the rule with @p id; false when there is none.
+    bool Remove(const std::string& id);
+    const std::vector<std::unique_ptr<Rule>>& GetRules() const
+    {
+        return m_rules;
+    }
+    GroupSpec ToSpec() const;
+
+  private:
+    uint8_t LpmLength(const Rule& rule, uint64_t field) const;
+
+    GroupSpec m_spec;                          //!< attributes; m_spec.rules stays empty
+    uint64_t m_sequence;                       //!< creation order within the layer
+    std::vector<std::unique_ptr<Rule>> m_rules; //!< sorted by (priority, sequence)
+};
+
+} // namespace vfp
+
+#endif

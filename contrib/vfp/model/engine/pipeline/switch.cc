@@ -1,0 +1,99 @@
+#include "switch.h"
+
+#include "../packet/addresses.h"
+
+#include <fmt/format.h>
+
+namespace vfp
+{
+
+Switch::Switch(const PolicySpec& policy)
+{
+    for (const PortSpec& port : policy.ports)
+    {
+        AddPort(port);
+    }
+}
+
+Port&
+Switch::AddPort(const PortSpec& spec)
+{
+    if (m_ports.count(spec.name))
+    {
+        throw PolicyError(fmt::format("port '{}' already exists", spec.name));
+    }
+    if (m_byMac.count(spec.mac))
+    {
+        throw PolicyError(fmt::format("port '{}': MAC {} is already port '{}''s",
+                                      spec.name,
+                                      FormatMac(spec.mac),
+                                      m_byMac[spec.mac]->GetName()));
+    }
+    auto port = std::make_unique<Port>(spec);
+    Port& added = *port;
+    m_byMac[spec.mac] = &added;
+    m_ports.emplace(spec.name, std::move(port));
+    return added;
+}
+
+void
+Switch::RemovePort(const std::string& name)
+{
+    Port& port = GetPort(name);
+    m_byMac.erase(port.GetMac());
+    m_ports.erase(name);
+}
+
+Port*
+Switch::FindPort(const std::string& name)
+{
+    auto it = m_ports.find(name);
+    return it == m_ports.end() ? nullptr : it->second.get();
+}
+
+Port&
+Switch::GetPort(const std::string& name)
+{
+    Port* port = FindPort(name);
+    if (port == nullptr)
+    {
+        throw PolicyError(fmt::format("no port '{}'", name));
+    }
+    return *port;
+}
+
+Port*
+Switch::Forward(const HeaderStack& packet)
+{
+    if (packet.count == 0)
+    {
+        return nullptr;
+    }
+    auto outer = m_byMac.find(packet[0].eth.dst);
+    if (outer != m_byMac.end())
+    {
+        return outer->second;
+    }
+    if (packet.count > 1 && packet[1].hasEthernet)
+    {
+        auto inner = m_byMac.find(packet[1].eth.dst);
+        if (inner != m_byMac.end())
+        {
+            return inner->second;
+        }
+    }
+    return nullptr;
+}
+
+PolicySpec
+Switch::ToSpec() const
+{
+    PolicySpec spec;
+    for (const auto& [name, port] : m_ports)
+    {
+        spec.ports.push_back(port->ToSpec());
+    }
+    return spec;
+}
+
+} // namespace vfp

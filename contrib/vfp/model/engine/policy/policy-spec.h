@@ -1,0 +1,178 @@
+/*
+ * The policy objects as controllers describe them through the VFPAPI (paper §5): plain
+ * values, no behaviour. A PolicySpec is what the JSON policy format loads and saves; the
+ * pipeline (Port, Layer, Group) compiles specs into its runtime structures and can give
+ * them back (Port::ToSpec), which is how a policy round-trips.
+ */
+#ifndef VFP_ENGINE_POLICY_SPEC_H
+#define VFP_ENGINE_POLICY_SPEC_H
+
+#include "../packet/header-transposition.h"
+#include "condition.h"
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace vfp
+{
+
+/// A bad policy or API call: the message says which object and field, and what was expected.
+class PolicyError : public std::runtime_error
+{
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Directions are the VM's: outbound is VM to switch, inbound is switch to VM.
+enum class Direction : uint8_t
+{
+    Outbound = 0,
+    Inbound = 1,
+};
+constexpr size_t DIRECTION_COUNT = 2;
+
+inline Direction
+Opposite(Direction direction)
+{
+    return direction == Direction::Outbound ? Direction::Inbound : Direction::Outbound;
+}
+std::string_view DirectionName(Direction direction);
+std::optional<Direction> ParseDirection(std::string_view name);
+
+enum class DefaultAction : uint8_t
+{
+    Allow,
+    Block,
+};
+
+enum class ActionType : uint8_t
+{
+    Allow,         //!< Ignore every header
+    Block,         //!< drop the packet
+    Nat,           //!< Modify L3 addresses and L4 ports (fixed values or an SNAT port range)
+    Encap,         //!< Push a VXLAN, NVGRE or IP-in-IP outer group
+    Decap,         //!< Pop the outermost group
+    Meter,         //!< Ignore, plus count packets and bytes into a named meter
+    Transposition, //!< a user-defined header transposition
+};
+std::string_view ActionTypeName(ActionType type);
+std::optional<ActionType> ParseActionType(std::string_view name);
+
+/// The data of a rule's action; which fields are used depends on the type.
+struct ActionSpec
+{
+    ActionType type = ActionType::Allow;
+    /// nat: the group rewritten. Also encap/decap: ignored.
+    HeaderSelector header = HeaderSelector::Outer;
+    /// nat: new source address; encap: outer source address.
+    std::optional<uint32_t> srcIp;
+    /// nat: new destination address; encap: outer destination (unless mapping is set).
+    std::optional<uint32_t> dstIp;
+    std::optional<uint16_t> srcPort; //!< nat: new source port
+    std::optional<uint16_t> dstPort; //!< nat: new destination port
+    /// nat: a range-list resource that picks the source address and port (SNAT).
+    std::string snat;
+    TunnelType format = TunnelType::Vxlan; //!< encap: the tunnel
+    uint32_t key = 0;                      //!< encap: VXLAN VNI or NVGRE VSID
+    /// encap: a mapping resource that maps the packet's destination (CA) to the outer
+    /// destination (PA).
+    std::string mapping;
+    /// encap: outer MACs; when absent, those of the packet being encapsulated.
+    std::optional<uint64_t> srcMac;
+    std::optional<uint64_t> dstMac;
+    std::string meter; //!< meter: the counter's name
+    HeaderTransposition transposition; //!< transposition: the HT itself
+};
+
+constexpr double DEFAULT_FLOW_TTL = 240.0; //!< seconds; idle time before a layer flow expires
+
+struct RuleSpec
+{
+    std::string id;            //!< unique within its layer
+    int32_t priority = 0;      //!< lower is stronger; ties go to the earlier added
+    bool terminating = false;  //!< selected at once, no later group is visited
+    bool stateful = false;     //!< creates a flow pair in the layer
+    double ttl = DEFAULT_FLOW_TTL; //!< idle seconds before the flows it creates expire
+    std::vector<Condition> conditions;
+    ActionSpec action;
+};
+
+enum class GroupType : uint8_t
+{
+    Priority, //!< the matching rule with the lowest priority number wins
+    Lpm,      //!< the matching rule with the longest prefix on lpmOn wins
+};
+
+struct GroupSpec
+{
+    std::string name;
+    Direction direction = Direction::Outbound;
+    int32_t priority = 0;
+    GroupType type = GroupType::Priority;
+    ConditionType lpmOn = ConditionType::DstIp; //!< Lpm groups only
+    std::vector<Condition> conditions;          //!< the group is skipped unless all match
+    std::vector<RuleSpec> rules;
+};
+
+struct LayerSpec
+{
+    std::string name;
+    int32_t priority = 0;
+    /// Per direction (index by Direction); block unless the policy says allow.
+    std::array<DefaultAction, DIRECTION_COUNT> defaults{DefaultAction::Block, DefaultAction::Block};
+    std::vector<GroupSpec> groups;
+};
+
+/// What the pipeline does with a packet when a resource cannot serve it.
+enum class MissPolicy : uint8_t
+{
+    Drop, //!< drop and count it
+    Hold, //!< hand it back to the caller to hold until the controller answers
+};
+
+enum class ResourceType : uint8_t
+{
+    Mapping,   //!< a hash table of CA -> PA mappings (VL2 VNET)
+    RangeList, //!< a list of port ranges on one address (Ananta SNAT)
+};
+
+struct PortRange
+{
+    uint16_t lo = 0;
+    uint16_t hi = 0;
+    bool operator==(const PortRange& other) const
+    {
+        return lo == other.lo && hi == other.hi;
+    }
+};
+
+struct ResourceSpec
+{
+    std::string name;
+    ResourceType type = ResourceType::Mapping;
+    MissPolicy onMiss = MissPolicy::Drop;  //!< on a mapping miss or port exhaustion
+    std::map<uint32_t, uint32_t> mappings; //!< Mapping: CA -> PA
+    uint32_t address = 0;                  //!< RangeList: the SNAT address
+    std::vector<PortRange> ranges;         //!< RangeList: the ports
+};
+
+struct PortSpec
+{
+    std::string name;
+    uint64_t mac = 0;
+    std::vector<LayerSpec> layers;
+    std::vector<ResourceSpec> resources;
+};
+
+struct PolicySpec
+{
+    int version = 1;
+    std::vector<PortSpec> ports;
+};
+
+} // namespace vfp
+
+#endif
