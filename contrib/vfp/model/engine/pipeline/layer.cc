@@ -185,11 +185,27 @@ Layer::Process(Direction direction, const HeaderStack& meta, double now, bool co
             pair.meter = meter;
             pair.snat = action.snat;
             pair.snatPort = action.snatPort;
-            m_flows.Insert(std::move(pair));
-            ++m_counters.flowsCreated;
+            outcome.pendingFlow = std::move(pair);
         }
     }
     return outcome;
+}
+
+void
+Layer::CommitFlow(FlowPair pair)
+{
+    m_flows.Insert(std::move(pair));
+    ++m_counters.flowsCreated;
+}
+
+void
+Layer::Abandon(FlowPair& pair)
+{
+    if (pair.snat)
+    {
+        pair.snat->Release(pair.snatPort);
+        pair.snat = nullptr;
+    }
 }
 
 Group*

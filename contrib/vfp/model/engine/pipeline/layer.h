@@ -8,7 +8,9 @@
  *      skipping groups whose conditions fail; a terminating rule is selected at once,
  *      otherwise the rule found by the last group that found one wins (§5.2.3);
  *   3. no rule: the layer's default action for the direction.
- * A selected stateful rule that allows the packet creates a flow pair (LayerFlowTable).
+ * A selected stateful rule that allows the packet creates a flow pair (LayerFlowTable),
+ * committed only when no later layer drops or holds the packet, so that dropped packets
+ * (a SYN flood blocked further down, say) leave no state and hold no SNAT port.
  */
 #ifndef VFP_ENGINE_LAYER_H
 #define VFP_ENGINE_LAYER_H
@@ -44,7 +46,12 @@ struct LayerOutcome
     const Group* group = nullptr;   //!< Match::Rule: the group that found the rule
     const Rule* rule = nullptr;     //!< Match::Rule: the selected rule
     std::string flowRule;           //!< Match::Flow: id of the rule that created the flow
-    bool flowCreated = false;       //!< a stateful rule created (or, simulated, would create) a pair
+    /// A stateful rule selected the packet: its flow pair is created if the whole pipeline
+    /// allows the packet (see pendingFlow).
+    bool flowCreated = false;
+    /// Commit mode: the pair to insert once the packet is allowed; it holds any SNAT port
+    /// taken for it, which Layer::Abandon gives back otherwise.
+    std::optional<FlowPair> pendingFlow;
     HeaderTransposition ht;         //!< the layer's transposition (Allow)
     std::optional<ResourceEvent> event; //!< an event the layer raises (port and time unset)
 };
@@ -77,6 +84,11 @@ class Layer
      * @param commit false for diagnostics: no flow, counter, meter or resource changes
      */
     LayerOutcome Process(Direction direction, const HeaderStack& meta, double now, bool commit);
+
+    /// Inserts the flow pair a committed packet's Process left pending.
+    void CommitFlow(FlowPair pair);
+    /// Gives back what a pending pair holds, for a packet that was not allowed after all.
+    static void Abandon(FlowPair& pair);
 
     /// The group of that name, or null.
     Group* FindGroup(const std::string& name);

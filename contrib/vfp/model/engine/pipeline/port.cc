@@ -77,6 +77,7 @@ Port::Run(Direction direction,
     const uint32_t bytes = packet.SizeBytes();
     ProcessResult result;
     std::vector<ResourceEvent> events;
+    std::vector<std::pair<Layer*, FlowPair>> pendingFlows;
     HeaderStack meta = packet;
     HeaderTransposition composite;
 
@@ -98,6 +99,11 @@ Port::Run(Direction direction,
             outcome.verdict = Verdict::Drop;
             outcome.reason = DropReason::ActionMismatch;
         }
+        if (outcome.pendingFlow)
+        {
+            pendingFlows.emplace_back(&layer, std::move(*outcome.pendingFlow));
+            outcome.pendingFlow.reset();
+        }
         if (trace)
         {
             trace->steps.push_back(LayerStep{&layer, outcome, meta});
@@ -118,6 +124,24 @@ Port::Run(Direction direction,
         result.ht = composite;
         result.packet = packet;
         composite.Apply(result.packet); // the packet itself is rewritten once
+    }
+    for (auto& [layer, pair] : pendingFlows)
+    {
+        if (result.verdict == Verdict::Allow)
+        {
+            layer->CommitFlow(std::move(pair));
+        }
+        else
+        {
+            Layer::Abandon(pair);
+        }
+    }
+    if (trace && result.verdict != Verdict::Allow)
+    {
+        for (LayerStep& step : trace->steps)
+        {
+            step.outcome.flowCreated = false;
+        }
     }
 
     if (commit)
