@@ -1,4 +1,6 @@
 # The project's two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
@@ -24,7 +26,7 @@ build: configure
 run: build
 	@mkdir -p $(RUN_DIR)
 	$(BUILD_DIR)/bin/vfp-trace --policy examples/figure4/policy.json \
-	    --events examples/figure4/events.jsonl --out $(RUN_DIR)/trace.jsonl
+	    --events examples/figure4/events.jsonl | tee $(RUN_DIR)/trace.jsonl
 	@echo "trace written to $(RUN_DIR)/trace.jsonl"
 
 test: build
