@@ -26,11 +26,19 @@ Slurp(const std::string& file)
     return text.str();
 }
 
+/// A temporary file name of the running test's own: CTest runs tests in parallel.
+std::string
+TempFile(const std::string& name)
+{
+    return testing::TempDir() + "vfp-trace-cli-" +
+           testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name;
+}
+
 TraceRun
 RunTrace(const std::string& args)
 {
-    const std::string out = testing::TempDir() + "vfp-trace.out";
-    const std::string err = testing::TempDir() + "vfp-trace.err";
+    const std::string out = TempFile("stdout");
+    const std::string err = TempFile("stderr");
     const std::string command = std::string(VFP_TRACE_BINARY) + " " + args + " >" + out + " 2>" + err;
     const int status = std::system(command.c_str());
     return TraceRun{WEXITSTATUS(status), Slurp(out), Slurp(err)};
@@ -39,7 +47,7 @@ RunTrace(const std::string& args)
 std::string
 WriteFile(const std::string& name, const std::string& text)
 {
-    const std::string file = testing::TempDir() + name;
+    const std::string file = TempFile(name);
     std::ofstream(file) << text;
     return file;
 }
@@ -60,7 +68,7 @@ TEST(VfpTraceCli, WritesOneLinePerPacket)
     EXPECT_NE(run.out.find(R"("line":3,)"), std::string::npos) << "blank lines keep the numbering";
     EXPECT_NE(run.out.find(R"("verdict":"allow")"), std::string::npos);
 
-    const std::string outFile = testing::TempDir() + "result.jsonl";
+    const std::string outFile = TempFile("result.jsonl");
     TraceRun toFile = RunTrace("--policy " + policy + " --events " + events + " --out " + outFile);
     EXPECT_EQ(toFile.status, 0);
     EXPECT_EQ(Slurp(outFile), run.out);

@@ -217,7 +217,7 @@ TEST(PolicyJson, BadInputIsRefusedWithWhereAndWhat)
 
 TEST(PolicyJson, LoadPolicyFileNamesTheFile)
 {
-    const std::string file = testing::TempDir() + "bad-policy.json";
+    const std::string file = testing::TempDir() + "policy-json-test-bad-policy.json";
     std::ofstream(file) << R"({"version":1,"ports":[{"name":"vm"}]})";
     try
     {

@@ -139,7 +139,7 @@ TraceRunner::Process(Port& port, Direction direction, const HeaderStack& packet,
         {
             drop["rule"] = result.rule->spec.id;
         }
-        out["drop"] = drop;
+        out[result.verdict == Verdict::Drop ? "drop" : "hold"] = drop;
     }
 
     const size_t d = static_cast<size_t>(direction);

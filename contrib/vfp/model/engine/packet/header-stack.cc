@@ -94,6 +94,10 @@ ValidateGroup(const HeaderGroup& group, size_t index, const HeaderGroup* outer, 
     {
         return fail("a group carried by VXLAN or NVGRE starts with an eth header");
     }
+    if (outer != nullptr && outer->tunnel == TunnelType::IpInIp && !group.hasIpv4)
+    {
+        return fail("a group carried by IP-in-IP starts with an ipv4 header");
+    }
     if (group.hasEthernet && group.hasIpv4 && group.eth.etherType != ETHER_TYPE_IPV4)
     {
         return fail(fmt::format("eth type {:#06x} does not announce the ipv4 header after it",
@@ -152,6 +156,10 @@ ValidateGroup(const HeaderGroup& group, size_t index, const HeaderGroup* outer, 
     if (innermost && group.tunnel != TunnelType::None)
     {
         return fail("the tunnel header carries no inner group (truncated)");
+    }
+    if (!innermost && group.tunnel == TunnelType::None)
+    {
+        return fail("the group carries no tunnel, yet another group follows it");
     }
     return "";
 }

@@ -59,10 +59,34 @@ GroupEdit::ApplyTo(HeaderGroup& group) const
     return true;
 }
 
+namespace
+{
+
+/// The canonical form of an edit: under L2Action::Set the MAC writes live in l2Header.
+GroupEdit
+Canonical(GroupEdit edit)
+{
+    if (edit.l2 == L2Action::Set)
+    {
+        if (edit.fields & EditField::SRC_MAC)
+        {
+            edit.l2Header.src = edit.srcMac;
+        }
+        if (edit.fields & EditField::DST_MAC)
+        {
+            edit.l2Header.dst = edit.dstMac;
+        }
+        edit.fields &= ~EditField::MAC_FIELDS;
+    }
+    return edit;
+}
+
+} // namespace
+
 GroupEdit
 GroupEdit::Then(const GroupEdit& later) const
 {
-    GroupEdit result = *this;
+    GroupEdit result = Canonical(*this);
     if (later.l2 != L2Action::Keep)
     {
         result.l2 = later.l2;

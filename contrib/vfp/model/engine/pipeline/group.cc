@@ -115,9 +115,7 @@ Group::Insert(std::unique_ptr<Rule> rule)
         m_rules.begin(),
         m_rules.end(),
         rule,
-        [](const std::unique_ptr<Rule>& a, const std::unique_ptr<Rule>& b) {
-            return std::tie(a->spec.priority, a->sequence) < std::tie(b->spec.priority, b->sequence);
-        });
+        [](const std::unique_ptr<Rule>& a, const std::unique_ptr<Rule>& b) { return RanksBefore(*a, *b); });
     m_rules.insert(position, std::move(rule));
 }
 

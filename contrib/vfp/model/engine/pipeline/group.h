@@ -14,21 +14,13 @@
 #ifndef VFP_ENGINE_GROUP_H
 #define VFP_ENGINE_GROUP_H
 
-#include "rule-action.h"
+#include "rule.h"
 
 #include <memory>
 #include <vector>
 
 namespace vfp
 {
-
-struct Rule
-{
-    RuleSpec spec;              //!< as programmed
-    RuleAction action;          //!< compiled action
-    uint64_t sequence = 0;      //!< insertion order, the tie-break among equal priorities
-    PacketByteCounter counter;  //!< packets that selected this rule
-};
 
 class Group
 {

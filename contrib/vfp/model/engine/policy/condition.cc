@@ -355,9 +355,11 @@ FormatConditionValue(ConditionType type, const ConditionValue& value)
     case ConditionValue::Kind::Prefix:
         return fmt::format("{}/{}", FormatScalar(type, value.lo), value.prefixLength);
     case ConditionValue::Kind::Masked:
-        return value.mask == 0xff ? FormatTcpFlags(static_cast<uint8_t>(value.lo))
-                                  : FormatTcpFlags(static_cast<uint8_t>(value.lo)) + "/" +
-                                        FormatTcpFlags(static_cast<uint8_t>(value.mask));
+        // Plain letters mean "exactly these flags"; no flags at all needs the explicit mask.
+        return value.mask == 0xff && value.lo != 0
+                   ? FormatTcpFlags(static_cast<uint8_t>(value.lo))
+                   : FormatTcpFlags(static_cast<uint8_t>(value.lo)) + "/" +
+                         FormatTcpFlags(static_cast<uint8_t>(value.mask));
     }
     return "";
 }
