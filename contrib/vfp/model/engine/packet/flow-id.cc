@@ -49,7 +49,9 @@ MakeUfid(const HeaderStack& stack)
         id.dstIp = group.ip.dst;
         id.protocol = group.ip.protocol;
         id.tunnel = group.tunnel;
-        id.tunnelKey = group.tunnel == TunnelType::None ? 0 : group.tunnelKey;
+        id.tunnelKey = (group.tunnel == TunnelType::Vxlan || group.tunnel == TunnelType::Nvgre)
+                           ? group.tunnelKey
+                           : 0;
         if (group.l4 != L4Type::None && group.tunnel == TunnelType::None)
         {
             id.srcPort = group.transport.srcPort;
