@@ -8,7 +8,8 @@ namespace vfp
 
 Group::Group(const GroupSpec& spec, uint64_t sequence)
     : m_spec(spec),
-      m_sequence(sequence)
+      m_sequence(sequence),
+      m_classifier(spec.type, spec.lpmOn)
 {
     m_spec.rules.clear();
 }
@@ -16,58 +17,7 @@ Group::Group(const GroupSpec& spec, uint64_t sequence)
 Rule*
 Group::Select(const HeaderStack& meta)
 {
-    if (m_spec.type == GroupType::Priority)
-    {
-        for (const auto& rule : m_rules)
-        {
-            if (MatchesAll(rule->spec.conditions, meta))
-            {
-                return rule.get();
-            }
-        }
-        return nullptr;
-    }
-    auto field = ReadField(meta, m_spec.lpmOn, HeaderSelector::Outer);
-    Rule* best = nullptr;
-    int bestLength = -1;
-    for (const auto& rule : m_rules)
-    {
-        if (!MatchesAll(rule->spec.conditions, meta))
-        {
-            continue;
-        }
-        const int length = field ? LpmLength(*rule, *field) : 0;
-        if (length > bestLength) // strictly longer: equal lengths keep the earlier rule
-        {
-            best = rule.get();
-            bestLength = length;
-        }
-    }
-    return best;
-}
-
-uint8_t
-Group::LpmLength(const Rule& rule, uint64_t field) const
-{
-    uint8_t length = 0;
-    for (const Condition& condition : rule.spec.conditions)
-    {
-        if (condition.type != m_spec.lpmOn)
-        {
-            continue;
-        }
-        for (const ConditionValue& value : condition.values)
-        {
-            if (value.Contains(field))
-            {
-                const uint8_t valueLength = value.kind == ConditionValue::Kind::Prefix
-                                                ? value.prefixLength
-                                                : ConditionWidth(condition.type);
-                length = std::max(length, valueLength);
-            }
-        }
-    }
-    return length;
+    return m_classifier.Find(meta);
 }
 
 void
@@ -108,15 +58,33 @@ Group::CheckRule(const RuleSpec& rule, const std::string& owner) const
     }
 }
 
+namespace
+{
+bool
+RuleOrder(const std::unique_ptr<Rule>& a, const std::unique_ptr<Rule>& b)
+{
+    return RanksBefore(*a, *b);
+}
+} // namespace
+
 void
 Group::Insert(std::unique_ptr<Rule> rule)
 {
-    auto position = std::upper_bound(
-        m_rules.begin(),
-        m_rules.end(),
-        rule,
-        [](const std::unique_ptr<Rule>& a, const std::unique_ptr<Rule>& b) { return RanksBefore(*a, *b); });
-    m_rules.insert(position, std::move(rule));
+    m_classifier.Insert(rule.get());
+    m_rules.insert(std::upper_bound(m_rules.begin(), m_rules.end(), rule, RuleOrder), std::move(rule));
+}
+
+void
+Group::InsertAll(std::vector<std::unique_ptr<Rule>> rules)
+{
+    std::vector<Rule*> added;
+    for (auto& rule : rules)
+    {
+        added.push_back(rule.get());
+        m_rules.push_back(std::move(rule));
+    }
+    std::sort(m_rules.begin(), m_rules.end(), RuleOrder); // ranks are unique
+    m_classifier.Build(added);
 }
 
 bool
@@ -129,6 +97,7 @@ Group::Remove(const std::string& id)
     {
         return false;
     }
+    m_classifier.Remove(it->get());
     m_rules.erase(it);
     return true;
 }

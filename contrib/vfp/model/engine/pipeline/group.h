@@ -8,12 +8,13 @@
  * a rule without that condition has length 0 (a default route); ties fall back to
  * (priority, sequence).
  *
- * Cost: linear in the number of rules (a scan of the sorted vector); the fast classifiers
- * replace this scan without changing its result.
+ * Cost: the group's classifier (classifier/group-classifier.h) finds the rule without
+ * trying every rule, and always finds the one a linear scan in that order would.
  */
 #ifndef VFP_ENGINE_GROUP_H
 #define VFP_ENGINE_GROUP_H
 
+#include "../classifier/group-classifier.h"
 #include "rule.h"
 
 #include <memory>
@@ -61,6 +62,9 @@ class Group
     void CheckRule(const RuleSpec& rule, const std::string& owner) const;
     /// Inserts a compiled rule in (priority, sequence) order.
     void Insert(std::unique_ptr<Rule> rule);
+    /// Inserts a whole compiled rule set (the classifier places it with statistics over
+    /// all of it).
+    void InsertAll(std::vector<std::unique_ptr<Rule>> rules);
     /// Removes the rule with @p id; false when there is none.
     bool Remove(const std::string& id);
     const std::vector<std::unique_ptr<Rule>>& GetRules() const
@@ -68,13 +72,16 @@ class Group
         return m_rules;
     }
     GroupSpec ToSpec() const;
+    const GroupClassifier& GetClassifier() const
+    {
+        return m_classifier;
+    }
 
   private:
-    uint8_t LpmLength(const Rule& rule, uint64_t field) const;
-
     GroupSpec m_spec;                          //!< attributes; m_spec.rules stays empty
     uint64_t m_sequence;                       //!< creation order within the layer
     std::vector<std::unique_ptr<Rule>> m_rules; //!< sorted by (priority, sequence)
+    GroupClassifier m_classifier;              //!< finds the selected rule
 };
 
 } // namespace vfp

@@ -221,20 +221,29 @@ Layer::FindGroup(const std::string& name)
     return nullptr;
 }
 
-const Rule*
-Layer::FindRule(const std::string& id) const
+const Group*
+Layer::FindRuleGroup(const std::string& id) const
 {
-    for (const auto& group : m_groups)
+    auto it = m_ruleGroups.find(id);
+    return it == m_ruleGroups.end() ? nullptr : it->second;
+}
+
+void
+Layer::Index(const Group& group)
+{
+    for (const auto& rule : group.GetRules())
     {
-        for (const auto& rule : group->GetRules())
-        {
-            if (rule->spec.id == id)
-            {
-                return rule.get();
-            }
-        }
+        m_ruleGroups[rule->spec.id] = &group;
     }
-    return nullptr;
+}
+
+void
+Layer::Unindex(const Group& group)
+{
+    for (const auto& rule : group.GetRules())
+    {
+        m_ruleGroups.erase(rule->spec.id);
+    }
 }
 
 void
@@ -250,6 +259,7 @@ Group&
 Layer::AddGroup(std::unique_ptr<Group> group)
 {
     Group& added = *group;
+    Index(added);
     m_groups.push_back(std::move(group));
     SortGroups();
     return added;
@@ -262,6 +272,8 @@ Layer::ReplaceGroup(std::unique_ptr<Group> group)
     {
         if (slot->GetName() == group->GetName())
         {
+            Unindex(*slot);
+            Index(*group);
             slot = std::move(group);
             SortGroups();
             return;
@@ -280,7 +292,26 @@ Layer::RemoveGroup(const std::string& name)
     {
         return false;
     }
+    Unindex(**it);
     m_groups.erase(it);
+    return true;
+}
+
+void
+Layer::AddRule(Group& group, std::unique_ptr<Rule> rule)
+{
+    m_ruleGroups[rule->spec.id] = &group;
+    group.Insert(std::move(rule));
+}
+
+bool
+Layer::RemoveRule(Group& group, const std::string& id)
+{
+    if (!group.Remove(id))
+    {
+        return false;
+    }
+    m_ruleGroups.erase(id);
     return true;
 }
 

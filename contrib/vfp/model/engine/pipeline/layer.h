@@ -19,6 +19,7 @@
 #include "layer-flow-table.h"
 
 #include <optional>
+#include <unordered_map>
 
 namespace vfp
 {
@@ -92,13 +93,18 @@ class Layer
 
     /// The group of that name, or null.
     Group* FindGroup(const std::string& name);
-    /// The rule with that id in any group, or null.
-    const Rule* FindRule(const std::string& id) const;
-    /// Adds a group (its rules are inserted separately); keeps (priority, sequence) order.
+    /// The group holding the rule with that id, or null (rule ids are unique in a layer).
+    const Group* FindRuleGroup(const std::string& id) const;
+    /// Adds a group with its rules; keeps (priority, sequence) order.
     Group& AddGroup(std::unique_ptr<Group> group);
-    /// Replaces the group of the same name with @p group, keeping its creation sequence.
+    /// Replaces the group of the same name with @p group (which the caller gave the old
+    /// one's creation sequence).
     void ReplaceGroup(std::unique_ptr<Group> group);
     bool RemoveGroup(const std::string& name);
+    /// Adds a compiled rule to @p group, one of this layer's.
+    void AddRule(Group& group, std::unique_ptr<Rule> rule);
+    /// Removes the rule @p id from @p group; false when the group has none.
+    bool RemoveRule(Group& group, const std::string& id);
     const std::vector<std::unique_ptr<Group>>& GetGroups() const
     {
         return m_groups;
@@ -126,10 +132,13 @@ class Layer
     /// The rule selected by the groups of @p direction (steps 2 of the file comment).
     std::pair<Group*, Rule*> SelectRule(Direction direction, const HeaderStack& meta);
     void SortGroups();
+    void Index(const Group& group);
+    void Unindex(const Group& group);
 
     LayerSpec m_spec;                            //!< attributes; m_spec.groups stays empty
     uint64_t m_sequence;                         //!< creation order on the port
     std::vector<std::unique_ptr<Group>> m_groups; //!< sorted by (priority, sequence)
+    std::unordered_map<std::string, const Group*> m_ruleGroups; //!< rule id -> its group
     LayerFlowTable m_flows;                      //!< stateful connections
     LayerCounters m_counters;                    //!< statistics
 };

@@ -3,6 +3,7 @@
 #include "../packet/addresses.h"
 
 #include <algorithm>
+#include <unordered_set>
 #include <fmt/format.h>
 
 namespace vfp
@@ -269,24 +270,19 @@ Port::BuildGroup(Layer& layer, const GroupSpec& spec, uint64_t sequence, const G
     }
     CheckConditions(spec.conditions, owner);
     auto group = std::make_unique<Group>(spec, sequence);
+    std::vector<std::unique_ptr<Rule>> rules;
+    std::unordered_set<std::string> ids;
     for (const RuleSpec& rule : spec.rules)
     {
         const std::string ruleOwner = fmt::format("{} rule '{}'", owner, rule.id);
-        const Rule* clash = layer.FindRule(rule.id);
-        const bool clashIsReplaced =
-            clash && replacing &&
-            std::any_of(replacing->GetRules().begin(),
-                        replacing->GetRules().end(),
-                        [clash](const auto& old) { return old.get() == clash; });
-        if ((clash && !clashIsReplaced) ||
-            std::any_of(group->GetRules().begin(), group->GetRules().end(), [&rule](const auto& r) {
-                return r->spec.id == rule.id;
-            }))
+        const Group* holder = layer.FindRuleGroup(rule.id);
+        if ((holder && holder != replacing) || !ids.insert(rule.id).second)
         {
             throw PolicyError(fmt::format("{}: rule ids must be unique within a layer", ruleOwner));
         }
-        group->Insert(BuildRule(*group, rule, ruleOwner));
+        rules.push_back(BuildRule(*group, rule, ruleOwner));
     }
+    group->InsertAll(std::move(rules));
     return group;
 }
 
@@ -364,11 +360,11 @@ Port::AddRule(const std::string& layerName, const std::string& groupName, const 
     {
         throw PolicyError(fmt::format("{}: no such group", owner));
     }
-    if (layer.FindRule(spec.id))
+    if (layer.FindRuleGroup(spec.id))
     {
         throw PolicyError(fmt::format("{}: rule ids must be unique within a layer", owner));
     }
-    group->Insert(BuildRule(*group, spec, owner));
+    layer.AddRule(*group, BuildRule(*group, spec, owner));
     Changed();
 }
 
@@ -380,7 +376,7 @@ Port::RemoveRule(const std::string& layerName,
 {
     Layer& layer = GetLayer(layerName);
     Group* group = layer.FindGroup(groupName);
-    if (group == nullptr || !group->Remove(id))
+    if (group == nullptr || !layer.RemoveRule(*group, id))
     {
         throw PolicyError(fmt::format("port '{}' layer '{}' group '{}': no rule '{}' to remove",
                                       m_name,
