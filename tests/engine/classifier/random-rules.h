@@ -145,7 +145,7 @@ MakeRuleObject(const RuleSpec& spec, uint64_t sequence)
 {
     static ResourceSet resources;
     static std::map<std::string, PacketByteCounter> meters;
-    return std::unique_ptr<Rule>(new Rule{spec, RuleAction(spec.action, false, resources, meters, spec.id), sequence, {}});
+    return std::make_unique<Rule>(spec, RuleAction(spec.action, false, resources, meters, spec.id), sequence);
 }
 
 /// The plain reference: the best-ranked rule whose conditions all match.

@@ -22,6 +22,15 @@ ClassifierKindName(ClassifierKind kind)
     return "list";
 }
 
+NestingContext
+ExtendContext(const NestingContext& parent, ConditionType type, HeaderSelector header)
+{
+    NestingContext context = parent;
+    context.usedKeys.emplace_back(type, header);
+    context.depth = parent.depth + 1;
+    return context;
+}
+
 void
 InsertRanked(std::vector<Rule*>& list, Rule* rule)
 {
@@ -47,7 +56,7 @@ RemoveRanked(std::vector<Rule*>& list, Rule* rule)
 }
 
 Rule*
-ScanRanked(const std::vector<Rule*>& list, const HeaderStack& meta, Rule* best)
+ScanRanked(const std::vector<Rule*>& list, const PacketFields& fields, Rule* best)
 {
     for (Rule* rule : list)
     {
@@ -55,7 +64,7 @@ ScanRanked(const std::vector<Rule*>& list, const HeaderStack& meta, Rule* best)
         {
             break; // every later candidate ranks after best too
         }
-        if (MatchesAll(rule->spec.conditions, meta))
+        if (rule->matcher.Matches(fields))
         {
             return rule;
         }
@@ -76,9 +85,9 @@ ListClassifier::Remove(Rule* rule, const Condition*)
 }
 
 Rule*
-ListClassifier::Find(const HeaderStack& meta, Rule* best) const
+ListClassifier::Lookup(const PacketFields& fields, Rule* best) const
 {
-    return ScanRanked(m_rules, meta, best);
+    return ScanRanked(m_rules, fields, best);
 }
 
 size_t

@@ -10,7 +10,7 @@
  *   group whose rules are spread over several classifiers selects exactly the rule a
  *   linear scan would: the best of the classifiers' answers.
  *
- * Contract of Find(meta, best):
+ * Contract of Lookup(fields, best) (Find is the same on a header stack):
  *   returns the best rule this classifier holds that matches meta and ranks before
  *   `best`; returns `best` itself (possibly null) when there is none. Passing the best
  *   answer so far lets each classifier stop as soon as its candidates cannot win.
@@ -21,13 +21,15 @@
  *   prefix trie    prefixes (and single values, as full-length prefixes): a walk of the
  *                  path-compressed trie along the packet's field
  *   interval tree  ranges: a stabbing query on a centred interval tree
- * Candidate lists inside every structure are kept in rank order, so a lookup visits
- * candidates best first and stops at the first full match or at `best`.
+ * Candidate lists inside every structure are CandidateSets (candidate-set.h): in rank
+ * order, so a lookup visits candidates best first and stops at the first full match or at
+ * `best`, and indexed again by the other fields when they grow large.
  */
 #ifndef VFP_ENGINE_CLASSIFIER_H
 #define VFP_ENGINE_CLASSIFIER_H
 
 #include "../pipeline/rule.h"
+#include "candidate-set.h"
 
 #include <cstddef>
 #include <string_view>
@@ -55,8 +57,13 @@ class Classifier
     virtual void Insert(Rule* rule, const Condition* key) = 0;
     /// Removes @p rule, inserted with the same @p key.
     virtual void Remove(Rule* rule, const Condition* key) = 0;
-    /// See the file comment.
-    virtual Rule* Find(const HeaderStack& meta, Rule* best) const = 0;
+    /// See the file comment; @p fields are the packet's, extracted once per lookup.
+    virtual Rule* Lookup(const PacketFields& fields, Rule* best) const = 0;
+    /// Lookup on a header stack.
+    Rule* Find(const HeaderStack& meta, Rule* best) const
+    {
+        return Lookup(PacketFields(meta), best);
+    }
     /// Rules held.
     virtual size_t Size() const = 0;
     /// Bytes of memory the structure uses beyond the rules themselves (an estimate from
@@ -69,8 +76,11 @@ void InsertRanked(std::vector<Rule*>& list, Rule* rule);
 /// Removes @p rule from a rank-ordered candidate list; false when it is not there.
 bool RemoveRanked(std::vector<Rule*>& list, Rule* rule);
 /// Scans a rank-ordered candidate list: the first rule that ranks before @p best and
-/// matches @p meta, else @p best.
-Rule* ScanRanked(const std::vector<Rule*>& list, const HeaderStack& meta, Rule* best);
+/// matches the packet, else @p best.
+Rule* ScanRanked(const std::vector<Rule*>& list, const PacketFields& fields, Rule* best);
+
+/// The nesting context of a keyed classifier's candidate sets: the parent's, plus its key.
+NestingContext ExtendContext(const NestingContext& parent, ConditionType type, HeaderSelector header);
 
 /// The linear reference: all rules, in rank order.
 class ListClassifier : public Classifier
@@ -82,7 +92,7 @@ class ListClassifier : public Classifier
     }
     void Insert(Rule* rule, const Condition* key) override;
     void Remove(Rule* rule, const Condition* key) override;
-    Rule* Find(const HeaderStack& meta, Rule* best) const override;
+    Rule* Lookup(const PacketFields& fields, Rule* best) const override;
     size_t Size() const override
     {
         return m_rules.size();

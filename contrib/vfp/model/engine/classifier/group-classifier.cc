@@ -3,6 +3,7 @@
 #include "hash-classifier.h"
 #include "interval-tree.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace vfp
@@ -54,8 +55,15 @@ GroupClassifier::GroupClassifier(GroupType type, ConditionType lpmOn)
 {
     if (type == GroupType::Lpm)
     {
-        m_lpm = std::make_unique<PrefixTrie>(lpmOn, HeaderSelector::Outer);
+        m_lpm = std::make_unique<PrefixTrie>(lpmOn, HeaderSelector::Outer, m_context);
     }
+}
+
+GroupClassifier::GroupClassifier(const NestingContext& context)
+    : m_context(context),
+      m_type(GroupType::Priority),
+      m_lpmOn(ConditionType::DstIp)
+{
 }
 
 GroupClassifier::~GroupClassifier() = default;
@@ -92,14 +100,14 @@ GroupClassifier::SlotFor(ClassifierKind kind, const Condition& key)
     switch (kind)
     {
     case ClassifierKind::Hash:
-        classifier = std::make_unique<HashClassifier>(key.type, key.header);
+        classifier = std::make_unique<HashClassifier>(key.type, key.header, m_context);
         break;
     case ClassifierKind::PrefixTrie:
-        classifier = std::make_unique<PrefixTrie>(key.type, key.header);
+        classifier = std::make_unique<PrefixTrie>(key.type, key.header, m_context);
         break;
     case ClassifierKind::IntervalTree:
     case ClassifierKind::List:
-        classifier = std::make_unique<IntervalTree>(key.type, key.header);
+        classifier = std::make_unique<IntervalTree>(key.type, key.header, m_context);
         break;
     }
     m_slots.push_back(Slot{kind, key.type, key.header, std::move(classifier)});
@@ -125,7 +133,9 @@ GroupClassifier::Place(Rule* rule)
     double keyCoverage = 0;
     for (const Condition& condition : rule->spec.conditions)
     {
-        if (!Indexable(condition))
+        const auto keyName = std::make_pair(condition.type, condition.header);
+        if (!Indexable(condition) ||
+            std::find(m_context.usedKeys.begin(), m_context.usedKeys.end(), keyName) != m_context.usedKeys.end())
         {
             continue;
         }
@@ -177,18 +187,17 @@ GroupClassifier::Remove(Rule* rule)
 }
 
 Rule*
-GroupClassifier::Find(const HeaderStack& meta) const
+GroupClassifier::Lookup(const PacketFields& fields, Rule* best) const
 {
     if (m_lpm)
     {
-        return m_lpm->FindLongest(meta);
+        return m_lpm->LookupLongest(fields);
     }
-    Rule* best = nullptr;
     for (const Slot& slot : m_slots)
     {
-        best = slot.classifier->Find(meta, best);
+        best = slot.classifier->Lookup(fields, best);
     }
-    return m_list.Find(meta, best);
+    return m_list.Lookup(fields, best);
 }
 
 std::vector<GroupClassifier::Part>

@@ -19,6 +19,9 @@
  *
  * LPM groups use one prefix trie on their LPM condition type in LPM mode.
  *
+ * Candidate sets that grow large inside any structure nest another GroupClassifier
+ * (candidate-set.h), which excludes the keys already used above it.
+ *
  * Updates are incremental: inserting or removing a rule touches only the structure that
  * holds it; the distinct-value counts that guide new placements are updated too, but
  * rules already placed stay where they are. Build places a whole rule set with counts
@@ -43,7 +46,11 @@ constexpr double MAX_KEY_COVERAGE = 0.25;
 class GroupClassifier
 {
   public:
+    /// A group's top-level classifier.
     GroupClassifier(GroupType type, ConditionType lpmOn);
+    /// A nested priority classifier for one candidate set (candidate-set.h); it keys no
+    /// rule by a key its context already used.
+    explicit GroupClassifier(const NestingContext& context);
     ~GroupClassifier();
     GroupClassifier(const GroupClassifier&) = delete;
     GroupClassifier& operator=(const GroupClassifier&) = delete;
@@ -53,7 +60,17 @@ class GroupClassifier
     void Insert(Rule* rule);
     void Remove(Rule* rule);
     /// The rule the group selects for @p meta (see group.h), or null.
-    Rule* Find(const HeaderStack& meta) const;
+    Rule* Find(const HeaderStack& meta) const
+    {
+        return Lookup(PacketFields(meta), nullptr);
+    }
+    /// The Classifier contract: the best rule ranking before @p best, else @p best.
+    Rule* Lookup(const PacketFields& fields, Rule* best) const;
+    /// Rules in the list, i.e. not indexed by any key.
+    size_t ListedRules() const
+    {
+        return m_list.Size();
+    }
 
     /// One structure of the group and what it holds.
     struct Part
@@ -86,6 +103,7 @@ class GroupClassifier
     void Place(Rule* rule);
     Classifier& SlotFor(ClassifierKind kind, const Condition& key);
 
+    NestingContext m_context;                //!< keys used above (nested classifiers)
     GroupType m_type;                        //!< priority or LPM
     ConditionType m_lpmOn;                   //!< LPM groups: the trie's field
     std::unique_ptr<PrefixTrie> m_lpm;       //!< LPM groups: all rules

@@ -1,13 +1,13 @@
 #include "hash-classifier.h"
 
-#include <algorithm>
 
 namespace vfp
 {
 
-HashClassifier::HashClassifier(ConditionType type, HeaderSelector header)
+HashClassifier::HashClassifier(ConditionType type, HeaderSelector header, const NestingContext& parent)
     : m_type(type),
-      m_header(header)
+      m_header(header),
+      m_context(ExtendContext(parent, type, header))
 {
 }
 
@@ -16,12 +16,7 @@ HashClassifier::Insert(Rule* rule, const Condition* key)
 {
     for (const ConditionValue& value : key->values)
     {
-        std::vector<Rule*>& list = m_table[value.lo];
-        // Two equal values in one condition must not list the rule twice.
-        if (std::find(list.begin(), list.end(), rule) == list.end())
-        {
-            InsertRanked(list, rule);
-        }
+        m_table.try_emplace(value.lo, &m_context).first->second.Insert(rule);
     }
     ++m_rules;
 }
@@ -32,7 +27,7 @@ HashClassifier::Remove(Rule* rule, const Condition* key)
     for (const ConditionValue& value : key->values)
     {
         auto it = m_table.find(value.lo);
-        if (it != m_table.end() && RemoveRanked(it->second, rule) && it->second.empty())
+        if (it != m_table.end() && it->second.Remove(rule) && it->second.Empty())
         {
             m_table.erase(it);
         }
@@ -41,26 +36,25 @@ HashClassifier::Remove(Rule* rule, const Condition* key)
 }
 
 Rule*
-HashClassifier::Find(const HeaderStack& meta, Rule* best) const
+HashClassifier::Lookup(const PacketFields& fields, Rule* best) const
 {
-    auto field = ReadField(meta, m_type, m_header);
-    if (!field)
+    uint64_t field = 0;
+    if (!fields.Get(m_type, m_header, field))
     {
         return best;
     }
-    auto it = m_table.find(*field);
-    return it == m_table.end() ? best : ScanRanked(it->second, meta, best);
+    auto it = m_table.find(field);
+    return it == m_table.end() ? best : it->second.Lookup(fields, best);
 }
 
 size_t
 HashClassifier::MemoryBytes() const
 {
     size_t bytes = sizeof(*this) + m_table.bucket_count() * sizeof(void*);
-    for (const auto& [value, list] : m_table)
+    for (const auto& [value, candidates] : m_table)
     {
-        // One node per entry: the key, the vector header, the next pointer, the hash.
-        bytes += sizeof(uint64_t) + sizeof(std::vector<Rule*>) + 2 * sizeof(void*) +
-                 list.capacity() * sizeof(Rule*);
+        // One node per entry: the key, the next pointer, the hash, and the set.
+        bytes += sizeof(uint64_t) + 2 * sizeof(void*) + candidates.MemoryBytes();
     }
     return bytes;
 }

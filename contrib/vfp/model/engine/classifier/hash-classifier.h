@@ -5,7 +5,7 @@
  * that value; a rule with several values sits in several lists. A lookup reads the
  * packet's field once, probes once, and scans that list best first.
  *
- * Invariants: every list is in rank order and non-empty (empty lists are erased).
+ * Invariants: no candidate set is empty (empty ones are erased).
  * Cost: lookup O(1) probe + the candidates scanned; insert and remove O(k) for a list of
  * k rules sharing a value.
  */
@@ -22,7 +22,7 @@ namespace vfp
 class HashClassifier : public Classifier
 {
   public:
-    HashClassifier(ConditionType type, HeaderSelector header);
+    HashClassifier(ConditionType type, HeaderSelector header, const NestingContext& parent = {});
 
     ClassifierKind GetKind() const override
     {
@@ -31,7 +31,7 @@ class HashClassifier : public Classifier
     /// @p key must hold singleton values only.
     void Insert(Rule* rule, const Condition* key) override;
     void Remove(Rule* rule, const Condition* key) override;
-    Rule* Find(const HeaderStack& meta, Rule* best) const override;
+    Rule* Lookup(const PacketFields& fields, Rule* best) const override;
     size_t Size() const override
     {
         return m_rules;
@@ -41,8 +41,9 @@ class HashClassifier : public Classifier
   private:
     ConditionType m_type;     //!< the field indexed
     HeaderSelector m_header;  //!< the group it is read from
+    NestingContext m_context; //!< for the candidate sets
     size_t m_rules = 0;       //!< rules held
-    std::unordered_map<uint64_t, std::vector<Rule*>> m_table; //!< value -> ranked rules
+    std::unordered_map<uint64_t, CandidateSet> m_table; //!< value -> its rules
 };
 
 } // namespace vfp

@@ -5,9 +5,10 @@
 namespace vfp
 {
 
-IntervalTree::IntervalTree(ConditionType type, HeaderSelector header)
+IntervalTree::IntervalTree(ConditionType type, HeaderSelector header, const NestingContext& parent)
     : m_type(type),
-      m_header(header)
+      m_header(header),
+      m_context(ExtendContext(parent, type, header))
 {
     const uint8_t width = ConditionWidth(type);
     m_root = MakeNode(0, width == 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1);
@@ -52,10 +53,8 @@ IntervalTree::InsertInterval(uint64_t lo, uint64_t hi, Rule* rule)
     auto [slot, created] = node->intervals.try_emplace({lo, hi});
     if (created)
     {
-        slot->second = std::make_unique<Interval>();
+        slot->second = std::make_unique<Interval>(lo, hi, &m_context);
         Interval* interval = slot->second.get();
-        interval->lo = lo;
-        interval->hi = hi;
         node->byLow.insert(std::upper_bound(node->byLow.begin(), node->byLow.end(), lo,
                                             [](uint64_t value, const Interval* i) { return value < i->lo; }),
                            interval);
@@ -63,11 +62,7 @@ IntervalTree::InsertInterval(uint64_t lo, uint64_t hi, Rule* rule)
                                              [](uint64_t value, const Interval* i) { return value > i->hi; }),
                             interval);
     }
-    std::vector<Rule*>& rules = slot->second->rules;
-    if (std::find(rules.begin(), rules.end(), rule) == rules.end())
-    {
-        InsertRanked(rules, rule);
-    }
+    slot->second->rules.Insert(rule);
 }
 
 void
@@ -93,10 +88,10 @@ IntervalTree::RemoveInterval(std::unique_ptr<Node>& slot, uint64_t lo, uint64_t 
     else
     {
         auto it = node.intervals.find({lo, hi});
-        if (it != node.intervals.end() && RemoveRanked(it->second->rules, rule))
+        if (it != node.intervals.end() && it->second->rules.Remove(rule))
         {
             removed = true;
-            if (it->second->rules.empty())
+            if (it->second->rules.Empty())
             {
                 Interval* gone = it->second.get();
                 node.byLow.erase(std::find(node.byLow.begin(), node.byLow.end(), gone));
@@ -113,14 +108,13 @@ IntervalTree::RemoveInterval(std::unique_ptr<Node>& slot, uint64_t lo, uint64_t 
 }
 
 Rule*
-IntervalTree::Find(const HeaderStack& meta, Rule* best) const
+IntervalTree::Lookup(const PacketFields& fields, Rule* best) const
 {
-    auto field = ReadField(meta, m_type, m_header);
-    if (!field)
+    uint64_t value = 0;
+    if (!fields.Get(m_type, m_header, value))
     {
         return best;
     }
-    const uint64_t value = *field;
     const Node* node = m_root.get();
     while (node)
     {
@@ -132,7 +126,7 @@ IntervalTree::Find(const HeaderStack& meta, Rule* best) const
                 {
                     break;
                 }
-                best = ScanRanked(interval->rules, meta, best);
+                best = interval->rules.Lookup(fields, best);
             }
             node = node->children[0].get();
         }
@@ -144,7 +138,7 @@ IntervalTree::Find(const HeaderStack& meta, Rule* best) const
                 {
                     break;
                 }
-                best = ScanRanked(interval->rules, meta, best);
+                best = interval->rules.Lookup(fields, best);
             }
             node = node->children[1].get();
         }
@@ -152,7 +146,7 @@ IntervalTree::Find(const HeaderStack& meta, Rule* best) const
         {
             for (const Interval* interval : node->byLow)
             {
-                best = ScanRanked(interval->rules, meta, best);
+                best = interval->rules.Lookup(fields, best);
             }
             break;
         }
@@ -194,8 +188,8 @@ IntervalTree::MemoryBytes() const
         for (const auto& [bounds, interval] : node->intervals)
         {
             // A map node: the key, the pointer, three links and a colour.
-            bytes += sizeof(bounds) + sizeof(interval) + 4 * sizeof(void*) + sizeof(Interval) +
-                     interval->rules.capacity() * sizeof(Rule*);
+            bytes += sizeof(bounds) + sizeof(interval) + 4 * sizeof(void*) + sizeof(Interval) -
+                     sizeof(CandidateSet) + interval->rules.MemoryBytes();
         }
         for (const auto& child : node->children)
         {

@@ -17,7 +17,7 @@
  * order: a stabbing query reads only intervals that contain the field.
  *
  * Invariants: every stored interval contains its node's centre and lies in its segment;
- * no interval list is empty; a node without intervals has children (empty leaves are
+ * no interval's candidate set is empty; a node without intervals has children (empty leaves are
  * pruned).
  *
  * Cost: lookup O(depth + intervals containing the field + candidates scanned); insert and
@@ -38,7 +38,7 @@ namespace vfp
 class IntervalTree : public Classifier
 {
   public:
-    IntervalTree(ConditionType type, HeaderSelector header);
+    IntervalTree(ConditionType type, HeaderSelector header, const NestingContext& parent = {});
     ~IntervalTree() override;
 
     ClassifierKind GetKind() const override
@@ -48,7 +48,7 @@ class IntervalTree : public Classifier
     /// @p key must hold single, range or prefix values (not masks).
     void Insert(Rule* rule, const Condition* key) override;
     void Remove(Rule* rule, const Condition* key) override;
-    Rule* Find(const HeaderStack& meta, Rule* best) const override;
+    Rule* Lookup(const PacketFields& fields, Rule* best) const override;
     size_t Size() const override
     {
         return m_rules;
@@ -60,9 +60,16 @@ class IntervalTree : public Classifier
   private:
     struct Interval
     {
-        uint64_t lo = 0;          //!< low end, inclusive
-        uint64_t hi = 0;          //!< high end, inclusive
-        std::vector<Rule*> rules; //!< rules with this interval among their key values, ranked
+        uint64_t lo = 0;    //!< low end, inclusive
+        uint64_t hi = 0;    //!< high end, inclusive
+        CandidateSet rules; //!< rules with this interval among their key values
+
+        Interval(uint64_t low, uint64_t high, const NestingContext* context)
+            : lo(low),
+              hi(high),
+              rules(context)
+        {
+        }
     };
     struct Node
     {
@@ -81,6 +88,7 @@ class IntervalTree : public Classifier
 
     ConditionType m_type;         //!< the field indexed
     HeaderSelector m_header;      //!< the group it is read from
+    NestingContext m_context;     //!< for the candidate sets
     size_t m_rules = 0;           //!< rules held
     std::unique_ptr<Node> m_root; //!< covers the whole universe; always present
 };

@@ -18,11 +18,12 @@ AsPrefix(const ConditionValue& value, uint8_t width)
 
 } // namespace
 
-PrefixTrie::PrefixTrie(ConditionType type, HeaderSelector header)
+PrefixTrie::PrefixTrie(ConditionType type, HeaderSelector header, const NestingContext& parent)
     : m_type(type),
       m_header(header),
       m_width(ConditionWidth(type)),
-      m_root(std::make_unique<Node>())
+      m_context(ExtendContext(parent, type, header)),
+      m_root(std::make_unique<Node>(&m_context))
 {
 }
 
@@ -66,14 +67,13 @@ PrefixTrie::Insert(Rule* rule, const Condition* key)
 void
 PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
 {
+    const RuleRank rank = RankOf(rule);
     auto addTo = [rule](Node& node) {
-        if (std::find(node.rules.begin(), node.rules.end(), rule) == node.rules.end())
-        {
-            InsertRanked(node.rules, rule);
-        }
+        node.rules.Insert(rule);
+        UpdateSubtreeBest(node);
     };
     auto leaf = [&](uint64_t value, uint8_t bits) {
-        auto node = std::make_unique<Node>();
+        auto node = std::make_unique<Node>(&m_context);
         node->prefix = value & Mask(bits);
         node->length = bits;
         return node;
@@ -81,6 +81,7 @@ PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
     Node* node = m_root.get();
     while (node->length != length)
     {
+        node->subtreeBest = std::min(node->subtreeBest, rank); // the rule goes below
         std::unique_ptr<Node>& slot = node->children[Bit(prefix, node->length)];
         if (!slot)
         {
@@ -100,6 +101,7 @@ PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
         }
         // Split: a new node for the common prefix takes the child's place.
         auto middle = leaf(prefix, common);
+        middle->subtreeBest = std::min(slot->subtreeBest, rank);
         middle->children[Bit(slot->prefix, common)] = std::move(slot);
         if (common == length)
         {
@@ -146,15 +148,19 @@ PrefixTrie::RemovePrefix(std::unique_ptr<Node>& slot, uint64_t prefix, uint8_t l
     bool removed;
     if (node.length == length)
     {
-        removed = RemoveRanked(node.rules, rule);
+        removed = node.rules.Remove(rule);
     }
     else
     {
         std::unique_ptr<Node>& child = node.children[Bit(prefix, node.length)];
         removed = child && RemovePrefix(child, prefix, length, rule);
     }
+    if (removed)
+    {
+        UpdateSubtreeBest(node);
+    }
     // Keep the trie compressed: an emptied node without a branch goes away.
-    if (removed && &slot != &m_root && node.rules.empty())
+    if (removed && &slot != &m_root && node.rules.Empty())
     {
         const bool left = node.children[0] != nullptr;
         const bool right = node.children[1] != nullptr;
@@ -168,6 +174,19 @@ PrefixTrie::RemovePrefix(std::unique_ptr<Node>& slot, uint64_t prefix, uint8_t l
         }
     }
     return removed;
+}
+
+void
+PrefixTrie::UpdateSubtreeBest(Node& node)
+{
+    node.subtreeBest = node.rules.GetFirstRank();
+    for (const auto& child : node.children)
+    {
+        if (child)
+        {
+            node.subtreeBest = std::min(node.subtreeBest, child->subtreeBest);
+        }
+    }
 }
 
 size_t
@@ -188,34 +207,39 @@ PrefixTrie::Path(uint64_t field, std::array<const Node*, 65>& path) const
 }
 
 Rule*
-PrefixTrie::Find(const HeaderStack& meta, Rule* best) const
+PrefixTrie::Lookup(const PacketFields& fields, Rule* best) const
 {
-    auto field = ReadField(meta, m_type, m_header);
-    if (!field)
+    uint64_t field = 0;
+    if (!fields.Get(m_type, m_header, field))
     {
         return best;
     }
-    std::array<const Node*, 65> path;
-    const size_t count = Path(*field, path);
-    for (size_t i = count; i-- > 0;)
+    const Node* node = m_root.get();
+    while (node && (field & Mask(node->length)) == node->prefix &&
+           (best == nullptr || node->subtreeBest < RankOf(best)))
     {
-        best = ScanRanked(path[i]->rules, meta, best);
+        best = node->rules.Lookup(fields, best);
+        if (node->length >= m_width)
+        {
+            break;
+        }
+        node = node->children[Bit(field, node->length)].get();
     }
     return best;
 }
 
 Rule*
-PrefixTrie::FindLongest(const HeaderStack& meta) const
+PrefixTrie::LookupLongest(const PacketFields& fields) const
 {
-    auto field = ReadField(meta, m_type, m_header);
-    if (!field)
+    uint64_t field = 0;
+    if (!fields.Get(m_type, m_header, field))
     {
-        return ScanRanked(m_root->rules, meta, nullptr);
+        return m_root->rules.Lookup(fields, nullptr);
     }
     std::array<const Node*, 65> path;
-    for (size_t i = Path(*field, path); i-- > 0;)
+    for (size_t i = Path(field, path); i-- > 0;)
     {
-        if (Rule* rule = ScanRanked(path[i]->rules, meta, nullptr))
+        if (Rule* rule = path[i]->rules.Lookup(fields, nullptr))
         {
             return rule;
         }
@@ -253,7 +277,7 @@ PrefixTrie::MemoryBytes() const
     {
         const Node* node = stack.back();
         stack.pop_back();
-        bytes += sizeof(Node) + node->rules.capacity() * sizeof(Rule*);
+        bytes += sizeof(Node) - sizeof(CandidateSet) + node->rules.MemoryBytes();
         for (const auto& child : node->children)
         {
             if (child)

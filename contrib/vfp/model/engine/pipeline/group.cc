@@ -9,15 +9,10 @@ namespace vfp
 Group::Group(const GroupSpec& spec, uint64_t sequence)
     : m_spec(spec),
       m_sequence(sequence),
+      m_conditions(spec.conditions),
       m_classifier(spec.type, spec.lpmOn)
 {
     m_spec.rules.clear();
-}
-
-Rule*
-Group::Select(const HeaderStack& meta)
-{
-    return m_classifier.Find(meta);
 }
 
 void

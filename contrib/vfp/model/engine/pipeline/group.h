@@ -51,12 +51,19 @@ class Group
         return m_spec.type;
     }
     /// True when the group's own conditions match (otherwise the group is skipped).
-    bool Applies(const HeaderStack& meta) const
+    bool Applies(const PacketFields& fields) const
     {
-        return MatchesAll(m_spec.conditions, meta);
+        return m_conditions.Matches(fields);
     }
-    /// The rule this group selects for @p meta, or null (see the file comment).
-    Rule* Select(const HeaderStack& meta);
+    /// The rule this group selects for the packet, or null (see the file comment).
+    Rule* Select(const PacketFields& fields) const
+    {
+        return m_classifier.Lookup(fields, nullptr);
+    }
+    Rule* Select(const HeaderStack& meta) const
+    {
+        return Select(PacketFields(meta));
+    }
 
     /// Checks that @p rule may live in this group (LPM constraints); throws PolicyError.
     void CheckRule(const RuleSpec& rule, const std::string& owner) const;
@@ -81,6 +88,7 @@ class Group
     GroupSpec m_spec;                          //!< attributes; m_spec.rules stays empty
     uint64_t m_sequence;                       //!< creation order within the layer
     std::vector<std::unique_ptr<Rule>> m_rules; //!< sorted by (priority, sequence)
+    CompiledConditions m_conditions;           //!< m_spec.conditions, compiled
     GroupClassifier m_classifier;              //!< finds the selected rule
 };
 

@@ -46,13 +46,14 @@ std::pair<Group*, Rule*>
 Layer::SelectRule(Direction direction, const HeaderStack& meta)
 {
     std::pair<Group*, Rule*> candidate{nullptr, nullptr};
+    const PacketFields fields(meta);
     for (const auto& group : m_groups)
     {
-        if (group->GetDirection() != direction || !group->Applies(meta))
+        if (group->GetDirection() != direction || !group->Applies(fields))
         {
             continue;
         }
-        Rule* rule = group->Select(meta);
+        Rule* rule = group->Select(fields);
         if (rule == nullptr)
         {
             continue;

@@ -244,7 +244,7 @@ Port::BuildRule(const Group& group, const RuleSpec& spec, const std::string& own
     CheckConditions(spec.conditions, owner);
     group.CheckRule(spec, owner);
     RuleAction action(spec.action, spec.stateful, m_resources, m_meters, owner);
-    return std::unique_ptr<Rule>(new Rule{spec, std::move(action), m_nextSequence++, {}});
+    return std::make_unique<Rule>(spec, std::move(action), m_nextSequence++);
 }
 
 std::unique_ptr<Group>

@@ -198,15 +198,12 @@ SelectGroup(const HeaderStack& stack, HeaderSelector selector)
     return index < stack.count ? std::optional<size_t>(index) : std::nullopt;
 }
 
-std::optional<uint64_t>
-ReadField(const HeaderStack& stack, ConditionType type, HeaderSelector selector)
+namespace
 {
-    auto index = SelectGroup(stack, selector);
-    if (!index)
-    {
-        return std::nullopt;
-    }
-    const HeaderGroup& group = stack[*index];
+
+std::optional<uint64_t>
+ReadGroupField(const HeaderGroup& group, ConditionType type)
+{
     switch (type)
     {
     case ConditionType::SrcMac:
@@ -237,6 +234,15 @@ ReadField(const HeaderStack& stack, ConditionType type, HeaderSelector selector)
                                        : std::nullopt;
     }
     return std::nullopt;
+}
+
+} // namespace
+
+std::optional<uint64_t>
+ReadField(const HeaderStack& stack, ConditionType type, HeaderSelector selector)
+{
+    auto index = SelectGroup(stack, selector);
+    return index ? ReadGroupField(stack[*index], type) : std::nullopt;
 }
 
 bool
@@ -425,6 +431,83 @@ MatchesAll(const std::vector<Condition>& conditions, const HeaderStack& stack)
     for (const Condition& condition : conditions)
     {
         if (!condition.Matches(stack))
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+PacketFields::PacketFields(const HeaderStack& stack)
+    : m_stack(stack)
+{
+    for (HeaderSelector selector : {HeaderSelector::Outer, HeaderSelector::Inner, HeaderSelector::Innermost})
+    {
+        auto group = SelectGroup(stack, selector);
+        m_groupOf[static_cast<size_t>(selector)] = group ? static_cast<int8_t>(*group) : int8_t(-1);
+    }
+    for (size_t g = 0; g < stack.count; ++g)
+    {
+        for (size_t type = 0; type < CONDITION_TYPE_COUNT; ++type)
+        {
+            if (auto field = ReadGroupField(stack[g], static_cast<ConditionType>(type)))
+            {
+                m_values[g][type] = *field;
+                m_present[g] |= uint16_t(1u << type);
+            }
+        }
+    }
+}
+
+CompiledConditions::CompiledConditions(const std::vector<Condition>& conditions)
+{
+    std::vector<Term> terms;
+    for (const Condition& condition : conditions)
+    {
+        for (size_t i = 0; i < condition.values.size(); ++i)
+        {
+            const ConditionValue& value = condition.values[i];
+            const bool masked = value.kind == ConditionValue::Kind::Masked;
+            terms.push_back(Term{value.lo,
+                                 masked ? value.mask : value.hi,
+                                 condition.type,
+                                 condition.header,
+                                 masked,
+                                 i + 1 == condition.values.size()});
+        }
+    }
+    m_count = static_cast<uint32_t>(terms.size());
+    if (terms.size() <= INLINE_TERMS)
+    {
+        std::copy(terms.begin(), terms.end(), m_inline.begin());
+    }
+    else
+    {
+        m_overflow = std::move(terms);
+    }
+}
+
+bool
+CompiledConditions::Matches(const PacketFields& fields) const
+{
+    const Term* term = Terms();
+    const Term* end = term + m_count;
+    while (term < end)
+    {
+        uint64_t value = 0;
+        const bool present = fields.Get(term->type, term->header, value);
+        bool matched = false;
+        for (;; ++term)
+        {
+            matched = matched || (present && (term->masked ? (value & term->hi) == term->lo
+                                                            : (term->lo <= value && value <= term->hi)));
+            if (term->last)
+            {
+                ++term;
+                break;
+            }
+        }
+        if (!matched)
         {
             return false;
         }

@@ -14,6 +14,7 @@
 
 #include "../packet/header-stack.h"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,6 +116,76 @@ struct Condition
 
 /// True when every condition matches (AND); true for an empty list.
 bool MatchesAll(const std::vector<Condition>& conditions, const HeaderStack& stack);
+
+/**
+ * Every field a condition can read, extracted from a header stack once, so that matching
+ * many rules against one packet reads an array instead of walking the headers again
+ * (the slow path's hot spot: a classifier checks dozens of candidate rules per packet).
+ */
+class PacketFields
+{
+  public:
+    explicit PacketFields(const HeaderStack& stack);
+
+    /// Sets @p value to the field and returns true, or returns false if the packet lacks it.
+    bool Get(ConditionType type, HeaderSelector header, uint64_t& value) const
+    {
+        const int8_t group = m_groupOf[static_cast<size_t>(header)];
+        if (group < 0 || !(m_present[group] & (1u << static_cast<unsigned>(type))))
+        {
+            return false;
+        }
+        value = m_values[group][static_cast<size_t>(type)];
+        return true;
+    }
+    const HeaderStack& GetStack() const
+    {
+        return m_stack;
+    }
+
+  private:
+    const HeaderStack& m_stack; //!< the packet the fields came from
+    std::array<std::array<uint64_t, CONDITION_TYPE_COUNT>, MAX_HEADER_GROUPS> m_values{}; //!< by group, type
+    std::array<uint16_t, MAX_HEADER_GROUPS> m_present{}; //!< by group: bit per type present
+    std::array<int8_t, 3> m_groupOf{};                   //!< by selector: group index or -1
+};
+
+/**
+ * A rule's conditions compiled into one flat array of terms (one per value), so that a
+ * match is a linear walk over one allocation: OR over a condition's terms, AND across
+ * conditions. Equivalent to MatchesAll over the source conditions.
+ */
+class CompiledConditions
+{
+  public:
+    CompiledConditions() = default;
+    explicit CompiledConditions(const std::vector<Condition>& conditions);
+
+    bool Matches(const PacketFields& fields) const;
+
+  private:
+    struct Term
+    {
+        uint64_t lo;           //!< low end, or the value of a masked term
+        uint64_t hi;           //!< high end, or the mask of a masked term
+        ConditionType type;    //!< the field
+        HeaderSelector header; //!< its group
+        bool masked;           //!< (field & hi) == lo instead of lo <= field <= hi
+        bool last;             //!< the last term of its condition
+    };
+    /// Terms stored in place: a 5-tuple rule's whole match then sits next to the rule's
+    /// rank, and checking it loads no other memory.
+    static constexpr size_t INLINE_TERMS = 5;
+
+    const Term* Terms() const
+    {
+        return m_count <= INLINE_TERMS ? m_inline.data() : m_overflow.data();
+    }
+
+    uint32_t m_count = 0;                       //!< terms in all
+    std::array<Term, INLINE_TERMS> m_inline{};  //!< the terms, when they fit
+    std::vector<Term> m_overflow;               //!< the terms, when they do not
+};
 
 } // namespace vfp
 
