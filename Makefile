@@ -32,6 +32,12 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Benchmarks report figures (docs/performance.md); they are never a pass/fail test.
+bench: build
+	@mkdir -p results/bench
+	$(BUILD_DIR)/bin/classifier-bench --benchmark_out=results/bench/classifier.json \
+	    --benchmark_out_format=json $(BENCH_ARGS)
+
 format:
 	find contrib scenarios tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
