@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Turns Google Benchmark JSON output into the markdown tables of docs/performance.md.
+
+    python3 analysis/bench_tables.py results/bench/classifier.json
+"""
+import json
+import sys
+from collections import defaultdict
+
+PROFILES = {0: "acl", 1: "fw", 2: "ipc"}
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    runs = {}
+    for bench in data["benchmarks"]:
+        if bench.get("run_type") == "aggregate":
+            continue
+        family, *args = bench["name"].split("/")
+        runs[(family, tuple(int(a) for a in args))] = bench
+    return data["context"], runs
+
+
+def ns(bench):
+    scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[bench["time_unit"]]
+    return bench["cpu_time"] * scale
+
+
+def classifier_tables(runs):
+    out = ["| profile | rules | classifier (ns/lookup) | linear (ns/lookup) | speed-up | bytes/rule | rules in trie / hash / interval / list |",
+           "|---|---|---|---|---|---|---|"]
+    for (family, args), bench in sorted(runs.items()):
+        if family != "BM_ClassifierLookup":
+            continue
+        linear = runs.get(("BM_LinearLookup", args))
+        if linear is None:
+            continue
+        parts = " / ".join(f"{int(bench.get(k + '_rules', 0))}" for k in ("prefix_trie", "hash", "interval_tree", "list"))
+        out.append(f"| {PROFILES[args[0]]} | {args[1]} | {ns(bench):.0f} | {ns(linear):.0f} | "
+                   f"{ns(linear) / ns(bench):.0f}x | {bench['bytes_per_rule']:.0f} | {parts} |")
+    out += ["", "| profile | rules | add one rule (ns) | build whole group (ms) |", "|---|---|---|---|"]
+    for (family, args), bench in sorted(runs.items()):
+        if family != "BM_ClassifierAddOneRule":
+            continue
+        build = runs.get(("BM_ClassifierBuildGroup", args))
+        out.append(f"| {PROFILES[args[0]]} | {args[1]} | {ns(bench):.0f} | {ns(build) / 1e6:.1f} |")
+    return out
+
+
+def main():
+    context, runs = load(sys.argv[1])
+    print(f"Machine: {context.get('num_cpus')} CPUs at {context.get('mhz_per_cpu')} MHz, "
+          f"{context.get('host_name', '')}, {context.get('date', '')}\n")
+    families = {family for family, _ in runs}
+    if "BM_ClassifierLookup" in families:
+        print("\n".join(classifier_tables(runs)))
+
+
+if __name__ == "__main__":
+    main()
