@@ -26,6 +26,7 @@ main(int argc, char** argv)
     std::string policyFile;
     std::string eventsFile;
     std::string outFile;
+    std::string uft = "on";
     po::options_description options("vfp-trace: run packets and policy operations through a VFP switch\n\n"
                                     "Options");
     options.add_options()("help,h", "print this help")(
@@ -37,7 +38,11 @@ main(int argc, char** argv)
         "event stream, one JSON object per line: a packet or a policy operation")(
         "out",
         po::value(&outFile),
-        "write the result lines here instead of standard output");
+        "write the result lines here instead of standard output")(
+        "uft",
+        po::value(&uft)->default_value("on"),
+        "unified flow table: on (the fast path caches flows) or off (every packet takes the "
+        "slow path through the layers)");
     po::variables_map args;
     try
     {
@@ -67,10 +72,17 @@ main(int argc, char** argv)
     }
     std::ostream& out = outFile.empty() ? std::cout : outStream;
 
+    if (uft != "on" && uft != "off")
+    {
+        std::cerr << fmt::format("vfp-trace: --uft: expected on or off, got \"{}\"\n", uft);
+        return 2;
+    }
+    vfp::PortConfig config;
+    config.uftEnabled = uft == "on";
     std::unique_ptr<vfp::Switch> vswitch;
     try
     {
-        vswitch = std::make_unique<vfp::Switch>(vfp::LoadPolicyFile(policyFile));
+        vswitch = std::make_unique<vfp::Switch>(vfp::LoadPolicyFile(policyFile), config);
     }
     catch (const vfp::PolicyError& error)
     {

@@ -176,10 +176,15 @@ TEST(Validation, AResourceInUseCannotBeDeleted)
 
 TEST(Counters, PortLayerAndRuleCountersAddUp)
 {
+    // With the unified flow table off, so that every packet meets the layer (a fast-path
+    // hit visits no layer: unified-flow-test.cc).
+    PortConfig slowPathOnly;
+    slowPathOnly.uftEnabled = false;
     Port port(MakePort({MakeLayer("acl", 0, DefaultAction::Block, DefaultAction::Block,
                                   {MakeGroup("out", Direction::Outbound, 0,
                                              {Stateful(MakeRule("web", 0, {Cond("dst_port", {"80"})}, Allow())),
-                                              MakeRule("no-ssh", 0, {Cond("dst_port", {"22"})}, Block())})})}));
+                                              MakeRule("no-ssh", 0, {Cond("dst_port", {"22"})}, Block())})})}),
+              slowPathOnly);
     HeaderStack web = VmTcp("10.0.0.2", 40000, 80);
     port.Process(Direction::Outbound, web, 0);                          // rule, flow created
     port.Process(Direction::Outbound, web, 1);                          // flow hit

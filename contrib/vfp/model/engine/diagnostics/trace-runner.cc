@@ -131,7 +131,15 @@ TraceRunner::Process(Port& port, Direction direction, const HeaderStack& packet,
     {
         out["simulate"] = true;
     }
+    else
+    {
+        out["uft"] = port.GetConfig().uftEnabled ? PathName(result.path) : "off";
+    }
     out["verdict"] = VerdictName(result.verdict);
+    if (result.verdict == Verdict::Allow && result.tcpState != TcpState::None)
+    {
+        out["tcp"] = TcpStateName(result.tcpState);
+    }
     if (result.verdict != Verdict::Allow)
     {
         Json drop{{"reason", DropReasonName(result.reason)}, {"layer", result.layer->GetName()}};
@@ -222,6 +230,12 @@ TraceRunner::Process(Port& port, Direction direction, const HeaderStack& packet,
                     {"held", CounterJson(portCounters.held[d])},
                     {"dropped", dropped}}}};
     counters["layers"] = layerCounters;
+    const UftCounters& uft = port.GetUftCounters();
+    counters["uft"] = {{"hits", uft.hits},
+                       {"misses", uft.misses},
+                       {"reconciled", uft.reconciled},
+                       {"flows", port.GetUft().Size()},
+                       {"connections", port.GetTracker().Size()}};
     if (!ruleCounters.empty())
     {
         counters["rules"] = ruleCounters;

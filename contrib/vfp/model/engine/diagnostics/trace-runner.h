@@ -5,6 +5,9 @@
  * transposition, the headers after processing and the counters the packet touched.
  * vfp-trace is a thin command around it; the policy regression tests drive it directly.
  *
+ * Each packet line also says how it went: "uft": "hit" (the fast path: no layer ran, so
+ * "layers" is empty), "miss", "reconciled" or "off", and "tcp": its connection's state.
+ *
  * Packets a resource holds (mapping miss or port exhaustion with the hold policy) wait
  * in a queue and are processed again, in arrival order, after each later operation on
  * their port; their lines carry "retry_of".

@@ -20,6 +20,8 @@ DropReasonName(DropReason reason)
         return "decap_without_tunnel";
     case DropReason::ActionMismatch:
         return "action_mismatch";
+    case DropReason::ConnectionLimit:
+        return "connection_limit";
     }
     return "unknown";
 }

@@ -36,8 +36,9 @@ enum class DropReason : uint8_t
     PortsExhausted,    //!< a SNAT range list had no free port (drop policy)
     DecapWithoutTunnel, //!< a decap rule met a packet that carries no tunnel
     ActionMismatch,    //!< the action needs a header the packet lacks
+    ConnectionLimit,   //!< a new connection, and the port tracks its maximum already
 };
-constexpr size_t DROP_REASON_COUNT = 6;
+constexpr size_t DROP_REASON_COUNT = 7;
 std::string_view DropReasonName(DropReason reason);
 
 template <typename T>

@@ -6,6 +6,23 @@
 namespace vfp
 {
 
+namespace
+{
+bool
+ReadsFlags(const std::vector<Condition>& conditions)
+{
+    return std::any_of(conditions.begin(), conditions.end(), [](const Condition& condition) {
+        return condition.type == ConditionType::TcpFlags;
+    });
+}
+
+bool
+RuleOrder(const std::unique_ptr<Rule>& a, const std::unique_ptr<Rule>& b)
+{
+    return RanksBefore(*a, *b);
+}
+} // namespace
+
 Group::Group(const GroupSpec& spec, uint64_t sequence)
     : m_spec(spec),
       m_sequence(sequence),
@@ -13,6 +30,7 @@ Group::Group(const GroupSpec& spec, uint64_t sequence)
       m_classifier(spec.type, spec.lpmOn)
 {
     m_spec.rules.clear();
+    m_flagReaders = ReadsFlags(m_spec.conditions);
 }
 
 void
@@ -53,19 +71,12 @@ Group::CheckRule(const RuleSpec& rule, const std::string& owner) const
     }
 }
 
-namespace
-{
-bool
-RuleOrder(const std::unique_ptr<Rule>& a, const std::unique_ptr<Rule>& b)
-{
-    return RanksBefore(*a, *b);
-}
-} // namespace
 
 void
 Group::Insert(std::unique_ptr<Rule> rule)
 {
     m_classifier.Insert(rule.get());
+    m_flagReaders += ReadsFlags(rule->spec.conditions);
     m_rules.insert(std::upper_bound(m_rules.begin(), m_rules.end(), rule, RuleOrder), std::move(rule));
 }
 
@@ -76,6 +87,7 @@ Group::InsertAll(std::vector<std::unique_ptr<Rule>> rules)
     for (auto& rule : rules)
     {
         added.push_back(rule.get());
+        m_flagReaders += ReadsFlags(rule->spec.conditions);
         m_rules.push_back(std::move(rule));
     }
     std::sort(m_rules.begin(), m_rules.end(), RuleOrder); // ranks are unique
@@ -93,6 +105,7 @@ Group::Remove(const std::string& id)
         return false;
     }
     m_classifier.Remove(it->get());
+    m_flagReaders -= ReadsFlags((*it)->spec.conditions);
     m_rules.erase(it);
     return true;
 }

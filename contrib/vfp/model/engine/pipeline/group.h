@@ -79,6 +79,11 @@ class Group
         return m_rules;
     }
     GroupSpec ToSpec() const;
+    /// True when a condition of the group or of one of its rules reads TCP flags.
+    bool ReadsTcpFlags() const
+    {
+        return m_flagReaders > 0;
+    }
     const GroupClassifier& GetClassifier() const
     {
         return m_classifier;
@@ -89,6 +94,7 @@ class Group
     uint64_t m_sequence;                       //!< creation order within the layer
     std::vector<std::unique_ptr<Rule>> m_rules; //!< sorted by (priority, sequence)
     CompiledConditions m_conditions;           //!< m_spec.conditions, compiled
+    size_t m_flagReaders = 0;                  //!< the group and rules with a tcp_flags condition
     GroupClassifier m_classifier;              //!< finds the selected rule
 };
 

@@ -5,13 +5,16 @@ namespace vfp
 
 LayerFlowTable::~LayerFlowTable()
 {
-    while (!m_pairs.empty())
+    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
     {
-        Erase(m_pairs.begin());
+        if (m_slots[slot].live)
+        {
+            EraseSlot(slot);
+        }
     }
 }
 
-FlowPair*
+FlowHandle
 LayerFlowTable::Find(Direction direction,
                      const Ufid& key,
                      double now,
@@ -22,22 +25,33 @@ LayerFlowTable::Find(Direction direction,
     auto hit = index.find(key);
     if (hit == index.end())
     {
-        return nullptr;
+        return FlowHandle{};
     }
-    auto pair = m_pairs.find(hit->second);
-    if (!pair->second.ExpiredAt(now))
+    const uint32_t slot = hit->second;
+    if (!m_slots[slot].pair.ExpiredAt(now))
     {
-        return &pair->second;
+        return FlowHandle{slot, m_slots[slot].version};
     }
     if (removeExpired)
     {
-        Erase(pair);
+        EraseSlot(slot);
         ++counters.flowsExpired;
     }
-    return nullptr;
+    return FlowHandle{};
 }
 
-FlowPair&
+FlowPair*
+LayerFlowTable::Get(FlowHandle handle)
+{
+    if (handle.slot >= m_slots.size())
+    {
+        return nullptr;
+    }
+    Slot& slot = m_slots[handle.slot];
+    return slot.live && slot.version == handle.version ? &slot.pair : nullptr;
+}
+
+FlowHandle
 LayerFlowTable::Insert(FlowPair pair)
 {
     for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
@@ -45,45 +59,71 @@ LayerFlowTable::Insert(FlowPair pair)
         auto existing = m_index[direction].find(pair.keys[direction]);
         if (existing != m_index[direction].end())
         {
-            Erase(m_pairs.find(existing->second));
+            EraseSlot(existing->second);
         }
     }
-    pair.id = m_nextId++;
+    uint32_t slot;
+    if (m_free.empty())
+    {
+        slot = static_cast<uint32_t>(m_slots.size());
+        m_slots.emplace_back();
+    }
+    else
+    {
+        slot = m_free.back();
+        m_free.pop_back();
+    }
     for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
     {
-        m_index[direction].emplace(pair.keys[direction], pair.id);
+        m_index[direction][pair.keys[direction]] = slot;
     }
-    return m_pairs.emplace(pair.id, std::move(pair)).first->second;
+    m_slots[slot].pair = std::move(pair);
+    m_slots[slot].live = true;
+    ++m_live;
+    return FlowHandle{slot, m_slots[slot].version};
+}
+
+bool
+LayerFlowTable::Erase(FlowHandle handle)
+{
+    if (Get(handle) == nullptr)
+    {
+        return false;
+    }
+    EraseSlot(handle.slot);
+    return true;
 }
 
 void
-LayerFlowTable::Erase(std::map<uint64_t, FlowPair>::iterator pair)
+LayerFlowTable::EraseSlot(uint32_t slot)
 {
-    FlowPair& flows = pair->second;
+    FlowPair& pair = m_slots[slot].pair;
     for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
     {
-        m_index[direction].erase(flows.keys[direction]);
+        m_index[direction].erase(pair.keys[direction]);
     }
-    if (flows.snat)
+    if (pair.snat)
     {
-        flows.snat->Release(flows.snatPort);
+        pair.snat->Release(pair.snatPort);
     }
-    m_pairs.erase(pair);
+    m_slots[slot].pair = FlowPair{};
+    m_slots[slot].live = false;
+    ++m_slots[slot].version;
+    m_free.push_back(slot);
+    --m_live;
 }
 
 size_t
 LayerFlowTable::ExpireIdle(double now)
 {
     size_t expired = 0;
-    for (auto it = m_pairs.begin(); it != m_pairs.end();)
+    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
     {
-        auto next = std::next(it);
-        if (it->second.ExpiredAt(now))
+        if (m_slots[slot].live && m_slots[slot].pair.ExpiredAt(now))
         {
-            Erase(it);
+            EraseSlot(slot);
             ++expired;
         }
-        it = next;
     }
     return expired;
 }
@@ -92,15 +132,13 @@ size_t
 LayerFlowTable::FlushRule(const std::string& ruleId)
 {
     size_t flushed = 0;
-    for (auto it = m_pairs.begin(); it != m_pairs.end();)
+    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
     {
-        auto next = std::next(it);
-        if (it->second.ruleId == ruleId)
+        if (m_slots[slot].live && m_slots[slot].pair.ruleId == ruleId)
         {
-            Erase(it);
+            EraseSlot(slot);
             ++flushed;
         }
-        it = next;
     }
     return flushed;
 }

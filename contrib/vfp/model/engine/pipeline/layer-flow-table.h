@@ -7,12 +7,18 @@
  * key after the rule's HT. Two hash indexes (one per direction) map a Ufid to its pair,
  * so a packet of either direction finds it with one probe.
  *
- * Invariants: every pair is indexed under exactly its two keys; a pair's SNAT port is
- * held exactly as long as the pair exists (released on expiry, flush and replacement).
+ * Storage: pairs live in a slab (a vector of slots with a free list). A FlowHandle names
+ * a slot and its version; a slot's version changes whenever its pair goes, so holders of
+ * handles (unified flows, connections) can tell a live pair from a gone one in O(1)
+ * without owning it.
  *
- * Expiry: a pair lives `ttl` seconds after the last packet of either direction; Find
- * removes an expired pair lazily, ExpireIdle sweeps them all. Pairs are kept in an
- * ordered map by creation id so that sweeps run in a deterministic order.
+ * Invariants: every live pair is indexed under exactly its two keys; a pair's SNAT port is
+ * held exactly as long as the pair lives (released on expiry, flush and replacement).
+ *
+ * Expiry: a pair lives `ttl` seconds after the last packet of either direction, unless it
+ * is pinned (a TCP connection in TIME_WAIT pins its pairs so that its SNAT port is not
+ * reused before TIME_WAIT ends). Find removes an expired pair lazily, ExpireIdle sweeps
+ * them all, in slot order, so sweeps are deterministic.
  */
 #ifndef VFP_ENGINE_LAYER_FLOW_TABLE_H
 #define VFP_ENGINE_LAYER_FLOW_TABLE_H
@@ -21,28 +27,43 @@
 #include "counters.h"
 #include "rule-action.h"
 
-#include <map>
 #include <unordered_map>
 
 namespace vfp
 {
 
+/// Names one flow pair of one layer's table, safely: see LayerFlowTable::Get.
+struct FlowHandle
+{
+    uint32_t slot = UINT32_MAX;
+    uint32_t version = 0;
+
+    bool IsNull() const
+    {
+        return slot == UINT32_MAX;
+    }
+    bool operator==(const FlowHandle& other) const
+    {
+        return slot == other.slot && version == other.version;
+    }
+};
+
 struct FlowPair
 {
-    uint64_t id = 0;                    //!< creation order
     Direction origin = Direction::Outbound; //!< direction of the packet that created it
     std::array<Ufid, DIRECTION_COUNT> keys;  //!< the key indexed in each direction
     std::array<HeaderTransposition, DIRECTION_COUNT> hts; //!< the HT applied in each direction
     std::string ruleId;                 //!< the rule that created it (for flushes)
     double lastSeen = 0;                //!< time of the last packet, either direction
     double ttl = DEFAULT_FLOW_TTL;      //!< idle seconds before expiry
+    uint32_t pins = 0;                  //!< holders that keep it past its ttl
     PacketByteCounter* meter = nullptr; //!< meter fed by origin-direction packets
     RangeList* snat = nullptr;          //!< range list the SNAT port came from
     uint16_t snatPort = 0;              //!< the SNAT port held
 
     bool ExpiredAt(double now) const
     {
-        return now - lastSeen >= ttl;
+        return pins == 0 && now - lastSeen >= ttl;
     }
 };
 
@@ -55,35 +76,54 @@ class LayerFlowTable
     ~LayerFlowTable();
 
     /**
-     * The live pair indexed under @p key in @p direction, or null. An expired pair is
-     * treated as absent, and removed when @p removeExpired (counted in @p counters).
+     * The live pair indexed under @p key in @p direction, or a null handle. An expired pair
+     * is treated as absent, and removed when @p removeExpired (counted in @p counters).
      */
-    FlowPair* Find(Direction direction,
-                   const Ufid& key,
-                   double now,
-                   bool removeExpired,
-                   LayerCounters& counters);
+    FlowHandle Find(Direction direction,
+                    const Ufid& key,
+                    double now,
+                    bool removeExpired,
+                    LayerCounters& counters);
+    /// The pair @p handle names, or null if that pair is gone.
+    FlowPair* Get(FlowHandle handle);
     /// Adds a pair under its two keys, replacing any pair indexed under either of them.
-    FlowPair& Insert(FlowPair pair);
+    FlowHandle Insert(FlowPair pair);
+    /// Removes the pair @p handle names, if it is still there; returns whether it was.
+    bool Erase(FlowHandle handle);
     /// Removes every pair idle for at least its ttl; returns how many.
     size_t ExpireIdle(double now);
     /// Removes every pair the rule @p ruleId created; returns how many.
     size_t FlushRule(const std::string& ruleId);
     size_t Size() const
     {
-        return m_pairs.size();
+        return m_live;
     }
-    const std::map<uint64_t, FlowPair>& GetPairs() const
+    /// Calls @p visit(handle, pair) for every live pair, in slot order.
+    template <typename Visit>
+    void ForEach(Visit&& visit) const
     {
-        return m_pairs;
+        for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
+        {
+            if (m_slots[slot].live)
+            {
+                visit(FlowHandle{slot, m_slots[slot].version}, m_slots[slot].pair);
+            }
+        }
     }
 
   private:
-    void Erase(std::map<uint64_t, FlowPair>::iterator pair);
+    struct Slot
+    {
+        FlowPair pair;
+        uint32_t version = 0; //!< bumped when the slot's pair goes
+        bool live = false;
+    };
+    void EraseSlot(uint32_t slot);
 
-    uint64_t m_nextId = 1;                 //!< id of the next pair
-    std::map<uint64_t, FlowPair> m_pairs;  //!< by id
-    std::array<std::unordered_map<Ufid, uint64_t, UfidHash>, DIRECTION_COUNT> m_index; //!< key -> id
+    std::vector<Slot> m_slots;      //!< the slab
+    std::vector<uint32_t> m_free;   //!< free slots, reused last-freed first
+    size_t m_live = 0;              //!< live pairs
+    std::array<std::unordered_map<Ufid, uint32_t, UfidHash>, DIRECTION_COUNT> m_index; //!< key -> slot
 };
 
 } // namespace vfp

@@ -79,16 +79,22 @@ Layer::Process(Direction direction, const HeaderStack& meta, double now, bool co
     }
 
     const Ufid key = MakeUfid(meta);
-    if (FlowPair* flow = m_flows.Find(direction, key, now, commit, m_counters))
+    if (FlowHandle handle = m_flows.Find(direction, key, now, commit, m_counters); !handle.IsNull())
     {
+        FlowPair* flow = m_flows.Get(handle);
         outcome.match = LayerOutcome::Match::Flow;
+        outcome.flow = handle;
         outcome.flowRule = flow->ruleId;
         outcome.ht = flow->hts[d];
         if (commit)
         {
             flow->lastSeen = now;
             ++m_counters.flowHits[d];
-            if (flow->meter && direction == flow->origin)
+        }
+        if (flow->meter && direction == flow->origin)
+        {
+            outcome.meter = flow->meter;
+            if (commit)
             {
                 flow->meter->Count(bytes);
             }
@@ -162,6 +168,7 @@ Layer::Process(Direction direction, const HeaderStack& meta, double now, bool co
 
     outcome.ht = action.ht;
     PacketByteCounter* meter = rule->action.GetMeter();
+    outcome.meter = meter;
     if (commit && meter)
     {
         meter->Count(bytes);
@@ -192,11 +199,11 @@ Layer::Process(Direction direction, const HeaderStack& meta, double now, bool co
     return outcome;
 }
 
-void
+FlowHandle
 Layer::CommitFlow(FlowPair pair)
 {
-    m_flows.Insert(std::move(pair));
     ++m_counters.flowsCreated;
+    return m_flows.Insert(std::move(pair));
 }
 
 void

@@ -47,6 +47,8 @@ struct LayerOutcome
     const Group* group = nullptr;   //!< Match::Rule: the group that found the rule
     const Rule* rule = nullptr;     //!< Match::Rule: the selected rule
     std::string flowRule;           //!< Match::Flow: id of the rule that created the flow
+    FlowHandle flow;                //!< Match::Flow: the pair
+    PacketByteCounter* meter = nullptr; //!< the meter this layer counts the packet in, if any
     /// A stateful rule selected the packet: its flow pair is created if the whole pipeline
     /// allows the packet (see pendingFlow).
     bool flowCreated = false;
@@ -87,7 +89,7 @@ class Layer
     LayerOutcome Process(Direction direction, const HeaderStack& meta, double now, bool commit);
 
     /// Inserts the flow pair a committed packet's Process left pending.
-    void CommitFlow(FlowPair pair);
+    FlowHandle CommitFlow(FlowPair pair);
     /// Gives back what a pending pair holds, for a packet that was not allowed after all.
     static void Abandon(FlowPair& pair);
 

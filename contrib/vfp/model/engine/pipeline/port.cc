@@ -35,9 +35,11 @@ HasPrefixes(ConditionType type)
 
 } // namespace
 
-Port::Port(const PortSpec& spec)
+Port::Port(const PortSpec& spec, const PortConfig& config)
     : m_name(spec.name),
-      m_mac(spec.mac)
+      m_mac(spec.mac),
+      m_config(config),
+      m_tracker(config.tracker)
 {
     if (m_name.empty())
     {
@@ -55,30 +57,82 @@ Port::Port(const PortSpec& spec)
 
 // ---------------------------------------------------------------- data path
 
+std::string_view
+PathName(PathTaken path)
+{
+    switch (path)
+    {
+    case PathTaken::Slow:
+        return "miss";
+    case PathTaken::Fast:
+        return "hit";
+    case PathTaken::Reconciled:
+        return "reconciled";
+    case PathTaken::Simulated:
+        return "simulated";
+    }
+    return "miss";
+}
+
 ProcessResult
 Port::Process(Direction direction, const HeaderStack& packet, double now, PipelineTrace* trace)
 {
-    return Run(direction, packet, now, true, trace);
+    const UnifiedFlowKey key = MakeUnifiedFlowKey(direction, packet, m_flagSensitive);
+    bool hadFlow = false;
+    if (m_config.uftEnabled)
+    {
+        if (UnifiedFlow* flow = m_uft.Find(key))
+        {
+            // The fast path is valid only while the policy, the connection and every layer
+            // flow the slow path used are as they were; otherwise the layers decide again.
+            Connection* connection = m_tracker.Get(flow->connection);
+            auto ended = connection ? m_tracker.Due(*connection, now) : std::nullopt;
+            if (connection && !ended && ReusesClosedTuple(*connection, direction, packet))
+            {
+                ended = ConnectionEnd::Replaced;
+            }
+            if (flow->generation == m_generation && connection && !ended && FlowsLive(*flow, now))
+            {
+                return FastPath(*flow, *connection, direction, packet, now);
+            }
+            if (connection && ended)
+            {
+                EndConnection(flow->connection, *ended); // removes this UF as well
+            }
+            else
+            {
+                hadFlow = true;
+            }
+        }
+    }
+    Walk walk = RunLayers(direction, packet, now, true, trace);
+    SlowPath(walk, direction, packet, now, key, hadFlow);
+    if (trace)
+    {
+        trace->events.insert(trace->events.end(), walk.events.begin(), walk.events.end());
+    }
+    Deliver(walk.events);
+    return walk.result;
 }
 
 ProcessResult
 Port::Simulate(Direction direction, const HeaderStack& packet, double now, PipelineTrace* trace)
 {
-    return Run(direction, packet, now, false, trace);
+    Walk walk = RunLayers(direction, packet, now, false, trace);
+    walk.result.path = PathTaken::Simulated;
+    if (trace)
+    {
+        trace->events.insert(trace->events.end(), walk.events.begin(), walk.events.end());
+    }
+    return walk.result;
 }
 
-ProcessResult
-Port::Run(Direction direction,
-          const HeaderStack& packet,
-          double now,
-          bool commit,
-          PipelineTrace* trace)
+Port::Walk
+Port::RunLayers(Direction direction, const HeaderStack& packet, double now, bool commit, PipelineTrace* trace)
 {
-    const size_t d = static_cast<size_t>(direction);
-    const uint32_t bytes = packet.SizeBytes();
-    ProcessResult result;
-    std::vector<ResourceEvent> events;
-    std::vector<std::pair<Layer*, FlowPair>> pendingFlows;
+    Walk walk;
+    ProcessResult& result = walk.result;
+    const int64_t entryBytes = packet.SizeBytes();
     HeaderStack meta = packet;
     HeaderTransposition composite;
 
@@ -93,7 +147,16 @@ Port::Run(Direction direction,
         {
             outcome.event->port = m_name;
             outcome.event->time = now;
-            events.push_back(*outcome.event);
+            walk.events.push_back(*outcome.event);
+        }
+        if (outcome.meter)
+        {
+            walk.meters.push_back(
+                MeterContext{outcome.meter, static_cast<int32_t>(int64_t(meta.SizeBytes()) - entryBytes)});
+        }
+        if (!outcome.flow.IsNull())
+        {
+            walk.flows.push_back(LayerFlowRef{&layer, outcome.flow});
         }
         if (outcome.verdict == Verdict::Allow && !outcome.ht.Apply(meta))
         {
@@ -102,7 +165,7 @@ Port::Run(Direction direction,
         }
         if (outcome.pendingFlow)
         {
-            pendingFlows.emplace_back(&layer, std::move(*outcome.pendingFlow));
+            walk.pending.emplace_back(&layer, std::move(*outcome.pendingFlow));
             outcome.pendingFlow.reset();
         }
         if (trace)
@@ -126,63 +189,271 @@ Port::Run(Direction direction,
         result.packet = packet;
         composite.Apply(result.packet); // the packet itself is rewritten once
     }
-    for (auto& [layer, pair] : pendingFlows)
-    {
-        if (result.verdict == Verdict::Allow)
-        {
-            layer->CommitFlow(std::move(pair));
-        }
-        else
-        {
-            Layer::Abandon(pair);
-        }
-    }
-    if (trace && result.verdict != Verdict::Allow)
+    else if (trace)
     {
         for (LayerStep& step : trace->steps)
         {
             step.outcome.flowCreated = false;
         }
     }
+    return walk;
+}
 
-    if (commit)
+bool
+Port::FlowsLive(const UnifiedFlow& flow, double now)
+{
+    for (const LayerFlowRef& ref : flow.layerFlows)
     {
-        m_counters.received[d].Count(bytes);
-        switch (result.verdict)
+        const FlowPair* pair = ref.layer->GetFlows().Get(ref.handle);
+        if (pair == nullptr || pair->ExpiredAt(now))
         {
-        case Verdict::Allow:
-            m_counters.allowed[d].Count(result.packet.SizeBytes());
-            break;
-        case Verdict::Hold:
-            m_counters.held[d].Count(bytes);
-            break;
-        case Verdict::Drop:
-            ++m_counters.drops[d][static_cast<size_t>(result.reason)];
-            break;
+            return false;
         }
-        m_counters.eventsRaised += events.size();
     }
-    if (trace)
+    return true;
+}
+
+ProcessResult
+Port::FastPath(UnifiedFlow& flow, Connection& connection, Direction direction, const HeaderStack& packet, double now)
+{
+    const uint32_t bytes = packet.SizeBytes();
+    for (const LayerFlowRef& ref : flow.layerFlows)
     {
-        trace->events.insert(trace->events.end(), events.begin(), events.end());
+        ref.layer->GetFlows().Get(ref.handle)->lastSeen = now;
     }
-    if (commit)
+    for (const MeterContext& context : flow.meters)
     {
-        for (const ResourceEvent& event : events)
+        context.meter->Count(static_cast<uint32_t>(int64_t(bytes) + context.sizeDelta));
+    }
+    ProcessResult result;
+    result.path = PathTaken::Fast;
+    result.ht = flow.ht;
+    result.packet = packet;
+    flow.ht.Apply(result.packet);
+    ++m_uftCounters.hits;
+
+    const HeaderStack& vmSide = direction == Direction::Outbound ? packet : result.packet;
+    m_tracker.Update(connection, direction, vmSide[vmSide.count - 1].transport, vmSide.payloadBytes, now);
+    const ConnectionHandle handle = flow.connection; // AfterTracking may end the connection and this UF
+    AfterTracking(handle, result);
+    Count(direction, result, bytes, 0);
+    return result;
+}
+
+void
+Port::SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, double now,
+               const UnifiedFlowKey& key, bool hadFlow)
+{
+    ProcessResult& result = walk.result;
+    result.path = hadFlow ? PathTaken::Reconciled : PathTaken::Slow;
+    if (hadFlow)
+    {
+        ++m_uftCounters.reconciled;
+    }
+    else
+    {
+        m_uftCounters.misses += m_config.uftEnabled;
+    }
+
+    ConnectionHandle connection;
+    if (result.verdict == Verdict::Allow)
+    {
+        connection = Track(direction, direction == Direction::Outbound ? packet : result.packet, now);
+        if (connection.IsNull())
         {
-            auto handler = m_eventHandlers.find(event.resource);
-            if (handler != m_eventHandlers.end() && handler->second)
+            result.verdict = Verdict::Drop;
+            result.reason = DropReason::ConnectionLimit;
+        }
+    }
+
+    if (result.verdict != Verdict::Allow)
+    {
+        for (auto& [layer, pair] : walk.pending)
+        {
+            Layer::Abandon(pair);
+        }
+        if (hadFlow)
+        {
+            // The policy now refuses what the UF allowed: the UF goes.
+            const UnifiedFlow* stale = m_uft.Find(key);
+            if (Connection* owner = stale ? m_tracker.Get(stale->connection) : nullptr)
             {
-                handler->second(event);
+                owner->flows.erase(std::remove(owner->flows.begin(), owner->flows.end(), key), owner->flows.end());
+            }
+            m_uft.Erase(key);
+            ++m_uftCounters.reconcileRemoved;
+        }
+        Count(direction, result, packet.SizeBytes(), walk.events.size());
+        return;
+    }
+
+    for (auto& [layer, pair] : walk.pending)
+    {
+        walk.flows.push_back(LayerFlowRef{layer, layer->CommitFlow(std::move(pair))});
+    }
+    Connection& tracked = *m_tracker.Get(connection);
+    for (const LayerFlowRef& ref : walk.flows)
+    {
+        const auto known = std::make_pair(ref.layer, ref.handle);
+        if (std::find(tracked.layerFlows.begin(), tracked.layerFlows.end(), known) == tracked.layerFlows.end())
+        {
+            tracked.layerFlows.push_back(known);
+            if (tracked.pinned)
+            {
+                ++ref.layer->GetFlows().Get(ref.handle)->pins;
             }
         }
     }
-    return result;
+    if (m_config.uftEnabled)
+    {
+        const UnifiedFlow* old = hadFlow ? m_uft.Find(key) : nullptr;
+        if (old && old->ht != result.ht)
+        {
+            ++m_uftCounters.reconcileUpdated;
+        }
+        if (!old)
+        {
+            ++m_uftCounters.inserted;
+        }
+        m_uft.Insert(key, UnifiedFlow{m_generation, result.ht, walk.meters, walk.flows, connection});
+        if (std::find(tracked.flows.begin(), tracked.flows.end(), key) == tracked.flows.end())
+        {
+            tracked.flows.push_back(key);
+        }
+    }
+    AfterTracking(connection, result);
+    Count(direction, result, packet.SizeBytes(), walk.events.size());
+}
+
+ConnectionHandle
+Port::Track(Direction direction, const HeaderStack& vmSide, double now)
+{
+    const HeaderGroup& group = vmSide[vmSide.count - 1];
+    // The connection is keyed on the VM side, outbound: both directions meet there.
+    const Ufid key = MakeUfid(direction == Direction::Outbound ? vmSide : ReverseStack(vmSide));
+    ConnectionHandle handle = m_tracker.Find(key);
+    if (Connection* connection = m_tracker.Get(handle))
+    {
+        if (auto ended = m_tracker.Due(*connection, now))
+        {
+            EndConnection(handle, *ended);
+        }
+        else if (ReusesClosedTuple(*connection, direction, vmSide))
+        {
+            EndConnection(handle, ConnectionEnd::Replaced);
+        }
+        else
+        {
+            m_tracker.Update(*connection, direction, group.transport, vmSide.payloadBytes, now);
+            return handle;
+        }
+    }
+    const TransportHeader* transport = group.l4 == L4Type::Tcp ? &group.transport : nullptr;
+    return m_tracker.Create(key, group.hasIpv4 ? group.ip.protocol : 0, direction, transport, now);
+}
+
+bool
+Port::ReusesClosedTuple(const Connection& connection, Direction direction, const HeaderStack& packet)
+{
+    // A new SYN from the initiator of a connection in TIME_WAIT opens a new connection
+    // (the client reused its port): the old one, and its unified flows, end first.
+    const uint8_t flags = packet[packet.count - 1].transport.tcpFlags;
+    return connection.state == TcpState::TimeWait && direction == connection.initiator &&
+           (flags & (TcpFlags::SYN | TcpFlags::ACK)) == TcpFlags::SYN;
+}
+
+void
+Port::AfterTracking(ConnectionHandle handle, ProcessResult& result)
+{
+    Connection* connection = m_tracker.Get(handle);
+    result.tcpState = connection->state;
+    if (connection->state == TcpState::TimeWait && !connection->pinned)
+    {
+        // Keep the connection's layer flows (and any SNAT port) until TIME_WAIT is over.
+        connection->pinned = true;
+        for (const auto& [layer, flow] : connection->layerFlows)
+        {
+            if (FlowPair* pair = layer->GetFlows().Get(flow))
+            {
+                ++pair->pins;
+            }
+        }
+    }
+    if (connection->state == TcpState::Closed)
+    {
+        EndConnection(handle, ConnectionEnd::Reset);
+    }
+}
+
+void
+Port::EndConnection(ConnectionHandle handle, ConnectionEnd reason)
+{
+    Connection* connection = m_tracker.Get(handle);
+    if (connection == nullptr)
+    {
+        return;
+    }
+    for (const UnifiedFlowKey& key : connection->flows)
+    {
+        m_uftCounters.evicted += m_uft.Erase(key);
+    }
+    // A connection closed by its FINs or an RST ends its layer flows too (the paper: the
+    // TCP state machine expires flows early); an idle one leaves them to their own ttl.
+    const bool closed = reason == ConnectionEnd::TimeWaitDone || reason == ConnectionEnd::Reset;
+    for (const auto& [layer, flow] : connection->layerFlows)
+    {
+        if (FlowPair* pair = layer->GetFlows().Get(flow))
+        {
+            pair->pins -= connection->pinned;
+            if (closed && layer->GetFlows().Erase(flow))
+            {
+                ++layer->GetCounters().flowsExpired;
+            }
+        }
+    }
+    m_tracker.Remove(handle, reason);
+}
+
+void
+Port::Count(Direction direction, const ProcessResult& result, uint32_t bytes, size_t events)
+{
+    const size_t d = static_cast<size_t>(direction);
+    m_counters.received[d].Count(bytes);
+    switch (result.verdict)
+    {
+    case Verdict::Allow:
+        m_counters.allowed[d].Count(result.packet.SizeBytes());
+        break;
+    case Verdict::Hold:
+        m_counters.held[d].Count(bytes);
+        break;
+    case Verdict::Drop:
+        ++m_counters.drops[d][static_cast<size_t>(result.reason)];
+        break;
+    }
+    m_counters.eventsRaised += events;
+}
+
+void
+Port::Deliver(const std::vector<ResourceEvent>& events)
+{
+    for (const ResourceEvent& event : events)
+    {
+        auto handler = m_eventHandlers.find(event.resource);
+        if (handler != m_eventHandlers.end() && handler->second)
+        {
+            handler->second(event);
+        }
+    }
 }
 
 size_t
 Port::ExpireFlows(double now)
 {
+    for (const auto& [handle, reason] : m_tracker.DueAt(now))
+    {
+        EndConnection(handle, reason);
+    }
     size_t expired = 0;
     for (const auto& layer : m_layers)
     {
@@ -191,6 +462,31 @@ Port::ExpireFlows(double now)
         expired += count;
     }
     return expired;
+}
+
+void
+Port::Changed()
+{
+    ++m_generation;
+    // TCP flags key unified flows only when some condition reads them (exact caching).
+    m_flagSensitive = false;
+    for (const auto& layer : m_layers)
+    {
+        for (const auto& group : layer->GetGroups())
+        {
+            m_flagSensitive = m_flagSensitive || group->ReadsTcpFlags();
+        }
+    }
+}
+
+void
+Port::ForgetLayer(const Layer& layer)
+{
+    m_tracker.ForEach([&layer](ConnectionHandle, Connection& connection) {
+        auto& flows = connection.layerFlows;
+        flows.erase(std::remove_if(flows.begin(), flows.end(), [&layer](const auto& ref) { return ref.first == &layer; }),
+                    flows.end());
+    });
 }
 
 // ---------------------------------------------------------------- VFPAPI
@@ -311,6 +607,7 @@ void
 Port::DeleteLayer(const std::string& name)
 {
     Layer& layer = GetLayer(name);
+    ForgetLayer(layer);
     m_layers.erase(std::find_if(m_layers.begin(), m_layers.end(), [&layer](const auto& l) {
         return l.get() == &layer;
     }));
@@ -454,16 +751,17 @@ Port::DeleteResource(const std::string& name)
                 }
             }
         }
-        for (const auto& [id, pair] : layer->GetFlows().GetPairs())
+        bool holdsPorts = false;
+        layer->GetFlows().ForEach([&](FlowHandle, const FlowPair& pair) {
+            holdsPorts = holdsPorts || (list && pair.snat == list);
+        });
+        if (holdsPorts)
         {
-            if (list && pair.snat == list)
-            {
-                throw PolicyError(fmt::format(
-                    "port '{}': resource '{}' still holds ports of connections in layer '{}'",
-                    m_name,
-                    name,
-                    layer->GetName()));
-            }
+            throw PolicyError(fmt::format(
+                "port '{}': resource '{}' still holds ports of connections in layer '{}'",
+                m_name,
+                name,
+                layer->GetName()));
         }
     }
     m_resources.Delete(name);

@@ -14,6 +14,7 @@
 #define VFP_ENGINE_PORT_H
 
 #include "layer.h"
+#include "unified-flow-table.h"
 
 #include <map>
 #include <memory>
@@ -23,6 +24,23 @@
 namespace vfp
 {
 
+/// Tunables of a port's data path (the engine's half of the ns-3 attributes).
+struct PortConfig
+{
+    bool uftEnabled = true; //!< cache slow-path results; off: every packet takes the slow path
+    TrackerConfig tracker;  //!< connection time-outs and the connection limit
+};
+
+/// How a packet went through the pipeline.
+enum class PathTaken : uint8_t
+{
+    Slow,       //!< no unified flow: the layers ran (a UFT miss, or the UFT is off)
+    Fast,       //!< a unified flow hit: no layer ran
+    Reconciled, //!< a unified flow was out of date and the layers ran again
+    Simulated,  //!< diagnostics: the layers ran, nothing was committed
+};
+std::string_view PathName(PathTaken path);
+
 struct ProcessResult
 {
     Verdict verdict = Verdict::Allow;
@@ -31,6 +49,8 @@ struct ProcessResult
     const Rule* rule = nullptr;   //!< the rule that did, if a rule did
     HeaderTransposition ht;       //!< the composed transposition (Allow)
     HeaderStack packet;           //!< the packet after the composed transposition (Allow)
+    PathTaken path = PathTaken::Slow; //!< fast path, slow path, reconciled or simulated
+    TcpState tcpState = TcpState::None; //!< the connection's TCP state after the packet (Allow)
 };
 
 /// One layer's part in a traced packet (diagnostics, §8.3).
@@ -51,7 +71,7 @@ class Port
 {
   public:
     /// A port with the spec's resources and layers; throws PolicyError on invalid policy.
-    explicit Port(const PortSpec& spec);
+    explicit Port(const PortSpec& spec, const PortConfig& config = {});
 
     const std::string& GetName() const
     {
@@ -99,9 +119,12 @@ class Port
 
     // ---- data path ----
     /**
-     * Processes one packet in @p direction at time @p now (seconds): flows are created and
-     * refreshed, counters and meters counted, resources allocated, events delivered.
-     * @param trace when not null, receives every layer's step and the events
+     * Processes one packet in @p direction at time @p now (seconds), the paper's way: a
+     * unified flow hit applies its cached transposition (no layer runs); a miss, or a UF
+     * from an older policy generation, runs the layers (Pseudocode 1), caches the result
+     * if the packet is allowed, and tracks the connection. Flows are created and refreshed,
+     * counters and meters counted, resources allocated, events delivered.
+     * @param trace when not null, receives every layer's step (none on a hit) and the events
      */
     ProcessResult Process(Direction direction,
                           const HeaderStack& packet,
@@ -112,7 +135,8 @@ class Port
                            const HeaderStack& packet,
                            double now,
                            PipelineTrace* trace = nullptr);
-    /// Removes idle layer flows of every layer; returns how many pairs.
+    /// Ends every connection due by @p now (removing its unified flows) and removes idle
+    /// layer flows of every layer; returns how many layer flow pairs went.
     size_t ExpireFlows(double now);
 
     // ---- inspection ----
@@ -129,6 +153,22 @@ class Port
     {
         return m_meters;
     }
+    const PortConfig& GetConfig() const
+    {
+        return m_config;
+    }
+    const UftCounters& GetUftCounters() const
+    {
+        return m_uftCounters;
+    }
+    const UnifiedFlowTable& GetUft() const
+    {
+        return m_uft;
+    }
+    ConnectionTracker& GetTracker()
+    {
+        return m_tracker;
+    }
     ResourceSet& GetResources()
     {
         return m_resources;
@@ -136,11 +176,29 @@ class Port
     PortSpec ToSpec() const;
 
   private:
-    ProcessResult Run(Direction direction,
-                      const HeaderStack& packet,
-                      double now,
-                      bool commit,
-                      PipelineTrace* trace);
+    /// What a walk through the layers found, before it is committed.
+    struct Walk
+    {
+        ProcessResult result;                           //!< verdict, HT, packet
+        std::vector<ResourceEvent> events;              //!< raised by the layers
+        std::vector<std::pair<Layer*, FlowPair>> pending; //!< flow pairs to create if allowed
+        std::vector<LayerFlowRef> flows;                //!< layer flows used
+        std::vector<MeterContext> meters;               //!< meters counted
+    };
+    Walk RunLayers(Direction direction, const HeaderStack& packet, double now, bool commit, PipelineTrace* trace);
+    ProcessResult FastPath(UnifiedFlow& flow, Connection& connection, Direction direction,
+                           const HeaderStack& packet, double now);
+    void SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, double now,
+                  const UnifiedFlowKey& key, bool hadFlow);
+    bool FlowsLive(const UnifiedFlow& flow, double now);
+    /// Finds (or starts) the connection of an allowed packet and feeds it the packet.
+    ConnectionHandle Track(Direction direction, const HeaderStack& vmSide, double now);
+    void EndConnection(ConnectionHandle handle, ConnectionEnd reason);
+    static bool ReusesClosedTuple(const Connection& connection, Direction direction, const HeaderStack& packet);
+    void AfterTracking(ConnectionHandle handle, ProcessResult& result);
+    void Count(Direction direction, const ProcessResult& result, uint32_t bytes, size_t events);
+    void Deliver(const std::vector<ResourceEvent>& events);
+    void ForgetLayer(const Layer& layer);
     Layer& GetLayer(const std::string& name);
     /// Compiles a group and its rules aside, checking rule ids against @p layer.
     std::unique_ptr<Group> BuildGroup(Layer& layer,
@@ -149,10 +207,7 @@ class Port
                                       const Group* replacing);
     std::unique_ptr<Rule> BuildRule(const Group& group, const RuleSpec& spec, const std::string& owner);
     void SortLayers();
-    void Changed()
-    {
-        ++m_generation;
-    }
+    void Changed();
 
     std::string m_name;           //!< the port's name
     uint64_t m_mac;               //!< the VNIC's MAC
@@ -163,6 +218,11 @@ class Port
     std::map<std::string, ResourceEventHandler> m_eventHandlers;  //!< by resource
     std::vector<std::unique_ptr<Layer>> m_layers; //!< sorted by (priority, sequence)
     PortCounters m_counters;      //!< statistics
+    PortConfig m_config;          //!< data path tunables
+    bool m_flagSensitive = false; //!< some condition reads TCP flags: they key unified flows
+    ConnectionTracker m_tracker;  //!< connections and their TCP state
+    UnifiedFlowTable m_uft;       //!< the fast path
+    UftCounters m_uftCounters;    //!< fast path statistics
 };
 
 } // namespace vfp

@@ -7,7 +7,13 @@
 namespace vfp
 {
 
-Switch::Switch(const PolicySpec& policy)
+Switch::Switch(const PortConfig& config)
+    : m_config(config)
+{
+}
+
+Switch::Switch(const PolicySpec& policy, const PortConfig& config)
+    : m_config(config)
 {
     for (const PortSpec& port : policy.ports)
     {
@@ -29,7 +35,7 @@ Switch::AddPort(const PortSpec& spec)
                                       FormatMac(spec.mac),
                                       m_byMac[spec.mac]->GetName()));
     }
-    auto port = std::make_unique<Port>(spec);
+    auto port = std::make_unique<Port>(spec, m_config);
     Port& added = *port;
     m_byMac[spec.mac] = &added;
     m_ports.emplace(spec.name, std::move(port));

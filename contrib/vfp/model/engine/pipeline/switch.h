@@ -15,9 +15,10 @@ namespace vfp
 class Switch
 {
   public:
-    Switch() = default;
-    /// A switch with the policy's ports; throws PolicyError naming the bad object.
-    explicit Switch(const PolicySpec& policy);
+    explicit Switch(const PortConfig& config = {});
+    /// A switch with the policy's ports, each with @p config; throws PolicyError naming
+    /// the bad object.
+    explicit Switch(const PolicySpec& policy, const PortConfig& config = {});
 
     Port& AddPort(const PortSpec& spec);
     void RemovePort(const std::string& name);
@@ -36,6 +37,7 @@ class Switch
     PolicySpec ToSpec() const;
 
   private:
+    PortConfig m_config;                                  //!< for every port
     std::map<std::string, std::unique_ptr<Port>> m_ports; //!< by name
     std::map<uint64_t, Port*> m_byMac;                    //!< by VNIC MAC
 };

@@ -1,0 +1,292 @@
+#include "connection-tracker.h"
+
+namespace vfp
+{
+
+namespace
+{
+
+/// a >= b in serial-number arithmetic (RFC 1982), for TCP sequence numbers.
+bool
+SerialAtLeast(uint32_t a, uint32_t b)
+{
+    return static_cast<int32_t>(a - b) >= 0;
+}
+
+} // namespace
+
+std::string_view
+TcpStateName(TcpState state)
+{
+    switch (state)
+    {
+    case TcpState::None:
+        return "none";
+    case TcpState::SynSent:
+        return "syn_sent";
+    case TcpState::SynReceived:
+        return "syn_received";
+    case TcpState::Probation:
+        return "probation";
+    case TcpState::Established:
+        return "established";
+    case TcpState::Closing:
+        return "closing";
+    case TcpState::TimeWait:
+        return "time_wait";
+    case TcpState::Closed:
+        return "closed";
+    }
+    return "none";
+}
+
+std::string_view
+ConnectionEndName(ConnectionEnd reason)
+{
+    switch (reason)
+    {
+    case ConnectionEnd::IdleTimeout:
+        return "idle_timeout";
+    case ConnectionEnd::HalfOpenTimeout:
+        return "half_open_timeout";
+    case ConnectionEnd::TimeWaitDone:
+        return "time_wait_done";
+    case ConnectionEnd::Reset:
+        return "reset";
+    case ConnectionEnd::Replaced:
+        return "replaced";
+    case ConnectionEnd::Flushed:
+        return "flushed";
+    }
+    return "idle_timeout";
+}
+
+double
+Connection::ExpiresAt(const TrackerConfig& config) const
+{
+    switch (state)
+    {
+    case TcpState::None:
+        return lastSeen + (protocol == IP_PROTOCOL_UDP ? config.udpTimeout : config.otherTimeout);
+    case TcpState::SynSent:
+    case TcpState::SynReceived:
+    case TcpState::Probation:
+        return lastSeen + config.halfOpenTimeout;
+    case TcpState::Established:
+    case TcpState::Closing:
+        return lastSeen + config.establishedTimeout;
+    case TcpState::TimeWait:
+        return timeWaitSince + config.timeWait;
+    case TcpState::Closed:
+        return lastSeen;
+    }
+    return lastSeen;
+}
+
+ConnectionTracker::ConnectionTracker(const TrackerConfig& config)
+    : m_config(config)
+{
+}
+
+ConnectionHandle
+ConnectionTracker::Find(const Ufid& key) const
+{
+    auto it = m_index.find(key);
+    return it == m_index.end() ? ConnectionHandle{} : ConnectionHandle{it->second, m_slots[it->second].version};
+}
+
+Connection*
+ConnectionTracker::Get(ConnectionHandle handle)
+{
+    if (handle.slot >= m_slots.size())
+    {
+        return nullptr;
+    }
+    Slot& slot = m_slots[handle.slot];
+    return slot.live && slot.version == handle.version ? &slot.connection : nullptr;
+}
+
+ConnectionHandle
+ConnectionTracker::Create(const Ufid& key,
+                          uint8_t protocol,
+                          Direction direction,
+                          const TransportHeader* transport,
+                          double now)
+{
+    if (m_index.size() >= m_config.maxConnections)
+    {
+        ++m_counters.refused;
+        return ConnectionHandle{};
+    }
+    Connection connection;
+    connection.key = key;
+    connection.protocol = protocol;
+    connection.initiator = direction;
+    connection.created = now;
+    connection.lastSeen = now;
+    connection.state = TcpState::None;
+    if (protocol == IP_PROTOCOL_TCP && transport)
+    {
+        const bool synOnly = (transport->tcpFlags & (TcpFlags::SYN | TcpFlags::ACK | TcpFlags::RST)) == TcpFlags::SYN;
+        connection.state = synOnly ? TcpState::SynSent : TcpState::Probation;
+        connection.initiatorIsn = synOnly ? transport->seq : 0;
+        if (transport->tcpFlags & TcpFlags::RST)
+        {
+            connection.state = TcpState::Closed;
+        }
+    }
+    ++m_counters.created;
+    return Restore(std::move(connection));
+}
+
+ConnectionHandle
+ConnectionTracker::Restore(Connection connection)
+{
+    uint32_t slot;
+    if (m_free.empty())
+    {
+        slot = static_cast<uint32_t>(m_slots.size());
+        m_slots.emplace_back();
+    }
+    else
+    {
+        slot = m_free.back();
+        m_free.pop_back();
+    }
+    m_index[connection.key] = slot;
+    m_slots[slot].connection = std::move(connection);
+    m_slots[slot].live = true;
+    return ConnectionHandle{slot, m_slots[slot].version};
+}
+
+void
+ConnectionTracker::Update(Connection& connection,
+                          Direction direction,
+                          const TransportHeader& transport,
+                          uint32_t payloadBytes,
+                          double now)
+{
+    connection.lastSeen = now;
+    if (connection.protocol != IP_PROTOCOL_TCP || connection.state == TcpState::Closed)
+    {
+        return;
+    }
+    const uint8_t flags = transport.tcpFlags;
+    const bool syn = flags & TcpFlags::SYN;
+    const bool ack = flags & TcpFlags::ACK;
+    const bool fromInitiator = direction == connection.initiator;
+    if (flags & TcpFlags::RST)
+    {
+        connection.state = TcpState::Closed;
+        return;
+    }
+    switch (connection.state)
+    {
+    case TcpState::SynSent:
+        if (!fromInitiator && syn && ack && transport.ack == connection.initiatorIsn + 1)
+        {
+            connection.state = TcpState::SynReceived;
+            connection.responderIsn = transport.seq;
+        }
+        return;
+    case TcpState::SynReceived:
+        if (fromInitiator && ack && !syn && transport.ack == connection.responderIsn + 1 &&
+            transport.seq == connection.initiatorIsn + 1)
+        {
+            connection.state = TcpState::Established;
+            ++m_counters.established;
+        }
+        return;
+    default:
+        break;
+    }
+
+    const size_t self = static_cast<size_t>(direction);
+    const size_t peer = 1 - self;
+    if (ack && connection.finSent[peer] && SerialAtLeast(transport.ack, connection.finSeq[peer] + 1))
+    {
+        connection.finAcked[peer] = true;
+    }
+    if ((flags & TcpFlags::FIN) && !connection.finSent[self])
+    {
+        connection.finSent[self] = true;
+        connection.finSeq[self] = transport.seq + payloadBytes;
+        if (connection.state != TcpState::Probation)
+        {
+            connection.state = TcpState::Closing;
+        }
+    }
+    if (connection.finAcked[0] && connection.finAcked[1] && connection.state != TcpState::TimeWait)
+    {
+        connection.state = TcpState::TimeWait;
+        connection.timeWaitSince = now;
+    }
+}
+
+std::optional<ConnectionEnd>
+ConnectionTracker::Due(const Connection& connection, double now) const
+{
+    if (connection.state == TcpState::Closed)
+    {
+        return ConnectionEnd::Reset;
+    }
+    if (now < connection.ExpiresAt(m_config))
+    {
+        return std::nullopt;
+    }
+    if (connection.state == TcpState::TimeWait)
+    {
+        return ConnectionEnd::TimeWaitDone;
+    }
+    return connection.HalfOpen() ? ConnectionEnd::HalfOpenTimeout : ConnectionEnd::IdleTimeout;
+}
+
+void
+ConnectionTracker::Remove(ConnectionHandle handle, ConnectionEnd reason)
+{
+    Connection* connection = Get(handle);
+    if (connection == nullptr)
+    {
+        return;
+    }
+    m_index.erase(connection->key);
+    m_slots[handle.slot].connection = Connection{};
+    m_slots[handle.slot].live = false;
+    ++m_slots[handle.slot].version;
+    m_free.push_back(handle.slot);
+    ++m_counters.ended[static_cast<size_t>(reason)];
+}
+
+std::vector<std::pair<ConnectionHandle, ConnectionEnd>>
+ConnectionTracker::DueAt(double now) const
+{
+    std::vector<std::pair<ConnectionHandle, ConnectionEnd>> due;
+    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
+    {
+        if (!m_slots[slot].live)
+        {
+            continue;
+        }
+        if (auto reason = Due(m_slots[slot].connection, now))
+        {
+            due.emplace_back(ConnectionHandle{slot, m_slots[slot].version}, *reason);
+        }
+    }
+    return due;
+}
+
+std::array<size_t, 8>
+ConnectionTracker::CountByState() const
+{
+    std::array<size_t, 8> counts{};
+    for (const Slot& slot : m_slots)
+    {
+        if (slot.live)
+        {
+            ++counts[static_cast<size_t>(slot.connection.state)];
+        }
+    }
+    return counts;
+}
+
+} // namespace vfp

@@ -1,0 +1,98 @@
+/*
+ * The unified flow table (paper §6.2-6.3): the fast path. The slow path runs a packet
+ * through every layer and composes one header transposition; the result is cached here
+ * under the packet's exact key, so that the next packet of the flow is one lookup and one
+ * rewrite, whatever the number of layers and rules.
+ *
+ * A unified flow (UF) carries what a hit must still do: the composed HT; the action
+ * contexts (meters, each with the byte offset between the packet and the layer that
+ * meters it); the layer flows the slow path used, so that a hit keeps them alive exactly
+ * as the layers would have; the port generation it was computed at (lazy reconciliation:
+ * an older UF is re-simulated on its next packet); and its connection (pairing, TCP).
+ *
+ * Only allowed packets are cached: a drop or a hold is decided again on every packet, so
+ * a flood of refused packets fills no table.
+ *
+ * Cost: a hit is one hash probe (std::unordered_map; docs/performance.md compares it with
+ * alternatives) plus O(layer flows + meters) refreshes; no allocation on a hit.
+ */
+#ifndef VFP_ENGINE_UNIFIED_FLOW_TABLE_H
+#define VFP_ENGINE_UNIFIED_FLOW_TABLE_H
+
+#include "connection-tracker.h"
+
+#include <unordered_map>
+
+namespace vfp
+{
+
+class Layer;
+
+/// A meter a unified flow feeds on every packet.
+struct MeterContext
+{
+    PacketByteCounter* meter = nullptr; //!< the port's named meter
+    int32_t sizeDelta = 0;              //!< bytes at the metering layer minus bytes at entry
+};
+
+/// A layer flow a unified flow depends on.
+struct LayerFlowRef
+{
+    Layer* layer = nullptr; //!< the layer (valid while the UF's generation is current)
+    FlowHandle handle;      //!< the pair
+};
+
+struct UnifiedFlow
+{
+    uint64_t generation = 0;              //!< the port generation it was computed at
+    HeaderTransposition ht;               //!< the composed transposition
+    std::vector<MeterContext> meters;     //!< action contexts
+    std::vector<LayerFlowRef> layerFlows; //!< layer flows to keep alive on hits
+    ConnectionHandle connection;          //!< the connection it belongs to
+};
+
+/// Why unified flows left the table, besides their connection ending (TrackerCounters).
+struct UftCounters
+{
+    uint64_t hits = 0;            //!< packets that took the fast path
+    uint64_t misses = 0;          //!< packets with no unified flow
+    uint64_t reconciled = 0;      //!< packets whose UF was re-simulated (older generation or gone layer flow)
+    uint64_t reconcileUpdated = 0; //!< ... and whose transposition changed
+    uint64_t reconcileRemoved = 0; //!< ... and that the policy now drops or holds (UF removed)
+    uint64_t inserted = 0;        //!< UFs created
+    uint64_t evicted = 0;         //!< UFs removed with their connection
+};
+
+class UnifiedFlowTable
+{
+  public:
+    UnifiedFlow* Find(const UnifiedFlowKey& key)
+    {
+        auto it = m_flows.find(key);
+        return it == m_flows.end() ? nullptr : &it->second;
+    }
+    /// Adds or replaces the UF of @p key.
+    UnifiedFlow& Insert(const UnifiedFlowKey& key, UnifiedFlow flow);
+    /// Removes the UF of @p key; false when there is none.
+    bool Erase(const UnifiedFlowKey& key)
+    {
+        return m_flows.erase(key) > 0;
+    }
+    size_t Size() const
+    {
+        return m_flows.size();
+    }
+    /// Every UF, in a deterministic order (by key words), for state save.
+    std::vector<std::pair<UnifiedFlowKey, const UnifiedFlow*>> Sorted() const;
+    void Clear()
+    {
+        m_flows.clear();
+    }
+
+  private:
+    std::unordered_map<UnifiedFlowKey, UnifiedFlow, UnifiedFlowKeyHash> m_flows; //!< key -> UF
+};
+
+} // namespace vfp
+
+#endif
