@@ -77,6 +77,7 @@ Group::Insert(std::unique_ptr<Rule> rule)
 {
     m_classifier.Insert(rule.get());
     m_flagReaders += ReadsFlags(rule->spec.conditions);
+    m_statefulRules += rule->spec.stateful;
     m_rules.insert(std::upper_bound(m_rules.begin(), m_rules.end(), rule, RuleOrder), std::move(rule));
 }
 
@@ -88,6 +89,7 @@ Group::InsertAll(std::vector<std::unique_ptr<Rule>> rules)
     {
         added.push_back(rule.get());
         m_flagReaders += ReadsFlags(rule->spec.conditions);
+        m_statefulRules += rule->spec.stateful;
         m_rules.push_back(std::move(rule));
     }
     std::sort(m_rules.begin(), m_rules.end(), RuleOrder); // ranks are unique
@@ -106,6 +108,7 @@ Group::Remove(const std::string& id)
     }
     m_classifier.Remove(it->get());
     m_flagReaders -= ReadsFlags((*it)->spec.conditions);
+    m_statefulRules -= (*it)->spec.stateful;
     m_rules.erase(it);
     return true;
 }

@@ -79,6 +79,11 @@ class Group
         return m_rules;
     }
     GroupSpec ToSpec() const;
+    /// True when one of its rules is stateful.
+    bool HasStatefulRules() const
+    {
+        return m_statefulRules > 0;
+    }
     /// True when a condition of the group or of one of its rules reads TCP flags.
     bool ReadsTcpFlags() const
     {
@@ -95,6 +100,7 @@ class Group
     std::vector<std::unique_ptr<Rule>> m_rules; //!< sorted by (priority, sequence)
     CompiledConditions m_conditions;           //!< m_spec.conditions, compiled
     size_t m_flagReaders = 0;                  //!< the group and rules with a tcp_flags condition
+    size_t m_statefulRules = 0;                //!< stateful rules
     GroupClassifier m_classifier;              //!< finds the selected rule
 };
 

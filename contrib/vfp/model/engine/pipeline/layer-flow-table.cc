@@ -76,6 +76,7 @@ LayerFlowTable::Insert(FlowPair pair)
     for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
     {
         m_index[direction][pair.keys[direction]] = slot;
+        ++m_keyHashes[direction][UfidHash()(pair.keys[direction])];
     }
     m_slots[slot].pair = std::move(pair);
     m_slots[slot].live = true;
@@ -101,6 +102,11 @@ LayerFlowTable::EraseSlot(uint32_t slot)
     for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
     {
         m_index[direction].erase(pair.keys[direction]);
+        auto counted = m_keyHashes[direction].find(UfidHash()(pair.keys[direction]));
+        if (--counted->second == 0)
+        {
+            m_keyHashes[direction].erase(counted);
+        }
     }
     if (pair.snat)
     {

@@ -90,6 +90,12 @@ class LayerFlowTable
     FlowHandle Insert(FlowPair pair);
     /// Removes the pair @p handle names, if it is still there; returns whether it was.
     bool Erase(FlowHandle handle);
+    /// False when no live pair is indexed in @p direction under a key with this UfidHash
+    /// (true may be a hash collision: callers treat it as "look again").
+    bool MayHold(Direction direction, size_t keyHash) const
+    {
+        return m_keyHashes[static_cast<size_t>(direction)].count(keyHash) > 0;
+    }
     /// Removes every pair idle for at least its ttl; returns how many.
     size_t ExpireIdle(double now);
     /// Removes every pair the rule @p ruleId created; returns how many.
@@ -124,6 +130,9 @@ class LayerFlowTable
     std::vector<uint32_t> m_free;   //!< free slots, reused last-freed first
     size_t m_live = 0;              //!< live pairs
     std::array<std::unordered_map<Ufid, uint32_t, UfidHash>, DIRECTION_COUNT> m_index; //!< key -> slot
+    /// Live keys by hash (a count per hash), so that a unified flow can ask "has a pair
+    /// appeared under my key?" with the 8-byte hash it kept, not the whole key.
+    std::array<std::unordered_map<size_t, uint32_t>, DIRECTION_COUNT> m_keyHashes;
 };
 
 } // namespace vfp

@@ -79,6 +79,7 @@ Layer::Process(Direction direction, const HeaderStack& meta, double now, bool co
     }
 
     const Ufid key = MakeUfid(meta);
+    outcome.keyHash = UfidHash()(key);
     if (FlowHandle handle = m_flows.Find(direction, key, now, commit, m_counters); !handle.IsNull())
     {
         FlowPair* flow = m_flows.Get(handle);
@@ -214,6 +215,12 @@ Layer::Abandon(FlowPair& pair)
         pair.snat->Release(pair.snatPort);
         pair.snat = nullptr;
     }
+}
+
+bool
+Layer::HasStatefulRules() const
+{
+    return std::any_of(m_groups.begin(), m_groups.end(), [](const auto& group) { return group->HasStatefulRules(); });
 }
 
 Group*

@@ -49,6 +49,7 @@ struct LayerOutcome
     std::string flowRule;           //!< Match::Flow: id of the rule that created the flow
     FlowHandle flow;                //!< Match::Flow: the pair
     PacketByteCounter* meter = nullptr; //!< the meter this layer counts the packet in, if any
+    size_t keyHash = 0;             //!< UfidHash of the packet's key at this layer
     /// A stateful rule selected the packet: its flow pair is created if the whole pipeline
     /// allows the packet (see pendingFlow).
     bool flowCreated = false;
@@ -81,6 +82,8 @@ class Layer
     {
         return m_spec.defaults[static_cast<size_t>(direction)];
     }
+    /// True when some rule of the layer is stateful (so flows may appear in it).
+    bool HasStatefulRules() const;
 
     /**
      * Runs the layer on @p meta (the packet as it enters the layer).

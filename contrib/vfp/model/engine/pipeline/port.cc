@@ -91,7 +91,7 @@ Port::Process(Direction direction, const HeaderStack& packet, double now, Pipeli
             {
                 ended = ConnectionEnd::Replaced;
             }
-            if (flow->generation == m_generation && connection && !ended && FlowsLive(*flow, now))
+            if (flow->generation == m_generation && connection && !ended && FlowsLive(*flow, direction, now))
             {
                 return FastPath(*flow, *connection, direction, packet, now);
             }
@@ -158,6 +158,12 @@ Port::RunLayers(Direction direction, const HeaderStack& packet, double now, bool
         {
             walk.flows.push_back(LayerFlowRef{&layer, outcome.flow});
         }
+        else if (!outcome.pendingFlow && layer.HasStatefulRules())
+        {
+            // Passed by rules: a flow appearing here later must win over this result.
+            // (A flow this packet creates becomes a dependency instead, once committed.)
+            walk.watches.push_back(LayerWatch{&layer, outcome.keyHash});
+        }
         if (outcome.verdict == Verdict::Allow && !outcome.ht.Apply(meta))
         {
             outcome.verdict = Verdict::Drop;
@@ -200,12 +206,19 @@ Port::RunLayers(Direction direction, const HeaderStack& packet, double now, bool
 }
 
 bool
-Port::FlowsLive(const UnifiedFlow& flow, double now)
+Port::FlowsLive(const UnifiedFlow& flow, Direction direction, double now)
 {
     for (const LayerFlowRef& ref : flow.layerFlows)
     {
         const FlowPair* pair = ref.layer->GetFlows().Get(ref.handle);
         if (pair == nullptr || pair->ExpiredAt(now))
+        {
+            return false;
+        }
+    }
+    for (const LayerWatch& watch : flow.watches)
+    {
+        if (watch.layer->GetFlows().MayHold(direction, watch.keyHash))
         {
             return false;
         }
@@ -315,7 +328,7 @@ Port::SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, doubl
         {
             ++m_uftCounters.inserted;
         }
-        m_uft.Insert(key, UnifiedFlow{m_generation, result.ht, walk.meters, walk.flows, connection});
+        m_uft.Insert(key, UnifiedFlow{m_generation, result.ht, walk.meters, walk.flows, walk.watches, connection});
         if (std::find(tracked.flows.begin(), tracked.flows.end(), key) == tracked.flows.end())
         {
             tracked.flows.push_back(key);

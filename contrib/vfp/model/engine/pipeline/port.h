@@ -183,6 +183,7 @@ class Port
         std::vector<ResourceEvent> events;              //!< raised by the layers
         std::vector<std::pair<Layer*, FlowPair>> pending; //!< flow pairs to create if allowed
         std::vector<LayerFlowRef> flows;                //!< layer flows used
+        std::vector<LayerWatch> watches;                //!< stateful layers passed by rules
         std::vector<MeterContext> meters;               //!< meters counted
     };
     Walk RunLayers(Direction direction, const HeaderStack& packet, double now, bool commit, PipelineTrace* trace);
@@ -190,7 +191,7 @@ class Port
                            const HeaderStack& packet, double now);
     void SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, double now,
                   const UnifiedFlowKey& key, bool hadFlow);
-    bool FlowsLive(const UnifiedFlow& flow, double now);
+    bool FlowsLive(const UnifiedFlow& flow, Direction direction, double now);
     /// Finds (or starts) the connection of an allowed packet and feeds it the packet.
     ConnectionHandle Track(Direction direction, const HeaderStack& vmSide, double now);
     void EndConnection(ConnectionHandle handle, ConnectionEnd reason);

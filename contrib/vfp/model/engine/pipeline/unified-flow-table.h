@@ -7,8 +7,11 @@
  * A unified flow (UF) carries what a hit must still do: the composed HT; the action
  * contexts (meters, each with the byte offset between the packet and the layer that
  * meters it); the layer flows the slow path used, so that a hit keeps them alive exactly
- * as the layers would have; the port generation it was computed at (lazy reconciliation:
- * an older UF is re-simulated on its next packet); and its connection (pairing, TCP).
+ * as the layers would have; the layers it passed by their rules where a flow could
+ * appear under its key later (a hit checks, by key hash, that none has: a flow created
+ * by another packet takes precedence over rules, UFT or not); the port generation it was
+ * computed at (lazy reconciliation: an older UF is re-simulated on its next packet); and
+ * its connection (pairing, TCP).
  *
  * Only allowed packets are cached: a drop or a hold is decided again on every packet, so
  * a flood of refused packets fills no table.
@@ -35,6 +38,14 @@ struct MeterContext
     int32_t sizeDelta = 0;              //!< bytes at the metering layer minus bytes at entry
 };
 
+/// A layer the slow path passed by its rules, where a flow could appear under the
+/// packet's key later (the layer has stateful rules): a hit must look there first.
+struct LayerWatch
+{
+    Layer* layer = nullptr; //!< the layer (valid while the UF's generation is current)
+    size_t keyHash = 0;     //!< UfidHash of the packet's key at that layer
+};
+
 /// A layer flow a unified flow depends on.
 struct LayerFlowRef
 {
@@ -48,6 +59,7 @@ struct UnifiedFlow
     HeaderTransposition ht;               //!< the composed transposition
     std::vector<MeterContext> meters;     //!< action contexts
     std::vector<LayerFlowRef> layerFlows; //!< layer flows to keep alive on hits
+    std::vector<LayerWatch> watches;      //!< layers where a new flow would change the result
     ConnectionHandle connection;          //!< the connection it belongs to
 };
 
