@@ -70,6 +70,10 @@ ReadUnsigned(const Json& value, const std::string& path, uint64_t max)
     {
         number = value.get<uint64_t>();
     }
+    else if (value.is_number_integer() && value.get<int64_t>() >= 0)
+    {
+        number = static_cast<uint64_t>(value.get<int64_t>()); // built in memory, not parsed
+    }
     else if (value.is_string())
     {
         number = ParseUnsigned(value.get<std::string>(), UINT64_MAX);

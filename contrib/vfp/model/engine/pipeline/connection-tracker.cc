@@ -136,11 +136,27 @@ ConnectionTracker::Create(const Ufid& key,
         }
     }
     ++m_counters.created;
-    return Restore(std::move(connection));
+    return Add(std::move(connection));
+}
+
+void
+ConnectionTracker::Restore(Snapshot snapshot)
+{
+    m_slots = std::move(snapshot.slots);
+    m_free = std::move(snapshot.free);
+    m_counters = snapshot.counters;
+    m_index.clear();
+    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
+    {
+        if (m_slots[slot].live)
+        {
+            m_index[m_slots[slot].connection.key] = slot;
+        }
+    }
 }
 
 ConnectionHandle
-ConnectionTracker::Restore(Connection connection)
+ConnectionTracker::Add(Connection connection)
 {
     uint32_t slot;
     if (m_free.empty())

@@ -182,20 +182,31 @@ class ConnectionTracker
             }
         }
     }
-    /// Restores a connection exactly as saved (state restore).
-    ConnectionHandle Restore(Connection connection);
-    TrackerCounters& MutableCounters()
-    {
-        return m_counters;
-    }
-
   private:
+    ConnectionHandle Add(Connection connection);
+
+  public:
+
+    /// The slab as it is, for state save (see LayerFlowTable::Snapshot).
     struct Slot
     {
         Connection connection;
         uint32_t version = 0;
         bool live = false;
     };
+    struct Snapshot
+    {
+        std::vector<Slot> slots;
+        std::vector<uint32_t> free;
+        TrackerCounters counters;
+    };
+    Snapshot GetSnapshot() const
+    {
+        return Snapshot{m_slots, m_free, m_counters};
+    }
+    void Restore(Snapshot snapshot);
+
+  private:
 
     TrackerConfig m_config;                                 //!< time-outs and limit
     std::vector<Slot> m_slots;                              //!< the slab

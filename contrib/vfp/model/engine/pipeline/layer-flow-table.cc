@@ -84,6 +84,35 @@ LayerFlowTable::Insert(FlowPair pair)
     return FlowHandle{slot, m_slots[slot].version};
 }
 
+void
+LayerFlowTable::Restore(Snapshot snapshot)
+{
+    m_slots = std::move(snapshot.slots);
+    m_free = std::move(snapshot.free);
+    m_live = 0;
+    for (auto& index : m_index)
+    {
+        index.clear();
+    }
+    for (auto& hashes : m_keyHashes)
+    {
+        hashes.clear();
+    }
+    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
+    {
+        if (!m_slots[slot].live)
+        {
+            continue;
+        }
+        ++m_live;
+        for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
+        {
+            m_index[direction][m_slots[slot].pair.keys[direction]] = slot;
+            ++m_keyHashes[direction][UfidHash()(m_slots[slot].pair.keys[direction])];
+        }
+    }
+}
+
 bool
 LayerFlowTable::Erase(FlowHandle handle)
 {

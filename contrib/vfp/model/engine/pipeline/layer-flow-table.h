@@ -117,13 +117,26 @@ class LayerFlowTable
         }
     }
 
-  private:
+    /// The slab as it is, for state save: restoring it gives every handle back its pair.
     struct Slot
     {
         FlowPair pair;
         uint32_t version = 0; //!< bumped when the slot's pair goes
         bool live = false;
     };
+    struct Snapshot
+    {
+        std::vector<Slot> slots;
+        std::vector<uint32_t> free;
+    };
+    Snapshot GetSnapshot() const
+    {
+        return Snapshot{m_slots, m_free};
+    }
+    /// Replaces the table with a saved one (its SNAT ports must already be allocated).
+    void Restore(Snapshot snapshot);
+
+  private:
     void EraseSlot(uint32_t slot);
 
     std::vector<Slot> m_slots;      //!< the slab

@@ -153,6 +153,10 @@ class Port
     {
         return m_meters;
     }
+    const std::map<std::string, ResourceEventHandler>& GetEventHandlers() const
+    {
+        return m_eventHandlers;
+    }
     const PortConfig& GetConfig() const
     {
         return m_config;
@@ -176,6 +180,8 @@ class Port
     PortSpec ToSpec() const;
 
   private:
+    friend class PortState; // state save and restore (format/port-state.h) reads and sets it all
+
     /// What a walk through the layers found, before it is committed.
     struct Walk
     {

@@ -92,6 +92,16 @@ RangeList::RemoveRange(PortRange range)
     m_free.erase(m_free.lower_bound(range.lo), m_free.upper_bound(range.hi));
 }
 
+void
+RangeList::RestoreAllocated(const std::vector<uint16_t>& ports)
+{
+    for (uint16_t port : ports)
+    {
+        m_free.erase(port);
+        m_allocated.insert(port);
+    }
+}
+
 ResourceSpec
 RangeList::ToSpec(const std::string& name) const
 {

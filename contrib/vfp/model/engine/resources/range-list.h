@@ -48,6 +48,13 @@ class RangeList
         return m_allocated.size();
     }
     ResourceSpec ToSpec(const std::string& name) const;
+    /// Ports held by connections, ascending (state save).
+    std::vector<uint16_t> GetAllocated() const
+    {
+        return {m_allocated.begin(), m_allocated.end()};
+    }
+    /// Marks ports as held, as a saved state had them (state restore).
+    void RestoreAllocated(const std::vector<uint16_t>& ports);
 
   private:
     bool InRanges(uint16_t port) const;

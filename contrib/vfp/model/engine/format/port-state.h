@@ -1,0 +1,44 @@
+/*
+ * State save and restore (SSR, paper §8.2): the whole state of a port as one versioned
+ * JSON document, for rebootless updates and VM live migration. It holds the policy (in
+ * the policy format), the generation, the SNAT ports in use, every layer's flow table
+ * (slot by slot, so every handle into it stays valid), the connections with their TCP
+ * state, the unified flows, and every counter and meter. Restoring it gives a port that
+ * saves to the same document and processes the next packets exactly as the original would.
+ *
+ * Not saved: event handlers (callbacks of the controllers, which register again after a
+ * restore, as VFPAPI clients re-plumb after a migration) and the port's configuration
+ * (time-outs and limits are the new host's).
+ *
+ * Versioning: "version" names the document's format; Restore reads the versions it knows
+ * (today: 1) and refuses others by name.
+ */
+#ifndef VFP_ENGINE_PORT_STATE_H
+#define VFP_ENGINE_PORT_STATE_H
+
+#include "../pipeline/port.h"
+#include "json-reader.h"
+
+#include <memory>
+
+namespace vfp
+{
+
+constexpr int PORT_STATE_VERSION = 1;
+
+class PortState
+{
+  public:
+    /// The port's whole state.
+    static Json Save(const Port& port);
+    /// A port with exactly the saved state; throws PolicyError naming the field when the
+    /// document is malformed or of an unknown version.
+    static std::unique_ptr<Port> Restore(const Json& state, const PortConfig& config = {});
+
+  private:
+    static std::unique_ptr<Port> RestoreChecked(const Json& state, const PortConfig& config);
+};
+
+} // namespace vfp
+
+#endif
