@@ -37,6 +37,9 @@ bench: build
 	@mkdir -p results/bench
 	$(BUILD_DIR)/bin/classifier-bench --benchmark_out=results/bench/classifier.json \
 	    --benchmark_out_format=json $(BENCH_ARGS)
+	$(BUILD_DIR)/bin/uft-bench --benchmark_out=results/bench/uft.json \
+	    --benchmark_out_format=json $(BENCH_ARGS)
+	python3 analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
 
 format:
 	find contrib scenarios tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
