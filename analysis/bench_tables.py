@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns Google Benchmark JSON output into the markdown tables of docs/performance.md.
 
-    python3 analysis/bench_tables.py results/bench/classifier.json
+    python3 analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
 """
 import json
 import sys
@@ -18,7 +18,7 @@ def load(path):
         if bench.get("run_type") == "aggregate":
             continue
         family, *args = bench["name"].split("/")
-        runs[(family, tuple(int(a) for a in args))] = bench
+        runs[(family, tuple(int(a) for a in args if a.isdigit()))] = bench
     return data["context"], runs
 
 
@@ -48,13 +48,36 @@ def classifier_tables(runs):
     return out
 
 
+def uft_tables(runs):
+    out = ["| layers (200 rules each) | UFT on (ns/packet) | UFT off (ns/packet) | on: Mpps | off: Mpps |",
+           "|---|---|---|---|---|"]
+    for (family, args), bench in sorted(runs.items()):
+        if family != "BM_EstablishedFlows" or args[1] != 1:
+            continue
+        off = runs[(family, (args[0], 0))]
+        out.append(f"| {args[0]} | {ns(bench):.0f} | {ns(off):.0f} | {1e3 / ns(bench):.2f} | {1e3 / ns(off):.2f} |")
+    out += ["", "| active flows | ns per hit | heap bytes per flow (connection + UF + layer flow) |", "|---|---|---|"]
+    for (family, args), bench in sorted(runs.items()):
+        if family == "BM_LookupAtScale":
+            out.append(f"| {args[0]} | {ns(bench):.0f} | {bench['bytes_per_flow']:.0f} |")
+    out += ["", "| layers | new connections per second (slow path + connection + UF) |", "|---|---|"]
+    for (family, args), bench in sorted(runs.items()):
+        if family == "BM_NewConnections":
+            out.append(f"| {args[0]} | {1e9 / ns(bench):,.0f} |")
+    return out
+
+
 def main():
-    context, runs = load(sys.argv[1])
-    print(f"Machine: {context.get('num_cpus')} CPUs at {context.get('mhz_per_cpu')} MHz, "
-          f"{context.get('host_name', '')}, {context.get('date', '')}\n")
-    families = {family for family, _ in runs}
-    if "BM_ClassifierLookup" in families:
-        print("\n".join(classifier_tables(runs)))
+    for path in sys.argv[1:]:
+        context, runs = load(path)
+        print(f"`{path}`: {context.get('num_cpus')} CPUs at {context.get('mhz_per_cpu')} MHz, "
+              f"{context.get('date', '')}\n")
+        families = {family for family, _ in runs}
+        if "BM_ClassifierLookup" in families:
+            print("\n".join(classifier_tables(runs)))
+        if "BM_EstablishedFlows" in families:
+            print("\n".join(uft_tables(runs)))
+        print()
 
 
 if __name__ == "__main__":
