@@ -248,5 +248,71 @@ TEST(ResetEndsLayerFlowsEarly, ASnatPortReturnsRightAfterAReset)
     EXPECT_EQ(next.packet[0].transport.srcPort, 1024);
 }
 
+
+Port
+StatefulAclPort(const PortConfig& config)
+{
+    return Port(MakePort({MakeLayer("acl", 0, DefaultAction::Allow, DefaultAction::Block,
+                                    {MakeGroup("out", Direction::Outbound, 0, {Stateful(MakeRule("allow-out", 0, {}, Allow()), 300)})})}),
+                config);
+}
+
+TEST(SynFlood, AHandshakeThatNeverCompletesLeavesNoLayerFlows)
+{
+    PortConfig config;
+    config.tracker.halfOpenTimeout = 5;
+    Port port = StatefulAclPort(config);
+    for (uint16_t i = 0; i < 50; ++i)
+    {
+        port.Process(Direction::Outbound, VmTcp("198.51.100.9", static_cast<uint16_t>(1000 + i), 80, "S"), 0);
+    }
+    EXPECT_EQ(port.FindLayer("acl")->GetFlows().Size(), 50u);
+    EXPECT_EQ(port.ExpireFlows(6), 50u) << "the half-open connections' ACL flows go with them";
+    EXPECT_EQ(port.FindLayer("acl")->GetFlows().Size(), 0u);
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("198.51.100.9", 80, 1000, "SA"), 7).verdict, Verdict::Drop);
+}
+
+TEST(SynFlood, AConnectionPickedUpMidStreamKeepsItsLayerFlowsWhenIdle)
+{
+    PortConfig config;
+    config.tracker.halfOpenTimeout = 5;
+    Port port = StatefulAclPort(config);
+    port.Process(Direction::Outbound, VmTcp("198.51.100.9", 1000, 80, "A"), 0);
+    EXPECT_EQ(port.ExpireFlows(6), 0u) << "probation may be a live connection: its flows follow their ttl";
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("198.51.100.9", 80, 1000, "A"), 7).verdict, Verdict::Allow);
+}
+
+TEST(TimeWait, ExpireCountsTheLayerFlowsAClosedConnectionEnds)
+{
+    PortConfig config;
+    config.tracker.timeWait = 10;
+    Port port = StatefulAclPort(config);
+    Conversation tcp{port};
+    tcp.Handshake();
+    tcp.Out("FA", 101, 501);
+    tcp.In("FA", 501, 102);
+    EXPECT_EQ(tcp.Out("A", 102, 502), TcpState::TimeWait);
+    EXPECT_EQ(port.ExpireFlows(tcp.now + 11), 1u);
+    EXPECT_EQ(port.FindLayer("acl")->GetFlows().Size(), 0u);
+}
+
+TEST(TimeWait, ARetransmittedFinStartsTimeWaitAgain)
+{
+    PortConfig config;
+    config.tracker.timeWait = 10;
+    Port port = OpenPort(config);
+    Conversation tcp{port};
+    tcp.Handshake();
+    tcp.Out("FA", 101, 501);
+    tcp.In("FA", 501, 102);
+    EXPECT_EQ(tcp.Out("A", 102, 502), TcpState::TimeWait);
+    tcp.now += 8;
+    EXPECT_EQ(tcp.In("FA", 501, 102), TcpState::TimeWait) << "our last ACK was lost";
+    port.ExpireFlows(tcp.now + 9);
+    EXPECT_EQ(port.GetTracker().Size(), 1u) << "2 MSL counts from the retransmission";
+    port.ExpireFlows(tcp.now + 10.01);
+    EXPECT_EQ(port.GetTracker().Size(), 0u);
+}
+
 } // namespace
 } // namespace vfp

@@ -55,8 +55,6 @@ ConnectionEndName(ConnectionEnd reason)
         return "reset";
     case ConnectionEnd::Replaced:
         return "replaced";
-    case ConnectionEnd::Flushed:
-        return "flushed";
     }
     return "idle_timeout";
 }
@@ -219,6 +217,11 @@ ConnectionTracker::Update(Connection& connection,
 
     const size_t self = static_cast<size_t>(direction);
     const size_t peer = 1 - self;
+    if (connection.state == TcpState::TimeWait && (flags & TcpFlags::FIN))
+    {
+        connection.timeWaitSince = now; // the peer did not get our last ACK: 2 MSL again
+        return;
+    }
     if (ack && connection.finSent[peer] && SerialAtLeast(transport.ack, connection.finSeq[peer] + 1))
     {
         connection.finAcked[peer] = true;

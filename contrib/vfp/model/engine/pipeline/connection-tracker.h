@@ -15,8 +15,9 @@
  * with seq = ISN(i)+1 and ack = ISN(r)+1 makes it ESTABLISHED. Anything else (a spoofed or
  * out-of-window ACK) leaves it half-open, and half-open connections live only
  * halfOpenTimeout: a SYN flood never reaches the established table. A FIN moves it to
- * CLOSING; when both FINs are acknowledged it enters TIME_WAIT for timeWait seconds; an
- * RST closes it at once. Non-TCP connections live idleTimeout seconds after their last
+ * CLOSING; when both FINs are acknowledged it enters TIME_WAIT for timeWait seconds (a
+ * retransmitted FIN starts them again, as RFC 793 restarts 2 MSL); an RST closes it at
+ * once, whatever its sequence number (no RFC 5961 check). Non-TCP connections live idleTimeout seconds after their last
  * packet. Sequence comparisons use serial-number arithmetic (RFC 1982).
  *
  * Storage: a slab of connections with versioned handles (as layer flows) and a hash index
@@ -60,9 +61,8 @@ enum class ConnectionEnd : uint8_t
     TimeWaitDone,    //!< closed by FINs, TIME_WAIT over
     Reset,           //!< closed by RST
     Replaced,        //!< a new SYN reused its 5-tuple in TIME_WAIT
-    Flushed,         //!< removed by a state restore or a flush
 };
-constexpr size_t CONNECTION_END_COUNT = 6;
+constexpr size_t CONNECTION_END_COUNT = 5;
 std::string_view ConnectionEndName(ConnectionEnd reason);
 
 /// Time-outs and limits (the engine's half of the ns-3 attributes).
@@ -103,7 +103,7 @@ struct Connection
     double timeWaitSince = 0;                  //!< when TIME_WAIT began
     std::vector<UnifiedFlowKey> flows;         //!< its unified flows (several per direction
                                                //!< when the policy matches TCP flags)
-    std::vector<std::pair<Layer*, FlowHandle>> layerFlows; //!< layer flows its packets used
+    std::vector<std::pair<Layer*, FlowHandle>> layerFlows; //!< layer flows its packets created
     bool pinned = false;                       //!< its layer flows are pinned (TIME_WAIT)
 
     /// When it ends if nothing more happens.

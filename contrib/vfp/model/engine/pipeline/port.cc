@@ -84,25 +84,15 @@ Port::Process(Direction direction, const HeaderStack& packet, double now, Pipeli
         if (UnifiedFlow* flow = m_uft.Find(key))
         {
             // The fast path is valid only while the policy, the connection and every layer
-            // flow the slow path used are as they were; otherwise the layers decide again.
+            // flow the slow path used are as they were; otherwise the layers decide again,
+            // and connection tracking treats the packet exactly as without the UFT.
             Connection* connection = m_tracker.Get(flow->connection);
-            auto ended = connection ? m_tracker.Due(*connection, now) : std::nullopt;
-            if (connection && !ended && ReusesClosedTuple(*connection, direction, packet))
-            {
-                ended = ConnectionEnd::Replaced;
-            }
-            if (flow->generation == m_generation && connection && !ended && FlowsLive(*flow, direction, now))
+            if (flow->generation == m_generation && connection && !m_tracker.Due(*connection, now) &&
+                !ReusesClosedTuple(*connection, direction, packet) && FlowsLive(*flow, direction, now))
             {
                 return FastPath(*flow, *connection, direction, packet, now);
             }
-            if (connection && ended)
-            {
-                EndConnection(flow->connection, *ended); // removes this UF as well
-            }
-            else
-            {
-                hadFlow = true;
-            }
+            hadFlow = true;
         }
     }
     Walk walk = RunLayers(direction, packet, now, true, trace);
@@ -300,21 +290,17 @@ Port::SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, doubl
         return;
     }
 
+    // The layer flows this packet creates belong to its connection: TIME_WAIT pins them
+    // and a close ends them. Flows it merely used may be another connection's.
+    Connection& tracked = *m_tracker.Get(connection);
     for (auto& [layer, pair] : walk.pending)
     {
-        walk.flows.push_back(LayerFlowRef{layer, layer->CommitFlow(std::move(pair))});
-    }
-    Connection& tracked = *m_tracker.Get(connection);
-    for (const LayerFlowRef& ref : walk.flows)
-    {
-        const auto known = std::make_pair(ref.layer, ref.handle);
-        if (std::find(tracked.layerFlows.begin(), tracked.layerFlows.end(), known) == tracked.layerFlows.end())
+        const FlowHandle created = layer->CommitFlow(std::move(pair));
+        walk.flows.push_back(LayerFlowRef{layer, created});
+        tracked.layerFlows.emplace_back(layer, created);
+        if (tracked.pinned)
         {
-            tracked.layerFlows.push_back(known);
-            if (tracked.pinned)
-            {
-                ++ref.layer->GetFlows().Get(ref.handle)->pins;
-            }
+            ++layer->GetFlows().Get(created)->pins;
         }
     }
     if (m_config.uftEnabled)
@@ -323,6 +309,13 @@ Port::SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, doubl
         if (old && old->ht != result.ht)
         {
             ++m_uftCounters.reconcileUpdated;
+        }
+        Connection* previous = old ? m_tracker.Get(old->connection) : nullptr;
+        if (previous && previous != &tracked)
+        {
+            // The packet now belongs to another connection: the old one lets go of the key.
+            previous->flows.erase(std::remove(previous->flows.begin(), previous->flows.end(), key),
+                                  previous->flows.end());
         }
         if (!old)
         {
@@ -398,33 +391,40 @@ Port::AfterTracking(ConnectionHandle handle, ProcessResult& result)
     }
 }
 
-void
+size_t
 Port::EndConnection(ConnectionHandle handle, ConnectionEnd reason)
 {
     Connection* connection = m_tracker.Get(handle);
     if (connection == nullptr)
     {
-        return;
+        return 0;
     }
     for (const UnifiedFlowKey& key : connection->flows)
     {
         m_uftCounters.evicted += m_uft.Erase(key);
     }
     // A connection closed by its FINs or an RST ends its layer flows too (the paper: the
-    // TCP state machine expires flows early); an idle one leaves them to their own ttl.
-    const bool closed = reason == ConnectionEnd::TimeWaitDone || reason == ConnectionEnd::Reset;
+    // TCP state machine expires flows early), and so does a handshake that never completed
+    // (a SYN flood leaves no layer state behind). An idle connection, or one picked up
+    // mid-stream, leaves them to their own ttl.
+    const bool handshakeFailed = reason == ConnectionEnd::HalfOpenTimeout &&
+                                 (connection->state == TcpState::SynSent || connection->state == TcpState::SynReceived);
+    const bool endFlows = reason == ConnectionEnd::TimeWaitDone || reason == ConnectionEnd::Reset || handshakeFailed;
+    size_t ended = 0;
     for (const auto& [layer, flow] : connection->layerFlows)
     {
         if (FlowPair* pair = layer->GetFlows().Get(flow))
         {
             pair->pins -= connection->pinned;
-            if (closed && layer->GetFlows().Erase(flow))
+            if (endFlows && layer->GetFlows().Erase(flow))
             {
                 ++layer->GetCounters().flowsExpired;
+                ++ended;
             }
         }
     }
     m_tracker.Remove(handle, reason);
+    return ended;
 }
 
 void
@@ -463,11 +463,11 @@ Port::Deliver(const std::vector<ResourceEvent>& events)
 size_t
 Port::ExpireFlows(double now)
 {
+    size_t expired = 0;
     for (const auto& [handle, reason] : m_tracker.DueAt(now))
     {
-        EndConnection(handle, reason);
+        expired += EndConnection(handle, reason);
     }
-    size_t expired = 0;
     for (const auto& layer : m_layers)
     {
         const size_t count = layer->GetFlows().ExpireIdle(now);

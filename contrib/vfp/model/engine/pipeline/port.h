@@ -200,7 +200,9 @@ class Port
     bool FlowsLive(const UnifiedFlow& flow, Direction direction, double now);
     /// Finds (or starts) the connection of an allowed packet and feeds it the packet.
     ConnectionHandle Track(Direction direction, const HeaderStack& vmSide, double now);
-    void EndConnection(ConnectionHandle handle, ConnectionEnd reason);
+    /// Ends a connection: its UFs go, and its layer flows too if it closed or never
+    /// completed its handshake; returns how many layer flow pairs went.
+    size_t EndConnection(ConnectionHandle handle, ConnectionEnd reason);
     static bool ReusesClosedTuple(const Connection& connection, Direction direction, const HeaderStack& packet);
     void AfterTracking(ConnectionHandle handle, ProcessResult& result);
     void Count(Direction direction, const ProcessResult& result, uint32_t bytes, size_t events);
