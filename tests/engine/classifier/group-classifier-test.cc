@@ -88,7 +88,8 @@ TEST_P(GroupAgainstReference, PriorityGroup)
         }
         for (int i = 0; i < 150; ++i)
         {
-            group.Insert(MakeRuleObject(MakeSpec(random, 100000 + m_sequence, GroupType::Priority), m_sequence++));
+            const uint64_t sequence = m_sequence++;
+            group.Insert(MakeRuleObject(MakeSpec(random, 100000 + sequence, GroupType::Priority), sequence));
         }
         Check(group, random, 1000, ConditionType::DstIp);
     }
@@ -122,7 +123,8 @@ TEST_P(GroupAgainstReference, LpmGroup)
     {
         const auto& held = group.GetRules();
         group.Remove(held[random.Below(held.size())]->spec.id);
-        group.Insert(MakeRuleObject(MakeSpec(random, 100000 + m_sequence, GroupType::Lpm), m_sequence++));
+        const uint64_t sequence = m_sequence++;
+        group.Insert(MakeRuleObject(MakeSpec(random, 100000 + sequence, GroupType::Lpm), sequence));
     }
     Check(group, random, 4000, ConditionType::DstIp);
 }
