@@ -8,43 +8,75 @@ namespace vfp
 namespace
 {
 
-/// A key value as (prefix, length): single values are full-length prefixes.
-std::pair<uint64_t, uint8_t>
-AsPrefix(const ConditionValue& value, uint8_t width)
+constexpr uint8_t STRIDE = PrefixTrie::STRIDE;
+static_assert(STRIDE >= 1 && STRIDE <= 6, "a node's bitmaps are 64 bits");
+
+/// The position of a node's prefix that is @p extra bits longer than the node's base and
+/// contains chunk value @p chunk.
+constexpr uint32_t
+Position(uint8_t extra, uint32_t chunk)
 {
-    return value.kind == ConditionValue::Kind::Prefix ? std::make_pair(value.lo, value.prefixLength)
-                                                      : std::make_pair(value.lo, width);
+    return (uint32_t(1) << extra) - 1 + (chunk >> (STRIDE - extra));
+}
+
+/// Per chunk value: the positions of the prefixes that contain it, one per extra length.
+constexpr std::array<uint64_t, size_t(1) << STRIDE>
+MakePathMasks()
+{
+    std::array<uint64_t, size_t(1) << STRIDE> masks{};
+    for (uint32_t chunk = 0; chunk < masks.size(); ++chunk)
+    {
+        for (uint8_t extra = 0; extra < STRIDE; ++extra)
+        {
+            masks[chunk] |= uint64_t(1) << Position(extra, chunk);
+        }
+    }
+    return masks;
+}
+
+constexpr std::array<uint64_t, size_t(1) << STRIDE> PATH_MASK = MakePathMasks();
+
+constexpr uint32_t ROOT = 0;
+
+/// The top @p length bits of a left-aligned key.
+uint64_t
+Mask(uint8_t length)
+{
+    return length == 0 ? 0 : ~uint64_t(0) << (64 - length);
+}
+
+/// The longest multiple of STRIDE not above @p length: the base of the node holding a
+/// prefix of that length.
+uint8_t
+BaseOf(uint8_t length)
+{
+    return static_cast<uint8_t>(length / STRIDE * STRIDE);
 }
 
 } // namespace
+
+template <typename T>
+size_t
+PrefixTrie::BlockPool<T>::OverheadBytes() const
+{
+    size_t bytes = (m_items.capacity() - m_items.size()) * sizeof(T);
+    for (const auto& free : m_free)
+    {
+        bytes += free.capacity() * sizeof(uint32_t);
+    }
+    return bytes;
+}
 
 PrefixTrie::PrefixTrie(ConditionType type, HeaderSelector header, const NestingContext& parent)
     : m_type(type),
       m_header(header),
       m_width(ConditionWidth(type)),
-      m_context(ExtendContext(parent, type, header)),
-      m_root(std::make_unique<Node>(&m_context))
+      m_context(ExtendContext(parent, type, header))
 {
+    m_nodes.Allocate(1); // the root
 }
 
 PrefixTrie::~PrefixTrie() = default;
-
-uint64_t
-PrefixTrie::Mask(uint8_t length) const
-{
-    if (length == 0)
-    {
-        return 0;
-    }
-    const uint64_t widthMask = m_width == 64 ? ~uint64_t(0) : (uint64_t(1) << m_width) - 1;
-    return (widthMask << (m_width - length)) & widthMask;
-}
-
-int
-PrefixTrie::Bit(uint64_t value, uint8_t position) const
-{
-    return static_cast<int>((value >> (m_width - 1 - position)) & 1);
-}
 
 void
 PrefixTrie::Insert(Rule* rule, const Condition* key)
@@ -57,8 +89,8 @@ PrefixTrie::Insert(Rule* rule, const Condition* key)
     {
         for (const ConditionValue& value : key->values)
         {
-            auto [prefix, length] = AsPrefix(value, m_width);
-            InsertPrefix(prefix, length, rule);
+            const uint8_t length = value.kind == ConditionValue::Kind::Prefix ? value.prefixLength : m_width;
+            InsertPrefix(Align(value.lo) & Mask(length), length, rule);
         }
     }
     ++m_rules;
@@ -68,55 +100,143 @@ void
 PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
 {
     const RuleRank rank = RankOf(rule);
-    auto addTo = [rule](Node& node) {
-        node.rules.Insert(rule);
-        UpdateSubtreeBest(node);
-    };
-    auto leaf = [&](uint64_t value, uint8_t bits) {
-        auto node = std::make_unique<Node>(&m_context);
-        node->prefix = value & Mask(bits);
-        node->length = bits;
-        return node;
-    };
-    Node* node = m_root.get();
-    while (node->length != length)
+    const uint8_t base = BaseOf(length);
+    uint32_t index = ROOT;
+    while (m_nodes[index].length != base)
     {
-        node->subtreeBest = std::min(node->subtreeBest, rank); // the rule goes below
-        std::unique_ptr<Node>& slot = node->children[Bit(prefix, node->length)];
-        if (!slot)
+        Node& node = m_nodes[index];
+        node.subtreeBest = std::min(node.subtreeBest, rank); // the rule goes below
+        const uint32_t chunk = Chunk(prefix, node.length);
+        if (!(node.children >> chunk & 1))
         {
-            slot = leaf(prefix, length);
-            addTo(*slot);
-            return;
+            Node leaf;
+            leaf.prefix = prefix & Mask(base);
+            leaf.length = base;
+            index = AddChild(index, chunk, leaf);
+            break;
         }
-        // The longest common prefix of the child and the new prefix, within both.
-        const uint8_t limit = std::min(slot->length, length);
-        const uint64_t differ = (slot->prefix ^ prefix) & Mask(limit);
-        const uint8_t common =
-            differ == 0 ? limit : static_cast<uint8_t>(__builtin_clzll(differ) - (64 - m_width));
-        if (common == slot->length)
+        const uint32_t childIndex = node.firstChild + Below(node.children, chunk);
+        const Node& child = m_nodes[childIndex];
+        // The longest common prefix of the child and the new prefix, within both, rounded
+        // down to a base: where they part.
+        const uint64_t differ = child.prefix ^ prefix;
+        const uint8_t common = std::min<uint8_t>({differ == 0 ? uint8_t(64) : uint8_t(__builtin_clzll(differ)),
+                                                  child.length, length});
+        const uint8_t split = BaseOf(common);
+        if (split == child.length)
         {
-            node = slot.get();
+            index = childIndex;
             continue;
         }
-        // Split: a new node for the common prefix takes the child's place.
-        auto middle = leaf(prefix, common);
-        middle->subtreeBest = std::min(slot->subtreeBest, rank);
-        middle->children[Bit(slot->prefix, common)] = std::move(slot);
-        if (common == length)
+        // Split: a node at the parting base takes the child's place, the child below it.
+        Node middle;
+        middle.prefix = prefix & Mask(split);
+        middle.length = split;
+        middle.subtreeBest = std::min(child.subtreeBest, rank);
+        middle.children = uint64_t(1) << Chunk(child.prefix, split);
+        middle.firstChild = m_nodes.Allocate(1);
+        m_nodes[middle.firstChild] = m_nodes[childIndex];
+        m_nodes[childIndex] = middle;
+        index = childIndex;
+        if (split != base)
         {
-            addTo(*middle);
+            Node leaf;
+            leaf.prefix = prefix & Mask(base);
+            leaf.length = base;
+            index = AddChild(childIndex, Chunk(prefix, split), leaf);
         }
-        else
-        {
-            auto added = leaf(prefix, length);
-            addTo(*added);
-            middle->children[Bit(prefix, common)] = std::move(added);
-        }
-        slot = std::move(middle);
-        return;
+        break;
     }
-    addTo(*node);
+    CandidateSet& set = SetAt(index, Position(length - base, Chunk(prefix, base)));
+    set.Insert(rule);
+    m_nodes[index].subtreeBest = std::min(m_nodes[index].subtreeBest, rank);
+}
+
+uint32_t
+PrefixTrie::AddChild(uint32_t parent, uint32_t chunk, const Node& child)
+{
+    const uint32_t count = PopCount(m_nodes[parent].children);
+    const uint32_t at = Below(m_nodes[parent].children, chunk);
+    const uint32_t block = m_nodes.Allocate(count + 1);
+    const uint32_t old = m_nodes[parent].firstChild;
+    for (uint32_t i = 0; i < count; ++i)
+    {
+        m_nodes[block + i + (i >= at ? 1 : 0)] = m_nodes[old + i];
+    }
+    m_nodes[block + at] = child;
+    m_nodes.Release(old, count);
+    m_nodes[parent].firstChild = block;
+    m_nodes[parent].children |= uint64_t(1) << chunk;
+    return block + at;
+}
+
+void
+PrefixTrie::RemoveChild(uint32_t parent, uint32_t chunk)
+{
+    const uint32_t count = PopCount(m_nodes[parent].children);
+    const uint32_t at = Below(m_nodes[parent].children, chunk);
+    const uint32_t block = count > 1 ? m_nodes.Allocate(count - 1) : 0;
+    const uint32_t old = m_nodes[parent].firstChild;
+    for (uint32_t i = 0; i < count; ++i)
+    {
+        if (i != at)
+        {
+            m_nodes[block + i - (i > at ? 1 : 0)] = m_nodes[old + i];
+        }
+    }
+    m_nodes.Release(old, count);
+    m_nodes[parent].firstChild = block;
+    m_nodes[parent].children &= ~(uint64_t(1) << chunk);
+}
+
+void
+PrefixTrie::PullUpChild(uint32_t index)
+{
+    const uint32_t child = m_nodes[index].firstChild;
+    m_nodes[index] = m_nodes[child];
+    m_nodes.Release(child, 1);
+}
+
+CandidateSet&
+PrefixTrie::SetAt(uint32_t index, uint32_t position)
+{
+    const uint64_t prefixes = m_nodes[index].prefixes;
+    const uint32_t at = Below(prefixes, position);
+    if (prefixes >> position & 1)
+    {
+        return m_sets[m_nodes[index].firstSet + at];
+    }
+    const uint32_t count = PopCount(prefixes);
+    const uint32_t block = m_sets.Allocate(count + 1, &m_context);
+    const uint32_t old = m_nodes[index].firstSet;
+    for (uint32_t i = 0; i < count; ++i)
+    {
+        m_sets[block + i + (i >= at ? 1 : 0)] = std::move(m_sets[old + i]);
+    }
+    m_sets.Release(old, count, &m_context);
+    m_nodes[index].firstSet = block;
+    m_nodes[index].prefixes |= uint64_t(1) << position;
+    return m_sets[block + at];
+}
+
+void
+PrefixTrie::RemoveSet(uint32_t index, uint32_t position)
+{
+    const uint64_t prefixes = m_nodes[index].prefixes;
+    const uint32_t count = PopCount(prefixes);
+    const uint32_t at = Below(prefixes, position);
+    const uint32_t block = count > 1 ? m_sets.Allocate(count - 1, &m_context) : 0;
+    const uint32_t old = m_nodes[index].firstSet;
+    for (uint32_t i = 0; i < count; ++i)
+    {
+        if (i != at)
+        {
+            m_sets[block + i - (i > at ? 1 : 0)] = std::move(m_sets[old + i]);
+        }
+    }
+    m_sets.Release(old, count, &m_context);
+    m_nodes[index].firstSet = block;
+    m_nodes[index].prefixes &= ~(uint64_t(1) << position);
 }
 
 void
@@ -124,124 +244,182 @@ PrefixTrie::Remove(Rule* rule, const Condition* key)
 {
     if (key == nullptr)
     {
-        RemovePrefix(m_root, 0, 0, rule);
+        RemovePrefix(0, 0, rule);
     }
     else
     {
         for (const ConditionValue& value : key->values)
         {
-            auto [prefix, length] = AsPrefix(value, m_width);
-            RemovePrefix(m_root, prefix, length, rule);
+            const uint8_t length = value.kind == ConditionValue::Kind::Prefix ? value.prefixLength : m_width;
+            RemovePrefix(Align(value.lo) & Mask(length), length, rule);
         }
     }
     --m_rules;
 }
 
-bool
-PrefixTrie::RemovePrefix(std::unique_ptr<Node>& slot, uint64_t prefix, uint8_t length, Rule* rule)
-{
-    Node& node = *slot;
-    if ((prefix & Mask(node.length)) != node.prefix || node.length > length)
-    {
-        return false;
-    }
-    bool removed;
-    if (node.length == length)
-    {
-        removed = node.rules.Remove(rule);
-    }
-    else
-    {
-        std::unique_ptr<Node>& child = node.children[Bit(prefix, node.length)];
-        removed = child && RemovePrefix(child, prefix, length, rule);
-    }
-    if (removed)
-    {
-        UpdateSubtreeBest(node);
-    }
-    // Keep the trie compressed: an emptied node without a branch goes away.
-    if (removed && &slot != &m_root && node.rules.Empty())
-    {
-        const bool left = node.children[0] != nullptr;
-        const bool right = node.children[1] != nullptr;
-        if (!left && !right)
-        {
-            slot.reset();
-        }
-        else if (left != right)
-        {
-            slot = std::move(node.children[left ? 0 : 1]);
-        }
-    }
-    return removed;
-}
-
 void
-PrefixTrie::UpdateSubtreeBest(Node& node)
+PrefixTrie::RemovePrefix(uint64_t prefix, uint8_t length, Rule* rule)
 {
-    node.subtreeBest = node.rules.GetFirstRank();
-    for (const auto& child : node.children)
+    const uint8_t base = BaseOf(length);
+    std::array<uint32_t, MAX_DEPTH> path;
+    size_t depth = 0;
+    uint32_t index = ROOT;
+    while (true)
     {
-        if (child)
+        const Node& node = m_nodes[index];
+        if ((prefix & Mask(node.length)) != node.prefix || node.length > base)
         {
-            node.subtreeBest = std::min(node.subtreeBest, child->subtreeBest);
+            return;
         }
-    }
-}
-
-size_t
-PrefixTrie::Path(uint64_t field, std::array<const Node*, 65>& path) const
-{
-    size_t count = 0;
-    const Node* node = m_root.get();
-    while (node && (field & Mask(node->length)) == node->prefix)
-    {
-        path[count++] = node;
-        if (node->length >= m_width)
+        path[depth++] = index;
+        if (node.length == base)
         {
             break;
         }
-        node = node->children[Bit(field, node->length)].get();
+        const uint32_t chunk = Chunk(prefix, node.length);
+        if (!(node.children >> chunk & 1))
+        {
+            return;
+        }
+        index = node.firstChild + Below(node.children, chunk);
     }
-    return count;
+    const uint32_t position = Position(length - base, Chunk(prefix, base));
+    const Node& node = m_nodes[index];
+    if (!(node.prefixes >> position & 1))
+    {
+        return;
+    }
+    CandidateSet& set = m_sets[node.firstSet + Below(node.prefixes, position)];
+    if (!set.Remove(rule))
+    {
+        return;
+    }
+    if (set.Empty())
+    {
+        RemoveSet(index, position);
+    }
+    for (size_t i = depth; i-- > 0;)
+    {
+        UpdateSubtreeBest(path[i]);
+    }
+    // Keep the trie compressed: a non-root node without a set goes away if it has no
+    // children, and gives way to its child if it has one; its parent, losing a child, may
+    // then have to give way to its other child. Both leave the ranks above unchanged.
+    if (depth < 2 || m_nodes[index].prefixes != 0)
+    {
+        return;
+    }
+    const uint32_t parent = path[depth - 2];
+    const uint64_t children = m_nodes[index].children;
+    if (children == 0)
+    {
+        RemoveChild(parent, Chunk(prefix, m_nodes[parent].length));
+        const Node& above = m_nodes[parent];
+        if (depth >= 3 && above.prefixes == 0 && PopCount(above.children) == 1)
+        {
+            PullUpChild(parent);
+        }
+    }
+    else if (PopCount(children) == 1)
+    {
+        PullUpChild(index);
+    }
+}
+
+void
+PrefixTrie::UpdateSubtreeBest(uint32_t index)
+{
+    Node& node = m_nodes[index];
+    RuleRank best;
+    for (uint32_t i = 0, n = PopCount(node.prefixes); i < n; ++i)
+    {
+        best = std::min(best, m_sets[node.firstSet + i].GetFirstRank());
+    }
+    for (uint32_t i = 0, n = PopCount(node.children); i < n; ++i)
+    {
+        best = std::min(best, m_nodes[node.firstChild + i].subtreeBest);
+    }
+    node.subtreeBest = best;
 }
 
 Rule*
 PrefixTrie::Lookup(const PacketFields& fields, Rule* best) const
 {
-    uint64_t field = 0;
-    if (!fields.Get(m_type, m_header, field))
+    uint64_t value = 0;
+    if (!fields.Get(m_type, m_header, value))
     {
         return best;
     }
-    const Node* node = m_root.get();
-    while (node && (field & Mask(node->length)) == node->prefix &&
-           (best == nullptr || node->subtreeBest < RankOf(best)))
+    const uint64_t key = Align(value);
+    const Node* node = &m_nodes[ROOT];
+    while (best == nullptr || node->subtreeBest < best->rank)
     {
-        best = node->rules.Lookup(fields, best);
-        if (node->length >= m_width)
+        const uint32_t chunk = Chunk(key, node->length);
+        const Node* next = nullptr;
+        if (node->children >> chunk & 1)
+        {
+            next = &m_nodes[node->firstChild + Below(node->children, chunk)];
+            __builtin_prefetch(next);
+        }
+        for (uint64_t matched = node->prefixes & PATH_MASK[chunk]; matched != 0; matched &= matched - 1)
+        {
+            const uint32_t position = static_cast<uint32_t>(__builtin_ctzll(matched));
+            best = m_sets[node->firstSet + Below(node->prefixes, position)].Lookup(fields, best);
+        }
+        // A child's length is at least STRIDE, so the shift is defined.
+        if (next == nullptr || ((key ^ next->prefix) >> (64 - next->length)) != 0)
         {
             break;
         }
-        node = node->children[Bit(field, node->length)].get();
+        node = next;
     }
     return best;
+}
+
+size_t
+PrefixTrie::Path(uint64_t key, std::array<const Node*, MAX_DEPTH>& path) const
+{
+    size_t count = 0;
+    const Node* node = &m_nodes[ROOT];
+    while (true)
+    {
+        path[count++] = node;
+        const uint32_t chunk = Chunk(key, node->length);
+        if (!(node->children >> chunk & 1))
+        {
+            break;
+        }
+        node = &m_nodes[node->firstChild + Below(node->children, chunk)];
+        if (((key ^ node->prefix) >> (64 - node->length)) != 0)
+        {
+            break;
+        }
+    }
+    return count;
 }
 
 Rule*
 PrefixTrie::LookupLongest(const PacketFields& fields) const
 {
-    uint64_t field = 0;
-    if (!fields.Get(m_type, m_header, field))
+    uint64_t value = 0;
+    if (!fields.Get(m_type, m_header, value))
     {
-        return m_root->rules.Lookup(fields, nullptr);
+        const Node& root = m_nodes[ROOT];
+        return root.prefixes & 1 ? m_sets[root.firstSet].Lookup(fields, nullptr) : nullptr;
     }
-    std::array<const Node*, 65> path;
-    for (size_t i = Path(field, path); i-- > 0;)
+    const uint64_t key = Align(value);
+    std::array<const Node*, MAX_DEPTH> path;
+    for (size_t i = Path(key, path); i-- > 0;)
     {
-        if (Rule* rule = path[i]->rules.Lookup(fields, nullptr))
+        const Node& node = *path[i];
+        for (uint64_t matched = node.prefixes & PATH_MASK[Chunk(key, node.length)]; matched != 0;)
         {
-            return rule;
+            const uint32_t position = 63 - static_cast<uint32_t>(__builtin_clzll(matched));
+            matched &= ~(uint64_t(1) << position);
+            if (Rule* rule = m_sets[node.firstSet + Below(node.prefixes, position)].Lookup(fields, nullptr))
+            {
+                return rule;
+            }
         }
     }
     return nullptr;
@@ -251,18 +429,15 @@ size_t
 PrefixTrie::NodeCount() const
 {
     size_t count = 0;
-    std::vector<const Node*> stack{m_root.get()};
+    std::vector<uint32_t> stack{ROOT};
     while (!stack.empty())
     {
-        const Node* node = stack.back();
+        const Node& node = m_nodes[stack.back()];
         stack.pop_back();
         ++count;
-        for (const auto& child : node->children)
+        for (uint32_t i = 0, n = PopCount(node.children); i < n; ++i)
         {
-            if (child)
-            {
-                stack.push_back(child.get());
-            }
+            stack.push_back(node.firstChild + i);
         }
     }
     return count;
@@ -271,20 +446,11 @@ PrefixTrie::NodeCount() const
 size_t
 PrefixTrie::MemoryBytes() const
 {
-    size_t bytes = sizeof(*this);
-    std::vector<const Node*> stack{m_root.get()};
-    while (!stack.empty())
+    size_t bytes = sizeof(*this) + m_nodes.Items().size() * sizeof(Node) + m_nodes.OverheadBytes() +
+                   m_sets.OverheadBytes();
+    for (const CandidateSet& set : m_sets.Items())
     {
-        const Node* node = stack.back();
-        stack.pop_back();
-        bytes += sizeof(Node) - sizeof(CandidateSet) + node->rules.MemoryBytes();
-        for (const auto& child : node->children)
-        {
-            if (child)
-            {
-                stack.push_back(child.get());
-            }
-        }
+        bytes += set.MemoryBytes();
     }
     return bytes;
 }

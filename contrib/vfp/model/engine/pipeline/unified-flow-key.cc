@@ -62,13 +62,21 @@ MakeUnifiedFlowKey(Direction direction, const HeaderStack& packet, bool withTcpF
 size_t
 UnifiedFlowKeyHash::operator()(const UnifiedFlowKey& key) const
 {
-    // A multiply-xorshift per word (stable across platforms, unlike std::hash).
+    // A multiply-xorshift per word, then MurmurHash3's 64-bit finaliser, so that every
+    // input bit reaches every output bit: open-addressing tables probe with the low bits,
+    // and keys often differ only in ports, which sit in a word's high bits. Stable across
+    // platforms, unlike std::hash.
     uint64_t hash = 0x9e3779b97f4a7c15ULL ^ (uint64_t(key.groups) << 8) ^ static_cast<uint64_t>(key.direction);
     for (size_t i = 0; i < key.groups * UNIFIED_KEY_WORDS_PER_GROUP; ++i)
     {
         hash = (hash ^ key.words[i]) * 0xff51afd7ed558ccdULL;
         hash ^= hash >> 32;
     }
+    hash ^= hash >> 33;
+    hash *= 0xff51afd7ed558ccdULL;
+    hash ^= hash >> 33;
+    hash *= 0xc4ceb9fe1a85ec53ULL;
+    hash ^= hash >> 33;
     return static_cast<size_t>(hash);
 }
 
