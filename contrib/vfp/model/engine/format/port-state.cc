@@ -245,7 +245,7 @@ PortState::Save(const Port& constPort)
             Json saved{{"version", slot.version}, {"live", slot.live}};
             if (slot.live)
             {
-                const FlowPair& pair = slot.pair;
+                const FlowPair& pair = slot.value;
                 saved["origin"] = static_cast<int>(pair.origin);
                 saved["keys"] = {SaveUfid(pair.keys[0]), SaveUfid(pair.keys[1])};
                 saved["hts"] = {WriteTransposition(pair.hts[0]), WriteTransposition(pair.hts[1])};
@@ -273,7 +273,7 @@ PortState::Save(const Port& constPort)
         Json saved{{"version", slot.version}, {"live", slot.live}};
         if (slot.live)
         {
-            const Connection& c = slot.connection;
+            const Connection& c = slot.value;
             Json flows = Json::array();
             for (const UnifiedFlowKey& key : c.flows)
             {
@@ -446,7 +446,7 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
             if (slot.live)
             {
                 const Json& saved = slots[s];
-                FlowPair& pair = slot.pair;
+                FlowPair& pair = slot.value;
                 pair.origin = static_cast<Direction>(ReadUnsigned(saved.at("origin"), slotPath + ".origin", 1));
                 for (size_t d = 0; d < DIRECTION_COUNT; ++d)
                 {
@@ -500,7 +500,7 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         if (slot.live)
         {
             const Json& saved = slots[s];
-            Connection& c = slot.connection;
+            Connection& c = slot.value;
             c.key = ReadUfid(saved.at("key"), path + ".key");
             c.protocol = static_cast<uint8_t>(ReadUnsigned(saved.at("protocol"), path + ".protocol", 255));
             const std::string stateName = ReadString(saved.at("state"), path + ".state");

@@ -1,5 +1,7 @@
 #include "header-stack.h"
 
+#include "hash-mix.h"
+
 #include <fmt/format.h>
 
 namespace vfp
@@ -164,17 +166,6 @@ ValidateGroup(const HeaderGroup& group, size_t index, const HeaderGroup* outer, 
     return "";
 }
 
-uint64_t
-Mix(uint64_t hash, uint64_t value)
-{
-    // splitmix64's finaliser over a running xor: cheap, well spread, and stable across
-    // platforms (std::hash is not), which determinism needs.
-    hash ^= value + 0x9e3779b97f4a7c15ULL + (hash << 6) + (hash >> 2);
-    hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
-    return hash ^ (hash >> 31);
-}
-
 } // namespace
 
 std::string
@@ -205,10 +196,10 @@ ValidateHeaderStack(const HeaderStack& stack)
 uint16_t
 TunnelEntropyPort(const HeaderGroup& inner)
 {
-    uint64_t hash = Mix(0, inner.ip.src);
-    hash = Mix(hash, inner.ip.dst);
-    hash = Mix(hash, inner.ip.protocol);
-    hash = Mix(hash, (uint32_t(inner.transport.srcPort) << 16) | inner.transport.dstPort);
+    uint64_t hash = HashMix(0, inner.ip.src);
+    hash = HashMix(hash, inner.ip.dst);
+    hash = HashMix(hash, inner.ip.protocol);
+    hash = HashMix(hash, (uint32_t(inner.transport.srcPort) << 16) | inner.transport.dstPort);
     return static_cast<uint16_t>(49152 + hash % 16384);
 }
 

@@ -90,18 +90,13 @@ ConnectionHandle
 ConnectionTracker::Find(const Ufid& key) const
 {
     auto it = m_index.find(key);
-    return it == m_index.end() ? ConnectionHandle{} : ConnectionHandle{it->second, m_slots[it->second].version};
+    return it == m_index.end() ? ConnectionHandle{} : m_connections.HandleOf(it->second);
 }
 
 Connection*
 ConnectionTracker::Get(ConnectionHandle handle)
 {
-    if (handle.slot >= m_slots.size())
-    {
-        return nullptr;
-    }
-    Slot& slot = m_slots[handle.slot];
-    return slot.live && slot.version == handle.version ? &slot.connection : nullptr;
+    return m_connections.Get(handle);
 }
 
 ConnectionHandle
@@ -134,43 +129,27 @@ ConnectionTracker::Create(const Ufid& key,
         }
     }
     ++m_counters.created;
-    return Add(std::move(connection));
+    const ConnectionHandle handle = m_connections.Add(std::move(connection));
+    m_index[key] = handle.slot;
+    return handle;
+}
+
+ConnectionTracker::Snapshot
+ConnectionTracker::GetSnapshot() const
+{
+    auto slab = m_connections.GetSnapshot();
+    return Snapshot{std::move(slab.slots), std::move(slab.free), m_counters};
 }
 
 void
 ConnectionTracker::Restore(Snapshot snapshot)
 {
-    m_slots = std::move(snapshot.slots);
-    m_free = std::move(snapshot.free);
+    m_connections.Restore(VersionedSlab<Connection>::Snapshot{std::move(snapshot.slots), std::move(snapshot.free)});
     m_counters = snapshot.counters;
     m_index.clear();
-    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
-    {
-        if (m_slots[slot].live)
-        {
-            m_index[m_slots[slot].connection.key] = slot;
-        }
-    }
-}
-
-ConnectionHandle
-ConnectionTracker::Add(Connection connection)
-{
-    uint32_t slot;
-    if (m_free.empty())
-    {
-        slot = static_cast<uint32_t>(m_slots.size());
-        m_slots.emplace_back();
-    }
-    else
-    {
-        slot = m_free.back();
-        m_free.pop_back();
-    }
-    m_index[connection.key] = slot;
-    m_slots[slot].connection = std::move(connection);
-    m_slots[slot].live = true;
-    return ConnectionHandle{slot, m_slots[slot].version};
+    m_connections.ForEach([this](ConnectionHandle handle, const Connection& connection) {
+        m_index[connection.key] = handle.slot;
+    });
 }
 
 void
@@ -269,10 +248,7 @@ ConnectionTracker::Remove(ConnectionHandle handle, ConnectionEnd reason)
         return;
     }
     m_index.erase(connection->key);
-    m_slots[handle.slot].connection = Connection{};
-    m_slots[handle.slot].live = false;
-    ++m_slots[handle.slot].version;
-    m_free.push_back(handle.slot);
+    m_connections.Remove(handle.slot);
     ++m_counters.ended[static_cast<size_t>(reason)];
 }
 
@@ -280,17 +256,12 @@ std::vector<std::pair<ConnectionHandle, ConnectionEnd>>
 ConnectionTracker::DueAt(double now) const
 {
     std::vector<std::pair<ConnectionHandle, ConnectionEnd>> due;
-    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
-    {
-        if (!m_slots[slot].live)
+    m_connections.ForEach([&](ConnectionHandle handle, const Connection& connection) {
+        if (auto reason = Due(connection, now))
         {
-            continue;
+            due.emplace_back(handle, *reason);
         }
-        if (auto reason = Due(m_slots[slot].connection, now))
-        {
-            due.emplace_back(ConnectionHandle{slot, m_slots[slot].version}, *reason);
-        }
-    }
+    });
     return due;
 }
 
@@ -298,13 +269,9 @@ std::array<size_t, 8>
 ConnectionTracker::CountByState() const
 {
     std::array<size_t, 8> counts{};
-    for (const Slot& slot : m_slots)
-    {
-        if (slot.live)
-        {
-            ++counts[static_cast<size_t>(slot.connection.state)];
-        }
-    }
+    m_connections.ForEach([&counts](ConnectionHandle, const Connection& connection) {
+        ++counts[static_cast<size_t>(connection.state)];
+    });
     return counts;
 }
 

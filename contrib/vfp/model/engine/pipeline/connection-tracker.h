@@ -20,8 +20,7 @@
  * once, whatever its sequence number (no RFC 5961 check). Non-TCP connections live idleTimeout seconds after their last
  * packet. Sequence comparisons use serial-number arithmetic (RFC 1982).
  *
- * Storage: a slab of connections with versioned handles (as layer flows) and a hash index
- * by key. The tracker never reaches into other tables: the port ends connections (removing
+ * Storage: a VersionedSlab of connections (as layer flows) and a hash index by key. The tracker never reaches into other tables: the port ends connections (removing
  * their unified flows, releasing layer flows) when End reports them.
  */
 #ifndef VFP_ENGINE_CONNECTION_TRACKER_H
@@ -29,6 +28,7 @@
 
 #include "layer-flow-table.h"
 #include "unified-flow-key.h"
+#include "versioned-slab.h"
 
 #include <optional>
 #include <string_view>
@@ -76,17 +76,6 @@ struct TrackerConfig
     size_t maxConnections = 500000;  //!< per port (the paper's supported maximum)
 };
 
-struct ConnectionHandle
-{
-    uint32_t slot = UINT32_MAX;
-    uint32_t version = 0;
-
-    bool IsNull() const
-    {
-        return slot == UINT32_MAX;
-    }
-};
-
 struct Connection
 {
     Ufid key;                                  //!< VM side, outbound orientation
@@ -113,6 +102,9 @@ struct Connection
         return state == TcpState::SynSent || state == TcpState::SynReceived || state == TcpState::Probation;
     }
 };
+
+/// Names one connection safely (see VersionedSlab).
+using ConnectionHandle = VersionedSlab<Connection>::Handle;
 
 struct TrackerCounters
 {
@@ -174,43 +166,22 @@ class ConnectionTracker
     template <typename Visit>
     void ForEach(Visit&& visit)
     {
-        for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
-        {
-            if (m_slots[slot].live)
-            {
-                visit(ConnectionHandle{slot, m_slots[slot].version}, m_slots[slot].connection);
-            }
-        }
+        m_connections.ForEach(visit);
     }
-  private:
-    ConnectionHandle Add(Connection connection);
-
-  public:
-
-    /// The slab as it is, for state save (see LayerFlowTable::Snapshot).
-    struct Slot
-    {
-        Connection connection;
-        uint32_t version = 0;
-        bool live = false;
-    };
+    /// The slab as it is, with the counters, for state save (see VersionedSlab).
+    using Slot = VersionedSlab<Connection>::Slot;
     struct Snapshot
     {
         std::vector<Slot> slots;
         std::vector<uint32_t> free;
         TrackerCounters counters;
     };
-    Snapshot GetSnapshot() const
-    {
-        return Snapshot{m_slots, m_free, m_counters};
-    }
+    Snapshot GetSnapshot() const;
     void Restore(Snapshot snapshot);
 
   private:
-
     TrackerConfig m_config;                                 //!< time-outs and limit
-    std::vector<Slot> m_slots;                              //!< the slab
-    std::vector<uint32_t> m_free;                           //!< free slots
+    VersionedSlab<Connection> m_connections;                //!< the connections
     std::unordered_map<Ufid, uint32_t, UfidHash> m_index;   //!< key -> slot
     TrackerCounters m_counters;                             //!< statistics
 };

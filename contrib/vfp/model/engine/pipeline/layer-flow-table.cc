@@ -5,13 +5,7 @@ namespace vfp
 
 LayerFlowTable::~LayerFlowTable()
 {
-    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
-    {
-        if (m_slots[slot].live)
-        {
-            EraseSlot(slot);
-        }
-    }
+    m_pairs.ForEach([this](FlowHandle handle, FlowPair&) { EraseSlot(handle.slot); });
 }
 
 FlowHandle
@@ -28,9 +22,9 @@ LayerFlowTable::Find(Direction direction,
         return FlowHandle{};
     }
     const uint32_t slot = hit->second;
-    if (!m_slots[slot].pair.ExpiredAt(now))
+    if (!m_pairs.At(slot).ExpiredAt(now))
     {
-        return FlowHandle{slot, m_slots[slot].version};
+        return m_pairs.HandleOf(slot);
     }
     if (removeExpired)
     {
@@ -43,12 +37,7 @@ LayerFlowTable::Find(Direction direction,
 FlowPair*
 LayerFlowTable::Get(FlowHandle handle)
 {
-    if (handle.slot >= m_slots.size())
-    {
-        return nullptr;
-    }
-    Slot& slot = m_slots[handle.slot];
-    return slot.live && slot.version == handle.version ? &slot.pair : nullptr;
+    return m_pairs.Get(handle);
 }
 
 FlowHandle
@@ -62,34 +51,20 @@ LayerFlowTable::Insert(FlowPair pair)
             EraseSlot(existing->second);
         }
     }
-    uint32_t slot;
-    if (m_free.empty())
-    {
-        slot = static_cast<uint32_t>(m_slots.size());
-        m_slots.emplace_back();
-    }
-    else
-    {
-        slot = m_free.back();
-        m_free.pop_back();
-    }
+    const FlowHandle handle = m_pairs.Add(std::move(pair));
+    const FlowPair& added = m_pairs.At(handle.slot);
     for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
     {
-        m_index[direction][pair.keys[direction]] = slot;
-        ++m_keyHashes[direction][UfidHash()(pair.keys[direction])];
+        m_index[direction][added.keys[direction]] = handle.slot;
+        ++m_keyHashes[direction][UfidHash()(added.keys[direction])];
     }
-    m_slots[slot].pair = std::move(pair);
-    m_slots[slot].live = true;
-    ++m_live;
-    return FlowHandle{slot, m_slots[slot].version};
+    return handle;
 }
 
 void
 LayerFlowTable::Restore(Snapshot snapshot)
 {
-    m_slots = std::move(snapshot.slots);
-    m_free = std::move(snapshot.free);
-    m_live = 0;
+    m_pairs.Restore(std::move(snapshot));
     for (auto& index : m_index)
     {
         index.clear();
@@ -98,19 +73,13 @@ LayerFlowTable::Restore(Snapshot snapshot)
     {
         hashes.clear();
     }
-    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
-    {
-        if (!m_slots[slot].live)
-        {
-            continue;
-        }
-        ++m_live;
+    m_pairs.ForEach([this](FlowHandle handle, const FlowPair& pair) {
         for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
         {
-            m_index[direction][m_slots[slot].pair.keys[direction]] = slot;
-            ++m_keyHashes[direction][UfidHash()(m_slots[slot].pair.keys[direction])];
+            m_index[direction][pair.keys[direction]] = handle.slot;
+            ++m_keyHashes[direction][UfidHash()(pair.keys[direction])];
         }
-    }
+    });
 }
 
 bool
@@ -127,7 +96,7 @@ LayerFlowTable::Erase(FlowHandle handle)
 void
 LayerFlowTable::EraseSlot(uint32_t slot)
 {
-    FlowPair& pair = m_slots[slot].pair;
+    FlowPair& pair = m_pairs.At(slot);
     for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
     {
         m_index[direction].erase(pair.keys[direction]);
@@ -141,25 +110,20 @@ LayerFlowTable::EraseSlot(uint32_t slot)
     {
         pair.snat->Release(pair.snatPort);
     }
-    m_slots[slot].pair = FlowPair{};
-    m_slots[slot].live = false;
-    ++m_slots[slot].version;
-    m_free.push_back(slot);
-    --m_live;
+    m_pairs.Remove(slot);
 }
 
 size_t
 LayerFlowTable::ExpireIdle(double now)
 {
     size_t expired = 0;
-    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
-    {
-        if (m_slots[slot].live && m_slots[slot].pair.ExpiredAt(now))
+    m_pairs.ForEach([&](FlowHandle handle, FlowPair& pair) {
+        if (pair.ExpiredAt(now))
         {
-            EraseSlot(slot);
+            EraseSlot(handle.slot);
             ++expired;
         }
-    }
+    });
     return expired;
 }
 
@@ -167,14 +131,13 @@ size_t
 LayerFlowTable::FlushRule(const std::string& ruleId)
 {
     size_t flushed = 0;
-    for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
-    {
-        if (m_slots[slot].live && m_slots[slot].pair.ruleId == ruleId)
+    m_pairs.ForEach([&](FlowHandle handle, FlowPair& pair) {
+        if (pair.ruleId == ruleId)
         {
-            EraseSlot(slot);
+            EraseSlot(handle.slot);
             ++flushed;
         }
-    }
+    });
     return flushed;
 }
 

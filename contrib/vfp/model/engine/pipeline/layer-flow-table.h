@@ -7,8 +7,7 @@
  * key after the rule's HT. Two hash indexes (one per direction) map a Ufid to its pair,
  * so a packet of either direction finds it with one probe.
  *
- * Storage: pairs live in a slab (a vector of slots with a free list). A FlowHandle names
- * a slot and its version; a slot's version changes whenever its pair goes, so holders of
+ * Storage: pairs live in a VersionedSlab; a FlowHandle names a pair safely, so holders of
  * handles (unified flows, connections) can tell a live pair from a gone one in O(1)
  * without owning it.
  *
@@ -26,27 +25,12 @@
 #include "../packet/flow-id.h"
 #include "counters.h"
 #include "rule-action.h"
+#include "versioned-slab.h"
 
 #include <unordered_map>
 
 namespace vfp
 {
-
-/// Names one flow pair of one layer's table, safely: see LayerFlowTable::Get.
-struct FlowHandle
-{
-    uint32_t slot = UINT32_MAX;
-    uint32_t version = 0;
-
-    bool IsNull() const
-    {
-        return slot == UINT32_MAX;
-    }
-    bool operator==(const FlowHandle& other) const
-    {
-        return slot == other.slot && version == other.version;
-    }
-};
 
 struct FlowPair
 {
@@ -66,6 +50,9 @@ struct FlowPair
         return pins == 0 && now - lastSeen >= ttl;
     }
 };
+
+/// Names one flow pair of one layer's table, safely: see LayerFlowTable::Get.
+using FlowHandle = VersionedSlab<FlowPair>::Handle;
 
 class LayerFlowTable
 {
@@ -102,36 +89,21 @@ class LayerFlowTable
     size_t FlushRule(const std::string& ruleId);
     size_t Size() const
     {
-        return m_live;
+        return m_pairs.Size();
     }
     /// Calls @p visit(handle, pair) for every live pair, in slot order.
     template <typename Visit>
     void ForEach(Visit&& visit) const
     {
-        for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
-        {
-            if (m_slots[slot].live)
-            {
-                visit(FlowHandle{slot, m_slots[slot].version}, m_slots[slot].pair);
-            }
-        }
+        m_pairs.ForEach(visit);
     }
 
     /// The slab as it is, for state save: restoring it gives every handle back its pair.
-    struct Slot
-    {
-        FlowPair pair;
-        uint32_t version = 0; //!< bumped when the slot's pair goes
-        bool live = false;
-    };
-    struct Snapshot
-    {
-        std::vector<Slot> slots;
-        std::vector<uint32_t> free;
-    };
+    using Slot = VersionedSlab<FlowPair>::Slot;
+    using Snapshot = VersionedSlab<FlowPair>::Snapshot;
     Snapshot GetSnapshot() const
     {
-        return Snapshot{m_slots, m_free};
+        return m_pairs.GetSnapshot();
     }
     /// Replaces the table with a saved one (its SNAT ports must already be allocated).
     void Restore(Snapshot snapshot);
@@ -139,9 +111,7 @@ class LayerFlowTable
   private:
     void EraseSlot(uint32_t slot);
 
-    std::vector<Slot> m_slots;      //!< the slab
-    std::vector<uint32_t> m_free;   //!< free slots, reused last-freed first
-    size_t m_live = 0;              //!< live pairs
+    VersionedSlab<FlowPair> m_pairs; //!< the pairs
     std::array<std::unordered_map<Ufid, uint32_t, UfidHash>, DIRECTION_COUNT> m_index; //!< key -> slot
     /// Live keys by hash (a count per hash), so that a unified flow can ask "has a pair
     /// appeared under my key?" with the 8-byte hash it kept, not the whole key.

@@ -1,5 +1,7 @@
 #include "unified-flow-key.h"
 
+#include "../packet/hash-mix.h"
+
 namespace vfp
 {
 
@@ -72,12 +74,7 @@ UnifiedFlowKeyHash::operator()(const UnifiedFlowKey& key) const
         hash = (hash ^ key.words[i]) * 0xff51afd7ed558ccdULL;
         hash ^= hash >> 32;
     }
-    hash ^= hash >> 33;
-    hash *= 0xff51afd7ed558ccdULL;
-    hash ^= hash >> 33;
-    hash *= 0xc4ceb9fe1a85ec53ULL;
-    hash ^= hash >> 33;
-    return static_cast<size_t>(hash);
+    return static_cast<size_t>(HashFinalize(hash));
 }
 
 } // namespace vfp

@@ -1,5 +1,7 @@
 #include "classbench.h"
 
+#include "../packet/hash-mix.h"
+
 #include "../packet/addresses.h"
 
 #include <algorithm>
@@ -264,25 +266,16 @@ IsMatchAll(const ClassBenchRule& rule)
            PortsWildcard(rule);
 }
 
-uint64_t
-Mix(uint64_t hash, uint64_t value)
-{
-    hash ^= value + 0x9e3779b97f4a7c15ULL + (hash << 6) + (hash >> 2);
-    hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebULL;
-    return hash ^ (hash >> 31);
-}
-
 struct RuleHash
 {
     size_t operator()(const ClassBenchRule& rule) const
     {
-        uint64_t hash = Mix(0, (uint64_t(rule.srcIp) << 32) | rule.dstIp);
-        hash = Mix(hash, (uint64_t(rule.srcLength) << 8) | rule.dstLength);
-        hash = Mix(hash,
+        uint64_t hash = HashMix(0, (uint64_t(rule.srcIp) << 32) | rule.dstIp);
+        hash = HashMix(hash, (uint64_t(rule.srcLength) << 8) | rule.dstLength);
+        hash = HashMix(hash,
                    (uint64_t(rule.srcPortLo) << 48) | (uint64_t(rule.srcPortHi) << 32) |
                        (uint64_t(rule.dstPortLo) << 16) | rule.dstPortHi);
-        hash = Mix(hash, (uint64_t(rule.protocol) << 8) | rule.protocolMask);
+        hash = HashMix(hash, (uint64_t(rule.protocol) << 8) | rule.protocolMask);
         return static_cast<size_t>(hash);
     }
 };
