@@ -18,11 +18,7 @@ namespace
 
 using namespace packettest;
 
-constexpr uint32_t VM_IP = 0x0a000001;     // 10.0.0.1
-constexpr uint32_t PEER_IP = 0x0a000102;   // 10.0.1.2
-constexpr uint32_t VIP = 0x0a0000c8;       // 10.0.0.200
-constexpr uint32_t HOST_IP = 0xac100001;   // 172.16.0.1
-constexpr uint32_t REMOTE_IP = 0xac100002; // 172.16.0.2
+constexpr uint32_t VIP = 0x0a0000c8; // 10.0.0.200
 
 #define EXPECT_STACK_EQ(actual, expected)                                                          \
     EXPECT_TRUE((actual) == (expected))                                                            \

@@ -26,6 +26,12 @@ constexpr uint16_t ETHER_TYPE_LLDP = 0x88cc;
 constexpr uint8_t IP_PROTOCOL_ICMP = 1;
 
 /// A plain [eth ipv4 tcp] group.
+/// Addresses the packet tests share: a VM and its peer (CA), two hosts (PA).
+constexpr uint32_t VM_IP = 0x0a000001;     // 10.0.0.1
+constexpr uint32_t PEER_IP = 0x0a000102;   // 10.0.1.2
+constexpr uint32_t HOST_IP = 0xac100001;   // 172.16.0.1
+constexpr uint32_t REMOTE_IP = 0xac100002; // 172.16.0.2
+
 inline HeaderGroup
 TcpGroup(uint32_t srcIp, uint32_t dstIp, uint16_t srcPort, uint16_t dstPort)
 {

@@ -17,10 +17,6 @@ namespace
 {
 
 constexpr uint16_t ETHER_TYPE_ARP = 0x0806;
-constexpr uint32_t VM_IP = 0x0a000001;     // 10.0.0.1
-constexpr uint32_t PEER_IP = 0x0a000102;   // 10.0.1.2
-constexpr uint32_t HOST_IP = 0xac100001;   // 172.16.0.1
-constexpr uint32_t REMOTE_IP = 0xac100002; // 172.16.0.2
 constexpr uint64_t VM_MAC = 0x001dd8000001;
 constexpr uint64_t GW_MAC = 0x123456789abc;
 
