@@ -4,6 +4,7 @@
  * condition, AND across conditions, the header selectors, and absent fields that never
  * match. A property test checks Contains against a plain reference on random values.
  */
+#include "../packet/stack-generator.h"
 #include "engine/policy/condition.h"
 
 #include <cstdio>
@@ -15,6 +16,11 @@ namespace vfp
 {
 namespace
 {
+
+using packettest::HOST_IP;
+using packettest::PEER_IP;
+using packettest::REMOTE_IP;
+using packettest::VM_IP;
 
 constexpr uint16_t ETHER_TYPE_ARP = 0x0806;
 constexpr uint64_t VM_MAC = 0x001dd8000001;
