@@ -223,9 +223,10 @@ TEST(PrefixTrie, CompressesPathsAndMergesOnRemoval)
     auto a = MakeRuleObject(MakeRule("a", 0, {Cond("dst_ip", {"10.1.2.0/24"})}, Allow()), 0);
     auto b = MakeRuleObject(MakeRule("b", 0, {Cond("dst_ip", {"10.1.3.0/24"})}, Allow()), 1);
     trie.Insert(a.get(), &a->spec.conditions[0]);
-    EXPECT_EQ(trie.NodeCount(), 2u) << "root and one compressed leaf, not 24 levels";
+    EXPECT_EQ(trie.NodeCount(), 2u) << "root and one compressed leaf, not 24 / STRIDE levels";
     trie.Insert(b.get(), &b->spec.conditions[0]);
-    EXPECT_EQ(trie.NodeCount(), 4u) << "a branch node for 10.1.2.0/23 and two leaves";
+    EXPECT_EQ(trie.NodeCount(), 4u) << "two leaves and a branch node at the multiple of STRIDE below "
+                                       "bit 23, where they part";
     trie.Remove(a.get(), &a->spec.conditions[0]);
     EXPECT_EQ(trie.NodeCount(), 2u) << "the branch node merged away";
     EXPECT_EQ(trie.Find(VmTcp("10.1.3.7"), nullptr), b.get());
@@ -251,6 +252,231 @@ TEST(PrefixTrie, LongestPrefixModeWithDefaultRoute)
     arp[0].eth.etherType = 0x0806;
     EXPECT_EQ(trie.FindLongest(arp)->spec.id, "default");
 }
+
+TEST(PrefixTrie, PrefixesWithinOneStrideShareANode)
+{
+    // Every prefix whose length lies between one multiple of STRIDE and the next, under
+    // the same prefix of that multiple, lies in one node whatever its other bits: a
+    // lookup tests them all with one bitmap, and removing them all leaves just the root.
+    constexpr uint8_t BASE = 2 * PrefixTrie::STRIDE;
+    const uint32_t ones = Ip("10.255.255.255");
+    const uint32_t zeros = ones & ~(~uint32_t(0) >> BASE); // parts from ones at bit BASE
+    PrefixTrie trie(ConditionType::DstIp, HeaderSelector::Outer);
+    std::vector<std::unique_ptr<Rule>> rules;
+    for (uint8_t length = BASE; length < BASE + PrefixTrie::STRIDE; ++length)
+    {
+        for (uint32_t address : {ones, zeros})
+        {
+            const std::string prefix = FormatIpv4(address & ~(~uint32_t(0) >> length)) + "/" +
+                                       std::to_string(length);
+            rules.push_back(MakeRuleObject(MakeRule(prefix, 0, {Cond("dst_ip", {prefix})}, Allow()), rules.size()));
+            trie.Insert(rules.back().get(), &rules.back()->spec.conditions[0]);
+        }
+    }
+    EXPECT_EQ(trie.NodeCount(), 2u);
+    EXPECT_EQ(trie.Find(VmTcp("10.255.1.1"), nullptr), rules[0].get()) << "the shortest, inserted first";
+    EXPECT_EQ(trie.FindLongest(VmTcp("10.255.255.1")), rules[2 * PrefixTrie::STRIDE - 2].get());
+    for (const auto& rule : rules)
+    {
+        trie.Remove(rule.get(), &rule->spec.conditions[0]);
+    }
+    EXPECT_EQ(trie.NodeCount(), 1u);
+    EXPECT_EQ(trie.Find(VmTcp("10.255.1.1"), nullptr), nullptr);
+}
+
+/// Tries on fields of every width, with prefixes of every length piled on a few
+/// addresses (so that nodes hold many lengths at once and branch at every stride),
+/// checked in both modes against the linear references while rules come and go.
+class PrefixTrieOverlaps : public ::testing::TestWithParam<ConditionType>
+{
+  protected:
+    /// A packet whose @p value is the field under test; the rest fixed.
+    static HeaderStack PacketWith(ConditionType type, uint64_t value)
+    {
+        Packet packet;
+        packet.Eth(FormatMac(type == ConditionType::SrcMac ? value : 0x020000000001), GW_MAC)
+            .Ipv4("10.0.0.1", FormatIpv4(type == ConditionType::DstIp ? static_cast<uint32_t>(value) : 0x0a000002),
+                  type == ConditionType::Protocol ? static_cast<uint8_t>(value) : 0);
+        if (type == ConditionType::DstPort)
+        {
+            packet.Udp(1, static_cast<uint16_t>(value));
+        }
+        if (type == ConditionType::TunnelKey)
+        {
+            packet.Udp(1, VXLAN_UDP_PORT).Vxlan(static_cast<uint32_t>(value));
+        }
+        return packet;
+    }
+
+    /// A value near one of the addresses: a few bits flipped, anywhere.
+    uint64_t Near(RandomRules& random) const
+    {
+        uint64_t value = m_addresses[random.Below(m_addresses.size())];
+        for (uint64_t flips = random.Below(3); flips > 0; --flips)
+        {
+            value ^= uint64_t(1) << random.Below(m_width);
+        }
+        return value;
+    }
+
+    /// A rule keyed by one or two prefixes of any length near the addresses; some rules
+    /// also need a source address that some packets lack.
+    std::unique_ptr<Rule> MakeRandomRule(RandomRules& random)
+    {
+        Condition key;
+        key.type = GetParam();
+        for (uint64_t values = 1 + random.Below(2); values > 0; --values)
+        {
+            ConditionValue value;
+            const auto length = static_cast<uint8_t>(random.Below(m_width + 1));
+            const uint64_t hostBits = length == m_width ? 0 : (((uint64_t(1) << m_width) - 1) >> length);
+            value.lo = Near(random) & ~hostBits & ((uint64_t(1) << m_width) - 1);
+            value.hi = value.lo | hostBits;
+            value.kind = length == m_width && random.Chance(0.5) ? ConditionValue::Kind::Single
+                                                                  : ConditionValue::Kind::Prefix;
+            value.prefixLength = length;
+            key.values.push_back(value);
+        }
+        std::vector<Condition> conditions{key};
+        if (random.Chance(0.3))
+        {
+            conditions.push_back(Cond("src_ip", {random.Chance(0.5) ? "10.0.0.1" : "10.0.0.9"}));
+        }
+        const auto priority = static_cast<int32_t>(random.Below(4));
+        const uint64_t sequence = m_sequence++;
+        return MakeRuleObject(MakeRule("r" + std::to_string(sequence), priority, conditions, Allow()), sequence);
+    }
+
+    void ExpectSameAsLinear(const PrefixTrie& trie, RandomRules& random)
+    {
+        for (int i = 0; i < 1500; ++i)
+        {
+            const uint64_t field = random.Chance(0.9) ? Near(random) : random.Below(uint64_t(1) << m_width);
+            const HeaderStack packet = PacketWith(GetParam(), field);
+            const Rule* best = LinearBest(m_rules, packet);
+            ASSERT_EQ(trie.Find(packet, nullptr), best) << "field " << field;
+            const Rule* longest = LinearLongest(m_rules, packet, GetParam());
+            ASSERT_EQ(trie.FindLongest(packet), longest) << "field " << field;
+            if (!m_rules.empty())
+            {
+                Rule* bound = m_rules[random.Below(m_rules.size())].get();
+                const Rule* expected = best && RanksBefore(*best, *bound) ? best : bound;
+                ASSERT_EQ(trie.Find(packet, bound), expected) << "field " << field;
+            }
+        }
+    }
+
+    /// The shape does not depend on the history: the trie has as many nodes as one built
+    /// afresh from the rules it holds.
+    void ExpectCanonicalShape(const PrefixTrie& trie) const
+    {
+        PrefixTrie fresh(GetParam(), HeaderSelector::Outer);
+        for (const auto& rule : m_rules)
+        {
+            fresh.Insert(rule.get(), &rule->spec.conditions[0]);
+        }
+        EXPECT_EQ(trie.NodeCount(), fresh.NodeCount());
+        EXPECT_EQ(trie.Size(), m_rules.size());
+    }
+
+    uint8_t m_width = ConditionWidth(GetParam());
+    std::vector<uint64_t> m_addresses;
+    std::vector<std::unique_ptr<Rule>> m_rules;
+    uint64_t m_sequence = 0;
+};
+
+TEST_P(PrefixTrieOverlaps, AgreesWithLinearSearchInBothModes)
+{
+    RandomRules random(static_cast<uint32_t>(GetParam()) + 77);
+    for (int i = 0; i < 3; ++i)
+    {
+        m_addresses.push_back(random.Below(uint64_t(1) << m_width));
+    }
+    PrefixTrie trie(GetParam(), HeaderSelector::Outer);
+    auto add = [&] {
+        m_rules.push_back(MakeRandomRule(random));
+        trie.Insert(m_rules.back().get(), &m_rules.back()->spec.conditions[0]);
+    };
+    auto removeOne = [&] {
+        const size_t index = random.Below(m_rules.size());
+        trie.Remove(m_rules[index].get(), &m_rules[index]->spec.conditions[0]);
+        m_rules.erase(m_rules.begin() + static_cast<long>(index));
+    };
+    for (int i = 0; i < 400; ++i)
+    {
+        add();
+    }
+    ExpectSameAsLinear(trie, random);
+    ExpectCanonicalShape(trie);
+    for (int round = 0; round < 3; ++round)
+    {
+        for (int i = 0; i < 150; ++i)
+        {
+            removeOne();
+        }
+        for (int i = 0; i < 100; ++i)
+        {
+            add();
+        }
+        ExpectSameAsLinear(trie, random);
+        ExpectCanonicalShape(trie);
+    }
+    while (!m_rules.empty())
+    {
+        removeOne();
+    }
+    EXPECT_EQ(trie.NodeCount(), 1u);
+    EXPECT_EQ(trie.Size(), 0u);
+    ExpectSameAsLinear(trie, random);
+}
+
+TEST_P(PrefixTrieOverlaps, FreedBlocksAreReusedUnderChurn)
+{
+    RandomRules random(static_cast<uint32_t>(GetParam()) + 99);
+    for (int i = 0; i < 3; ++i)
+    {
+        m_addresses.push_back(random.Below(uint64_t(1) << m_width));
+    }
+    PrefixTrie trie(GetParam(), HeaderSelector::Outer);
+    for (int i = 0; i < 300; ++i)
+    {
+        m_rules.push_back(MakeRandomRule(random));
+        trie.Insert(m_rules.back().get(), &m_rules.back()->spec.conditions[0]);
+    }
+    // Adding and removing one rule over and over moves node and set blocks back and forth
+    // between the same few blocks.
+    auto extra = MakeRandomRule(random);
+    trie.Insert(extra.get(), &extra->spec.conditions[0]);
+    trie.Remove(extra.get(), &extra->spec.conditions[0]);
+    const size_t settled = trie.MemoryBytes();
+    for (int i = 0; i < 1000; ++i)
+    {
+        trie.Insert(extra.get(), &extra->spec.conditions[0]);
+        trie.Remove(extra.get(), &extra->spec.conditions[0]);
+    }
+    EXPECT_EQ(trie.MemoryBytes(), settled);
+    // Replacing rules at random keeps the memory within a small factor of a fresh build.
+    for (int i = 0; i < 3000; ++i)
+    {
+        const size_t index = random.Below(m_rules.size());
+        trie.Remove(m_rules[index].get(), &m_rules[index]->spec.conditions[0]);
+        m_rules[index] = MakeRandomRule(random);
+        trie.Insert(m_rules[index].get(), &m_rules[index]->spec.conditions[0]);
+    }
+    PrefixTrie fresh(GetParam(), HeaderSelector::Outer);
+    for (const auto& rule : m_rules)
+    {
+        fresh.Insert(rule.get(), &rule->spec.conditions[0]);
+    }
+    EXPECT_LE(trie.MemoryBytes(), 2 * fresh.MemoryBytes());
+}
+
+INSTANTIATE_TEST_SUITE_P(Widths, PrefixTrieOverlaps,
+                         ::testing::Values(ConditionType::SrcMac, ConditionType::DstIp, ConditionType::TunnelKey,
+                                           ConditionType::DstPort, ConditionType::Protocol),
+                         [](const ::testing::TestParamInfo<ConditionType>& info) {
+                             return std::string(ConditionTypeName(info.param));
+                         });
 
 TEST(IntervalTree, DepthIsBoundedByTheFieldWidthWhateverTheOrder)
 {
