@@ -45,7 +45,7 @@ Mask(uint8_t length)
     return length == 0 ? 0 : ~uint64_t(0) << (64 - length);
 }
 
-/// The longest multiple of STRIDE not above @p length: the base of the node holding a
+/// The largest multiple of STRIDE not above @p length: the base of the node holding a
 /// prefix of that length.
 uint8_t
 BaseOf(uint8_t length)
@@ -54,6 +54,103 @@ BaseOf(uint8_t length)
 }
 
 } // namespace
+
+template <typename T>
+template <typename... Args>
+uint32_t
+PrefixTrie::BlockPool<T>::Allocate(uint32_t count, const Args&... args)
+{
+    const uint32_t wanted = SizeClass(count);
+    for (uint32_t size = wanted; size < m_free.size(); ++size)
+    {
+        if (!m_free[size].empty())
+        {
+            const uint32_t first = m_free[size].back();
+            m_free[size].pop_back();
+            for (uint32_t half = size; half-- > wanted;) // keep the first part, free the rest
+            {
+                m_free[half].push_back(first + (uint32_t(1) << half));
+            }
+            return first;
+        }
+    }
+    const auto first = static_cast<uint32_t>(m_items.size());
+    if (m_items.size() + (size_t(1) << wanted) > m_items.capacity())
+    {
+        // Grow by a quarter rather than double: the pools are most of the trie's memory.
+        m_items.reserve(m_items.size() + (size_t(1) << wanted) + m_items.size() / 4);
+    }
+    for (uint32_t i = 0; i < (uint32_t(1) << wanted); ++i)
+    {
+        m_items.emplace_back(args...);
+    }
+    return first;
+}
+
+template <typename T>
+template <typename... Args>
+uint32_t
+PrefixTrie::BlockPool<T>::Grow(uint32_t first, uint32_t count, uint32_t at, const Args&... args)
+{
+    if (count > 0 && SizeClass(count + 1) == SizeClass(count))
+    {
+        for (uint32_t i = count; i > at; --i)
+        {
+            m_items[first + i] = std::move(m_items[first + i - 1]);
+        }
+        m_items[first + at] = T(args...);
+        return first;
+    }
+    const uint32_t block = Allocate(count + 1, args...);
+    for (uint32_t i = 0; i < count; ++i)
+    {
+        m_items[block + i + (i >= at ? 1 : 0)] = std::move(m_items[first + i]);
+    }
+    Release(first, count, args...);
+    return block;
+}
+
+template <typename T>
+template <typename... Args>
+uint32_t
+PrefixTrie::BlockPool<T>::Shrink(uint32_t first, uint32_t count, uint32_t at, const Args&... args)
+{
+    if (count > 1 && SizeClass(count - 1) == SizeClass(count))
+    {
+        for (uint32_t i = at + 1; i < count; ++i)
+        {
+            m_items[first + i - 1] = std::move(m_items[first + i]);
+        }
+        m_items[first + count - 1] = T(args...);
+        return first;
+    }
+    const uint32_t block = count > 1 ? Allocate(count - 1, args...) : 0;
+    for (uint32_t i = 0; i < count; ++i)
+    {
+        if (i != at)
+        {
+            m_items[block + i - (i > at ? 1 : 0)] = std::move(m_items[first + i]);
+        }
+    }
+    Release(first, count, args...);
+    return block;
+}
+
+template <typename T>
+template <typename... Args>
+void
+PrefixTrie::BlockPool<T>::Release(uint32_t first, uint32_t count, const Args&... args)
+{
+    if (count == 0)
+    {
+        return;
+    }
+    for (uint32_t i = first; i < first + count; ++i)
+    {
+        m_items[i] = T(args...);
+    }
+    m_free[SizeClass(count)].push_back(first);
+}
 
 template <typename T>
 size_t
@@ -101,6 +198,9 @@ PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
 {
     const RuleRank rank = RankOf(rule);
     const uint8_t base = BaseOf(length);
+    Node leaf; // the node for the prefix, should it need one
+    leaf.prefix = prefix & Mask(base);
+    leaf.length = base;
     uint32_t index = ROOT;
     while (m_nodes[index].length != base)
     {
@@ -109,9 +209,6 @@ PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
         const uint32_t chunk = Chunk(prefix, node.length);
         if (!(node.children >> chunk & 1))
         {
-            Node leaf;
-            leaf.prefix = prefix & Mask(base);
-            leaf.length = base;
             index = AddChild(index, chunk, leaf);
             break;
         }
@@ -140,9 +237,6 @@ PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
         index = childIndex;
         if (split != base)
         {
-            Node leaf;
-            leaf.prefix = prefix & Mask(base);
-            leaf.length = base;
             index = AddChild(childIndex, Chunk(prefix, split), leaf);
         }
         break;
@@ -155,38 +249,14 @@ PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
 uint32_t
 PrefixTrie::AddChild(uint32_t parent, uint32_t chunk, const Node& child)
 {
-    const uint32_t count = PopCount(m_nodes[parent].children);
-    const uint32_t at = Below(m_nodes[parent].children, chunk);
-    const uint32_t block = m_nodes.Allocate(count + 1);
-    const uint32_t old = m_nodes[parent].firstChild;
-    for (uint32_t i = 0; i < count; ++i)
-    {
-        m_nodes[block + i + (i >= at ? 1 : 0)] = m_nodes[old + i];
-    }
+    const Node& node = m_nodes[parent];
+    const uint32_t at = Below(node.children, chunk);
+    const uint32_t block = m_nodes.Grow(node.firstChild, PopCount(node.children), at);
+    Node& grown = m_nodes[parent]; // Grow may have moved the nodes' storage
+    grown.firstChild = block;
+    grown.children |= uint64_t(1) << chunk;
     m_nodes[block + at] = child;
-    m_nodes.Release(old, count);
-    m_nodes[parent].firstChild = block;
-    m_nodes[parent].children |= uint64_t(1) << chunk;
     return block + at;
-}
-
-void
-PrefixTrie::RemoveChild(uint32_t parent, uint32_t chunk)
-{
-    const uint32_t count = PopCount(m_nodes[parent].children);
-    const uint32_t at = Below(m_nodes[parent].children, chunk);
-    const uint32_t block = count > 1 ? m_nodes.Allocate(count - 1) : 0;
-    const uint32_t old = m_nodes[parent].firstChild;
-    for (uint32_t i = 0; i < count; ++i)
-    {
-        if (i != at)
-        {
-            m_nodes[block + i - (i > at ? 1 : 0)] = m_nodes[old + i];
-        }
-    }
-    m_nodes.Release(old, count);
-    m_nodes[parent].firstChild = block;
-    m_nodes[parent].children &= ~(uint64_t(1) << chunk);
 }
 
 void
@@ -200,43 +270,14 @@ PrefixTrie::PullUpChild(uint32_t index)
 CandidateSet&
 PrefixTrie::SetAt(uint32_t index, uint32_t position)
 {
-    const uint64_t prefixes = m_nodes[index].prefixes;
-    const uint32_t at = Below(prefixes, position);
-    if (prefixes >> position & 1)
+    Node& node = m_nodes[index];
+    const uint32_t at = Below(node.prefixes, position);
+    if (!(node.prefixes >> position & 1))
     {
-        return m_sets[m_nodes[index].firstSet + at];
+        node.firstSet = m_sets.Grow(node.firstSet, PopCount(node.prefixes), at, &m_context);
+        node.prefixes |= uint64_t(1) << position;
     }
-    const uint32_t count = PopCount(prefixes);
-    const uint32_t block = m_sets.Allocate(count + 1, &m_context);
-    const uint32_t old = m_nodes[index].firstSet;
-    for (uint32_t i = 0; i < count; ++i)
-    {
-        m_sets[block + i + (i >= at ? 1 : 0)] = std::move(m_sets[old + i]);
-    }
-    m_sets.Release(old, count, &m_context);
-    m_nodes[index].firstSet = block;
-    m_nodes[index].prefixes |= uint64_t(1) << position;
-    return m_sets[block + at];
-}
-
-void
-PrefixTrie::RemoveSet(uint32_t index, uint32_t position)
-{
-    const uint64_t prefixes = m_nodes[index].prefixes;
-    const uint32_t count = PopCount(prefixes);
-    const uint32_t at = Below(prefixes, position);
-    const uint32_t block = count > 1 ? m_sets.Allocate(count - 1, &m_context) : 0;
-    const uint32_t old = m_nodes[index].firstSet;
-    for (uint32_t i = 0; i < count; ++i)
-    {
-        if (i != at)
-        {
-            m_sets[block + i - (i > at ? 1 : 0)] = std::move(m_sets[old + i]);
-        }
-    }
-    m_sets.Release(old, count, &m_context);
-    m_nodes[index].firstSet = block;
-    m_nodes[index].prefixes &= ~(uint64_t(1) << position);
+    return m_sets[node.firstSet + at];
 }
 
 void
@@ -284,19 +325,21 @@ PrefixTrie::RemovePrefix(uint64_t prefix, uint8_t length, Rule* rule)
         index = node.firstChild + Below(node.children, chunk);
     }
     const uint32_t position = Position(length - base, Chunk(prefix, base));
-    const Node& node = m_nodes[index];
+    Node& node = m_nodes[index];
     if (!(node.prefixes >> position & 1))
     {
         return;
     }
-    CandidateSet& set = m_sets[node.firstSet + Below(node.prefixes, position)];
+    const uint32_t at = Below(node.prefixes, position);
+    CandidateSet& set = m_sets[node.firstSet + at];
     if (!set.Remove(rule))
     {
         return;
     }
     if (set.Empty())
     {
-        RemoveSet(index, position);
+        node.firstSet = m_sets.Shrink(node.firstSet, PopCount(node.prefixes), at, &m_context);
+        node.prefixes &= ~(uint64_t(1) << position);
     }
     for (size_t i = depth; i-- > 0;)
     {
@@ -305,17 +348,21 @@ PrefixTrie::RemovePrefix(uint64_t prefix, uint8_t length, Rule* rule)
     // Keep the trie compressed: a non-root node without a set goes away if it has no
     // children, and gives way to its child if it has one; its parent, losing a child, may
     // then have to give way to its other child. Both leave the ranks above unchanged.
-    if (depth < 2 || m_nodes[index].prefixes != 0)
+    if (depth < 2 || node.prefixes != 0)
     {
         return;
     }
     const uint32_t parent = path[depth - 2];
-    const uint64_t children = m_nodes[index].children;
+    const uint64_t children = node.children;
     if (children == 0)
     {
-        RemoveChild(parent, Chunk(prefix, m_nodes[parent].length));
         const Node& above = m_nodes[parent];
-        if (depth >= 3 && above.prefixes == 0 && PopCount(above.children) == 1)
+        const uint32_t chunk = Chunk(prefix, above.length);
+        const uint32_t block = m_nodes.Shrink(above.firstChild, PopCount(above.children), Below(above.children, chunk));
+        Node& shrunk = m_nodes[parent]; // Shrink may have moved the nodes' storage
+        shrunk.firstChild = block;
+        shrunk.children &= ~(uint64_t(1) << chunk);
+        if (depth >= 3 && shrunk.prefixes == 0 && PopCount(shrunk.children) == 1)
         {
             PullUpChild(parent);
         }
@@ -448,9 +495,9 @@ PrefixTrie::MemoryBytes() const
 {
     size_t bytes = sizeof(*this) + m_nodes.Items().size() * sizeof(Node) + m_nodes.OverheadBytes() +
                    m_sets.OverheadBytes();
-    for (const CandidateSet& set : m_sets.Items())
+    for (const AlignedSet& set : m_sets.Items())
     {
-        bytes += set.MemoryBytes();
+        bytes += set.MemoryBytes() + sizeof(AlignedSet) - sizeof(CandidateSet);
     }
     return bytes;
 }

@@ -4,51 +4,81 @@
  *
  * Basic design: a path-compressed multibit trie over the field's width (32 bits for IPv4,
  * 48 for MACs, 16 for ports ...), read STRIDE bits at a time, in the manner of Eatherton,
- * Varghese and Dittia's tree bitmap. A node stands for a prefix whose length (its base)
- * is a multiple of STRIDE, and covers the next STRIDE bits, the node's *chunk*:
+ * Varghese and Dittia's tree bitmap. A node stands for a prefix whose length, the node's
+ * *base*, is a multiple of STRIDE, and covers the STRIDE bits after it, its *chunk*:
  *
- *   - prefixes whose length lies in [base, base + STRIDE) are the node's own. The 2^STRIDE
- *     - 1 possible ones (one of length base, two one bit longer, ... 2^(STRIDE-1) of length
- *     base + STRIDE - 1) have fixed positions, 2^l - 1 + (top l bits of the chunk) for
- *     length base + l, and a bitmap says which of them hold rules; each such prefix keeps
- *     its rank-ordered rules in one candidate set. A prefix is stored once, at its own
- *     length, never expanded over the chunk values it covers: a lookup finds all of a
- *     node's prefixes that contain the field by ANDing the bitmap with a per-chunk mask of
- *     the positions on the chunk's path (PATH_MASK), at most STRIDE of them.
- *   - children hang by chunk value (a second bitmap, one bit per value). Paths are
- *     compressed: a child's base may be any multiple of STRIDE past the parent's chunk,
- *     and its full prefix is checked on arrival, as in PATRICIA; a node exists only if it
- *     holds prefixes or branches (two children), so the depth is bounded by the number of
- *     distinct base lengths on a path (at most width / STRIDE + 1), not by the width.
+ *   - The node's own prefixes are those of a length in [base, base + STRIDE) that extend
+ *     its prefix. There are 2^STRIDE - 1 possible ones (one of length base, two one bit
+ *     longer, ..., 2^(STRIDE-1) of length base + STRIDE - 1), at fixed positions:
+ *     2^l - 1 + (the top l bits of the chunk) for length base + l. A bitmap says which
+ *     positions hold rules; each keeps that prefix's rank-ordered rules in one candidate
+ *     set. The prefixes of a node that contain a field are found with one AND, of the
+ *     bitmap and the mask of the positions on the field's chunk's path (PATH_MASK): at
+ *     most STRIDE of them.
+ *   - Children hang by chunk value, a second bitmap saying which. Paths are compressed:
+ *     a child's base may be any multiple of STRIDE past its parent's chunk, and the child's
+ *     whole prefix is checked on arrival, as in PATRICIA. A node exists only where it
+ *     holds a prefix or branches (two children), so a path has at most width / STRIDE + 1
+ *     nodes, and fewer where the prefixes are sparse.
+ *
+ * A prefix is stored once, at its own length. The classic alternative, controlled prefix
+ * expansion (Srinivasan and Varghese), would give each chunk value a list of references
+ * to the sets of all the node's prefixes covering it, so a lookup reads one list instead
+ * of ANDing two words; but a short prefix would be referenced from up to 2^(STRIDE-1)
+ * lists, each insert and remove would rewrite them all, and the lists would cost memory
+ * that the bitmap does not.
  *
  * Memory: nodes live in one vector and refer to each other by 32-bit index. A node's
- * children are consecutive in that vector, in chunk order, and so are its candidate sets
- * (in a second vector), in position order; the i-th child or set is found by counting the
- * bitmap's bits below its own (a popcount), so a node is the fixed-size record below, one
- * cache line, whatever its fan-out. Adding or removing a child or a set moves the node's
- * block to a block one larger or smaller; freed blocks are kept per size for reuse.
+ * children are consecutive there, in chunk order, and its candidate sets consecutive in a
+ * second vector, in position order; the i-th child or set is found by counting the
+ * bitmap's bits below its own (a popcount). A node is then a fixed record of one cache
+ * line, whatever its fan-out, and a set another. Blocks have room for a power of two of
+ * elements, so adding or removing a child or a set shifts the block in place, or moves it
+ * when it crosses a power of two; freed blocks are reused (BlockPool).
  *
  * Lookup: walk from the root along the packet's field through the nodes whose prefix
  * contains it, one cache line per node (the next node is prefetched while this one's
  * candidate sets are searched). Priority mode (Lookup) searches each node's matching sets
- * against the best answer so far (shortest prefix first; the order does not change the
- * answer, which is the best rule of all matching sets) and stops descending as soon as no
- * rule below the current node can rank before it: every node keeps the best rank of its
- * subtree. LPM mode (LookupLongest) collects the path, searches the deepest node first and
- * its sets longest first, and returns the first full match: the longest matching prefix,
- * ties by rank. Rules without the LPM condition live at the root (length 0, a default
- * route).
+ * against the best answer so far, and stops descending as soon as no rule below the
+ * current node can rank before it: every node keeps the best rank of its subtree. LPM
+ * mode (LookupLongest) collects the path, searches the deepest node first and its sets
+ * longest first, and returns the first full match. Rules without the LPM condition live at
+ * the root (length 0, a default route).
+ *
+ * Tie-breaks: priority mode returns the best-ranked rule (lower priority number, then the
+ * earlier added) among all rules of all matching sets that match the packet, exactly what
+ * a linear scan in rank order returns; the order in which sets are searched (shorter
+ * prefixes first) changes only how much is pruned. A rule with several key values sits in
+ * several sets and is found through any of them. LPM mode: the longest matching prefix,
+ * then rank.
+ *
+ * Updates: insert walks down, lowering the subtree ranks on its way; where the new prefix
+ * parts from a compressed child within the child's skipped bits, a node at the multiple
+ * of STRIDE at or below the parting bit takes the child's place (a split). Remove walks
+ * down, takes the rule out of its set (and the set out of the node, once empty), updates
+ * the subtree ranks back up the path, then merges: a non-root node left without sets
+ * goes if it has no child, or gives way to its only child; its parent, having lost a
+ * child, may in turn give way to its other one. The shape therefore depends only on the
+ * prefixes held, not on the order of updates.
  *
  * Invariants: keys are left-aligned in 64 bits (the field's top bit is bit 63), so all
- * widths walk alike; a node's prefix has no bits set past its base, which is a multiple of
- * STRIDE; a child extends its parent's prefix past the parent's chunk, and its chunk value
- * there is its slot; a node's subtree rank is the best rank among its sets and its
- * children's subtree ranks; every non-root node holds a set or has two children; the sets
- * of a node are exactly its bitmap's positions and none is empty; sets are in rank order.
+ * widths walk alike; a node's prefix has no bits set past its base, a multiple of STRIDE;
+ * a child extends its parent's prefix past the parent's chunk, and its chunk value there
+ * is its bit in the parent's children bitmap; a node's subtree rank is the best rank among
+ * its sets and its children's subtree ranks; every non-root node holds a set or has two
+ * children; a node's sets are exactly its bitmap's positions and none is empty; sets are
+ * in rank order.
  *
- * Cost: lookup O(width / STRIDE) node visits plus the candidates scanned; insert the same
- * walk plus at most one node split and one block move; remove the walk, a subtree-rank
- * update of the path (O(2^STRIDE) per node), and at most two nodes merged away.
+ * Choice of stride: 6 is the largest whose bitmaps fit 64-bit words (63 positions, 64
+ * children). It measured fastest of 4, 5 and 6 on the ClassBench sets of
+ * docs/classification.md, whose IPv4 paths it cuts to at most 6 nodes (bases 0, 6, ...,
+ * 30) from up to 33 in the binary PATRICIA trie it replaced.
+ *
+ * Cost: lookup at most width / STRIDE + 1 node visits (6 for IPv4, 9 for MACs, 3 for
+ * ports), each one cache line and a few bit operations, plus the candidates scanned;
+ * insert the walk, at most one split, and one block move of at most 2^STRIDE nodes or
+ * sets; remove the walk, an O(2^STRIDE) subtree-rank update per node on the path, and at
+ * most two merges.
  */
 #ifndef VFP_ENGINE_PREFIX_TRIE_H
 #define VFP_ENGINE_PREFIX_TRIE_H
@@ -96,8 +126,6 @@ class PrefixTrie : public Classifier
     size_t NodeCount() const;
 
   private:
-    /// Children (chunk values) of a node.
-    static constexpr uint32_t FANOUT = uint32_t(1) << STRIDE;
     /// Nodes on a path, at most: one per multiple of STRIDE up to 64.
     static constexpr size_t MAX_DEPTH = 64 / STRIDE + 1;
 
@@ -113,47 +141,40 @@ class PrefixTrie : public Classifier
         uint8_t length = 0;      //!< the base: prefix length, a multiple of STRIDE
     };
 
+    /// A candidate set on a cache line of its own: its best rank and its rule list, all a
+    /// search reads of it, are then one load.
+    struct alignas(64) AlignedSet : CandidateSet
+    {
+        using CandidateSet::CandidateSet;
+    };
+
     /**
-     * Blocks of consecutive elements in one vector, addressed by index; a freed block is
-     * reset to blank elements and kept for the next request of its size. Indices stay
+     * Blocks of consecutive elements in one vector, addressed by index. A block has room
+     * for a power of two of elements, the least that holds its live ones, which come first;
+     * the rest are blank (T(args...)). A block grows and shrinks in place within its room,
+     * and moves to a block of the next size when it crosses a power of two, so a node that
+     * gains 64 children one at a time moves 6 times, not 64. Freed blocks are kept by size
+     * for the next block of that size, or split in halves for a smaller one. Indices stay
      * valid across allocations, references into the vector do not.
      */
     template <typename T>
     class BlockPool
     {
       public:
-        /// A block of @p size blank elements, each T(args...); returns its first index.
+        /// A block with room for @p count elements, all blank; returns its first index.
         template <typename... Args>
-        uint32_t Allocate(uint32_t size, const Args&... args)
-        {
-            std::vector<uint32_t>& free = m_free[size];
-            if (!free.empty())
-            {
-                const uint32_t first = free.back();
-                free.pop_back();
-                return first;
-            }
-            const auto first = static_cast<uint32_t>(m_items.size());
-            for (uint32_t i = 0; i < size; ++i)
-            {
-                m_items.emplace_back(args...);
-            }
-            return first;
-        }
-        /// Returns the block to the pool, blanking its elements with T(args...).
+        uint32_t Allocate(uint32_t count, const Args&... args);
+        /// Makes room for one more element, blank, at @p at of the block at @p first that
+        /// holds @p count; returns the block's first index, which changes if it moved.
         template <typename... Args>
-        void Release(uint32_t first, uint32_t size, const Args&... args)
-        {
-            if (size == 0)
-            {
-                return;
-            }
-            for (uint32_t i = first; i < first + size; ++i)
-            {
-                m_items[i] = T(args...);
-            }
-            m_free[size].push_back(first);
-        }
+        uint32_t Grow(uint32_t first, uint32_t count, uint32_t at, const Args&... args);
+        /// Removes element @p at of the block at @p first that holds @p count; returns the
+        /// block's first index, which changes if it moved (0 once empty).
+        template <typename... Args>
+        uint32_t Shrink(uint32_t first, uint32_t count, uint32_t at, const Args&... args);
+        /// Frees the block at @p first that holds @p count elements, blanking them.
+        template <typename... Args>
+        void Release(uint32_t first, uint32_t count, const Args&... args);
         T& operator[](uint32_t index)
         {
             return m_items[index];
@@ -162,16 +183,22 @@ class PrefixTrie : public Classifier
         {
             return m_items[index];
         }
-        /// Bytes beyond the elements' own: spare capacity and free lists.
-        size_t OverheadBytes() const;
         const std::vector<T>& Items() const
         {
             return m_items;
         }
+        /// Bytes beyond the elements' own: spare capacity and free lists.
+        size_t OverheadBytes() const;
 
       private:
-        std::vector<T> m_items;                                //!< every block, live or free
-        std::array<std::vector<uint32_t>, FANOUT + 1> m_free; //!< free blocks' first index, by size
+        /// log2 of the room of a block holding @p count elements (at least one).
+        static uint32_t SizeClass(uint32_t count)
+        {
+            return count <= 1 ? 0 : 64 - static_cast<uint32_t>(__builtin_clzll(count - 1));
+        }
+
+        std::vector<T> m_items;                               //!< every block, live or free
+        std::array<std::vector<uint32_t>, STRIDE + 1> m_free; //!< free blocks' first index, by size class
     };
 
     /// The key bits [length, length + STRIDE) of a left-aligned @p key.
@@ -203,14 +230,10 @@ class PrefixTrie : public Classifier
     void RemovePrefix(uint64_t prefix, uint8_t length, Rule* rule);
     /// Inserts @p child under the node at @p parent, at chunk value @p chunk; returns its index.
     uint32_t AddChild(uint32_t parent, uint32_t chunk, const Node& child);
-    /// Removes the child at @p chunk from the node at @p parent.
-    void RemoveChild(uint32_t parent, uint32_t chunk);
     /// Replaces the node at @p index, holding no set, by its only child.
     void PullUpChild(uint32_t index);
     /// The candidate set at @p position of the node at @p index, made if missing.
     CandidateSet& SetAt(uint32_t index, uint32_t position);
-    /// Drops the (empty) candidate set at @p position of the node at @p index.
-    void RemoveSet(uint32_t index, uint32_t position);
     void UpdateSubtreeBest(uint32_t index);
     /// The nodes whose prefix contains @p key, root first; returns how many.
     size_t Path(uint64_t key, std::array<const Node*, MAX_DEPTH>& path) const;
@@ -221,7 +244,7 @@ class PrefixTrie : public Classifier
     NestingContext m_context;         //!< for the candidate sets
     size_t m_rules = 0;               //!< rules held
     BlockPool<Node> m_nodes;          //!< every node; the root (the empty prefix) is node 0
-    BlockPool<CandidateSet> m_sets;   //!< every node's candidate sets
+    BlockPool<AlignedSet> m_sets;     //!< every node's candidate sets
 };
 
 } // namespace vfp
