@@ -68,6 +68,24 @@ TEST(MappingResource, HoldPolicyHandsThePacketBackAndTheControllerAnswers)
     EXPECT_EQ(retried.packet[0].ip.dst, Ip("192.168.0.9"));
 }
 
+TEST(MappingResource, AHeldPacketIsMeteredOnceWhenItGoesThrough)
+{
+    // A metering layer next to the VM, VNET (holding on a miss) outside it.
+    Port port(MakePort({MakeLayer("metering", 0, DefaultAction::Allow, DefaultAction::Allow,
+                                  {MakeGroup("out", Direction::Outbound, 0, {MakeRule("bill", 0, {}, Meter("billed"))})}),
+                        MakeLayer("vnet", 1, DefaultAction::Block, DefaultAction::Block,
+                                  {MakeGroup("out", Direction::Outbound, 0,
+                                             {MakeRule("encap", 0, {}, EncapVxlan(5001, "192.168.0.1", "map", true))})})},
+                       {MakeMapping("map", {}, MissPolicy::Hold)}));
+    const HeaderStack packet = VmTcp("10.0.0.9");
+    EXPECT_EQ(port.Process(Direction::Outbound, packet, 0).verdict, Verdict::Hold);
+    EXPECT_EQ(port.GetMeters().at("billed").packets, 0u) << "not yet: the packet will come back";
+    port.SetMapping("map", Ip("10.0.0.9"), Ip("192.168.0.9"));
+    EXPECT_EQ(port.Process(Direction::Outbound, packet, 0.001).verdict, Verdict::Allow);
+    EXPECT_EQ(port.GetMeters().at("billed").packets, 1u);
+    EXPECT_EQ(port.GetMeters().at("billed").bytes, packet.SizeBytes());
+}
+
 TEST(MappingResource, SimulatedMissDeliversNoEvent)
 {
     Port port = VnetPort(MissPolicy::Drop);

@@ -94,11 +94,7 @@ Layer::Process(Direction direction, const HeaderStack& meta, double now, bool co
         }
         if (flow->meter && direction == flow->origin)
         {
-            outcome.meter = flow->meter;
-            if (commit)
-            {
-                flow->meter->Count(bytes);
-            }
+            outcome.meter = flow->meter; // counted by the port once the packet's fate is known
         }
         return outcome;
     }
@@ -169,11 +165,7 @@ Layer::Process(Direction direction, const HeaderStack& meta, double now, bool co
 
     outcome.ht = action.ht;
     PacketByteCounter* meter = rule->action.GetMeter();
-    outcome.meter = meter;
-    if (commit && meter)
-    {
-        meter->Count(bytes);
-    }
+    outcome.meter = meter; // counted by the port once the packet's fate is known
     if (rule->spec.stateful)
     {
         outcome.flowCreated = true;

@@ -133,6 +133,11 @@ Port::RunLayers(Direction direction, const HeaderStack& packet, double now, bool
     {
         Layer& layer = *m_layers[direction == Direction::Outbound ? i : layerCount - 1 - i];
         LayerOutcome outcome = layer.Process(direction, meta, now, commit);
+        ++result.layersVisited;
+        if (outcome.flow.IsNull())
+        {
+            ++result.layersClassified;
+        }
         if (outcome.event)
         {
             outcome.event->port = m_name;
@@ -179,6 +184,15 @@ Port::RunLayers(Direction direction, const HeaderStack& packet, double now, bool
         composite = composite.Then(outcome.ht);
     }
 
+    // Meters count a packet at their layer whatever a later layer decides, except a hold:
+    // a held packet comes back, and is counted then.
+    if (commit && result.verdict != Verdict::Hold)
+    {
+        for (const MeterContext& context : walk.meters)
+        {
+            context.meter->Count(static_cast<uint32_t>(entryBytes + context.sizeDelta));
+        }
+    }
     if (result.verdict == Verdict::Allow)
     {
         result.ht = composite;

@@ -51,6 +51,8 @@ struct ProcessResult
     HeaderStack packet;           //!< the packet after the composed transposition (Allow)
     PathTaken path = PathTaken::Slow; //!< fast path, slow path, reconciled or simulated
     TcpState tcpState = TcpState::None; //!< the connection's TCP state after the packet (Allow)
+    uint8_t layersVisited = 0;    //!< layers the packet went through (0 on the fast path)
+    uint8_t layersClassified = 0; //!< of those, layers that searched their rules (no layer flow)
 };
 
 /// One layer's part in a traced packet (diagnostics, §8.3).
