@@ -50,4 +50,23 @@ ParseActionType(std::string_view name)
     return std::nullopt;
 }
 
+Condition
+MakeCondition(ConditionType type, std::initializer_list<std::string_view> values, HeaderSelector header)
+{
+    Condition condition;
+    condition.type = type;
+    condition.header = header;
+    for (std::string_view text : values)
+    {
+        std::string error;
+        std::optional<ConditionValue> value = ParseConditionValue(type, text, error);
+        if (!value)
+        {
+            throw PolicyError(std::string(ConditionTypeName(type)) + " value \"" + std::string(text) + "\": " + error);
+        }
+        condition.values.push_back(*value);
+    }
+    return condition;
+}
+
 } // namespace vfp

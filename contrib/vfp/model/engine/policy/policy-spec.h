@@ -10,6 +10,7 @@
 #include "../packet/header-transposition.h"
 #include "condition.h"
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -166,6 +167,15 @@ struct PortSpec
     std::vector<LayerSpec> layers;
     std::vector<ResourceSpec> resources;
 };
+
+/**
+ * A condition on @p type matching any of @p values, written as ParseConditionValue reads
+ * them ("10.0.0.0/16", "80", "1024-2047"): how programs (controllers) write conditions.
+ * @throws PolicyError naming the value and what was expected
+ */
+Condition MakeCondition(ConditionType type,
+                        std::initializer_list<std::string_view> values,
+                        HeaderSelector header = HeaderSelector::Outer);
 
 struct PolicySpec
 {
