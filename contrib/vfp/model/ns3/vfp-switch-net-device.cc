@@ -1,9 +1,13 @@
 #include "vfp-switch-net-device.h"
 
+#include "ns3/arp-header.h"
+#include "ns3/arp-l3-protocol.h"
 #include "ns3/boolean.h"
 #include "ns3/channel.h"
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
@@ -54,9 +58,26 @@ VfpSwitchNetDevice::GetTypeId()
                           UintegerValue(defaults.maxConnections),
                           MakeUintegerAccessor(&VfpSwitchNetDevice::m_maxConnections),
                           MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("HoldQueueLength",
+                          "Packets a port holds while its controller resolves a resource miss; "
+                          "more are dropped with reason hold_overflow.",
+                          UintegerValue(64),
+                          MakeUintegerAccessor(&VfpSwitchNetDevice::m_holdQueueLength),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("HoldTimeout",
+                          "How long a packet may be held before it is dropped (hold_timeout).",
+                          TimeValue(MilliSeconds(100)),
+                          MakeTimeAccessor(&VfpSwitchNetDevice::m_holdTimeout),
+                          MakeTimeChecker(Seconds(0)))
+            .AddAttribute("Cpu",
+                          "The host CPU model that serves the switch's packets.",
+                          PointerValue(),
+                          MakePointerAccessor(&VfpSwitchNetDevice::m_cpu),
+                          MakePointerChecker<VfpHostCpu>())
             .AddTraceSource("Drop",
-                            "A packet the switch dropped, and why (an engine drop reason, "
-                            "\"hold\", \"malformed: ...\" or \"no_port\").",
+                            "A packet the switch dropped, and why: an engine drop reason, "
+                            "\"malformed: ...\", \"no_port\", \"hold_overflow\", "
+                            "\"hold_timeout\", \"cpu_overload\" or \"arp_unanswered\".",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_dropTrace),
                             "ns3::VfpSwitchNetDevice::DropTracedCallback")
             .AddTraceSource("FastPath",
@@ -66,6 +87,10 @@ VfpSwitchNetDevice::GetTypeId()
             .AddTraceSource("SlowPath",
                             "A packet that ran through the layers.",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_slowPathTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("Hold",
+                            "A packet put in a hold queue (its controller is resolving a miss).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_holdTrace),
                             "ns3::Packet::TracedCallback");
     return tid;
 }
@@ -73,6 +98,16 @@ VfpSwitchNetDevice::GetTypeId()
 VfpSwitchNetDevice::VfpSwitchNetDevice()
 {
     NS_LOG_FUNCTION(this);
+}
+
+Ptr<VfpHostCpu>
+VfpSwitchNetDevice::GetCpu()
+{
+    if (!m_cpu)
+    {
+        m_cpu = CreateObject<VfpHostCpu>();
+    }
+    return m_cpu;
 }
 
 VfpSwitchNetDevice::~VfpSwitchNetDevice() = default;
@@ -83,6 +118,9 @@ VfpSwitchNetDevice::DoDispose()
     NS_LOG_FUNCTION(this);
     m_portNames.clear();
     m_portDevices.clear();
+    m_held.clear();
+    m_neighbors.clear();
+    m_cpu = nullptr;
     m_uplink = nullptr;
     m_node = nullptr;
     m_engine.reset();
@@ -119,6 +157,7 @@ VfpSwitchNetDevice::AddVmPort(Ptr<NetDevice> device, const vfp::PortSpec& spec)
     NS_ABORT_MSG_IF(m_node == nullptr, "VfpSwitchNetDevice: add the switch to its node before its ports");
     NS_ABORT_MSG_IF(device->GetNode() != m_node, "VfpSwitchNetDevice: a port device must be on the switch's node");
     vfp::Port& port = GetEngine().AddPort(spec);
+    GetCpu();
     m_portNames[device] = spec.name;
     m_portDevices[spec.name] = device;
     m_node->RegisterProtocolHandler(MakeCallback(&VfpSwitchNetDevice::ReceiveFromVm, this), 0, device, true);
@@ -134,24 +173,30 @@ VfpSwitchNetDevice::SetUplink(Ptr<NetDevice> device)
     m_node->RegisterProtocolHandler(MakeCallback(&VfpSwitchNetDevice::ReceiveFromUplink, this), 0, device, true);
 }
 
+Ptr<NetDevice>
+VfpSwitchNetDevice::GetPortDevice(const std::string& port) const
+{
+    auto found = m_portDevices.find(port);
+    return found == m_portDevices.end() ? nullptr : found->second;
+}
+
+Ptr<NetDevice>
+VfpSwitchNetDevice::GetUplink() const
+{
+    return m_uplink;
+}
+
+void
+VfpSwitchNetDevice::SetNeighbors(const std::string& port, std::shared_ptr<const VfpNeighborTable> neighbors)
+{
+    m_neighbors[port] = std::move(neighbors);
+}
+
 void
 VfpSwitchNetDevice::Drop(Ptr<const Packet> packet, const std::string& reason)
 {
     NS_LOG_LOGIC("drop " << packet->GetUid() << ": " << reason);
     m_dropTrace(packet, reason);
-}
-
-void
-VfpSwitchNetDevice::Count(Ptr<const Packet> packet, const vfp::ProcessResult& result)
-{
-    if (result.path == vfp::PathTaken::Fast)
-    {
-        m_fastPathTrace(packet);
-    }
-    else
-    {
-        m_slowPathTrace(packet);
-    }
 }
 
 void
@@ -164,6 +209,11 @@ VfpSwitchNetDevice::ReceiveFromVm(Ptr<NetDevice> device, Ptr<const Packet> packe
     {
         return;
     }
+    if (protocol == ArpL3Protocol::PROT_NUMBER)
+    {
+        AnswerArp(named->second, device, packet);
+        return;
+    }
     VfpPacketCodec::Decoded decoded;
     std::string error;
     if (!VfpPacketCodec::Decode(packet, Mac48Address::ConvertFrom(source), Mac48Address::ConvertFrom(destination),
@@ -172,37 +222,8 @@ VfpSwitchNetDevice::ReceiveFromVm(Ptr<NetDevice> device, Ptr<const Packet> packe
         Drop(packet, "malformed: " + error);
         return;
     }
-    vfp::Port& port = m_engine->GetPort(named->second);
-    const vfp::ProcessResult result =
-        port.Process(vfp::Direction::Outbound, decoded.stack, Simulator::Now().GetSeconds());
-    Count(packet, result);
-    if (result.verdict != vfp::Verdict::Allow)
-    {
-        Drop(packet, result.verdict == vfp::Verdict::Hold ? "hold" : std::string(vfp::DropReasonName(result.reason)));
-        return;
-    }
-    if (vfp::Port* local = m_engine->Forward(result.packet))
-    {
-        // Another VM on this host: its inbound pipeline sees the packet as it left ours.
-        Ptr<Packet> forwarded = VfpPacketCodec::Encode(decoded, result.ht, result.packet);
-        VfpPacketCodec::Decoded rewritten;
-        std::string reparse;
-        if (!VfpPacketCodec::Decode(forwarded, VfpPacketCodec::ToMac(result.packet[0].eth.src),
-                                    VfpPacketCodec::ToMac(result.packet[0].eth.dst), result.packet[0].eth.etherType,
-                                    rewritten, reparse))
-        {
-            Drop(packet, "malformed: " + reparse);
-            return;
-        }
-        DeliverToVm(*local, rewritten, packet);
-        return;
-    }
-    if (!m_uplink)
-    {
-        Drop(packet, "no_port");
-        return;
-    }
-    Transmit(m_uplink, decoded, result);
+    Run(m_engine->GetPort(named->second), vfp::Direction::Outbound, decoded, packet,
+        Simulator::Now() + m_holdTimeout);
 }
 
 void
@@ -210,6 +231,10 @@ VfpSwitchNetDevice::ReceiveFromUplink(Ptr<NetDevice> device, Ptr<const Packet> p
                                       const Address& source, const Address& destination, PacketType)
 {
     NS_LOG_FUNCTION(this << device << packet);
+    if (protocol != Ipv4L3Protocol::PROT_NUMBER)
+    {
+        return; // ARP and the like: the host's own stack answers for the uplink
+    }
     VfpPacketCodec::Decoded decoded;
     std::string error;
     if (!VfpPacketCodec::Decode(packet, Mac48Address::ConvertFrom(source), Mac48Address::ConvertFrom(destination),
@@ -221,32 +246,174 @@ VfpSwitchNetDevice::ReceiveFromUplink(Ptr<NetDevice> device, Ptr<const Packet> p
     vfp::Port* port = m_engine ? m_engine->Forward(decoded.stack) : nullptr;
     if (port == nullptr)
     {
-        Drop(packet, "no_port"); // not for a VM here: the switch never floods
-        return;
+        if (decoded.stack.count > 1)
+        {
+            Drop(packet, "no_port"); // a tunnel to no VM here: the switch never floods
+        }
+        return; // untunnelled traffic to the host's own address
     }
-    DeliverToVm(*port, decoded, packet);
+    Run(*port, vfp::Direction::Inbound, decoded, packet, Simulator::Now() + m_holdTimeout);
 }
 
 void
-VfpSwitchNetDevice::DeliverToVm(vfp::Port& port, const VfpPacketCodec::Decoded& decoded, Ptr<const Packet> original)
+VfpSwitchNetDevice::Run(vfp::Port& port,
+                        vfp::Direction direction,
+                        const VfpPacketCodec::Decoded& decoded,
+                        Ptr<const Packet> original,
+                        Time deadline)
 {
-    const vfp::ProcessResult result =
-        port.Process(vfp::Direction::Inbound, decoded.stack, Simulator::Now().GetSeconds());
-    Count(original, result);
+    if (!m_cpu->Admit())
+    {
+        Drop(original, "cpu_overload");
+        return;
+    }
+    const vfp::ProcessResult result = port.Process(direction, decoded.stack, Simulator::Now().GetSeconds());
+    const Time done = m_cpu->Charge(m_cpu->ServiceTime(result));
+    if (result.path == vfp::PathTaken::Fast)
+    {
+        m_fastPathTrace(original);
+    }
+    else
+    {
+        m_slowPathTrace(original);
+    }
+    if (result.verdict == vfp::Verdict::Hold)
+    {
+        Hold(port, direction, decoded, original, deadline);
+        return;
+    }
     if (result.verdict != vfp::Verdict::Allow)
     {
-        Drop(original, result.verdict == vfp::Verdict::Hold ? "hold" : std::string(vfp::DropReasonName(result.reason)));
+        Drop(original, std::string(vfp::DropReasonName(result.reason)));
         return;
     }
-    Transmit(m_portDevices[port.GetName()], decoded, result);
+    Ptr<Packet> packet = VfpPacketCodec::Encode(decoded, result.ht, result.packet);
+    const vfp::EthernetHeader& eth = result.packet[0].eth;
+    if (direction == vfp::Direction::Inbound)
+    {
+        Simulator::Schedule(done, &VfpSwitchNetDevice::Transmit, this, m_portDevices[port.GetName()], packet, eth);
+    }
+    else if (vfp::Port* local = m_engine->Forward(result.packet))
+    {
+        Simulator::Schedule(done, &VfpSwitchNetDevice::DeliverLocally, this, local->GetName(), packet, eth, original);
+    }
+    else if (m_uplink)
+    {
+        Simulator::Schedule(done, &VfpSwitchNetDevice::Transmit, this, m_uplink, packet, eth);
+    }
+    else
+    {
+        Drop(original, "no_port");
+    }
 }
 
 void
-VfpSwitchNetDevice::Transmit(Ptr<NetDevice> device, const VfpPacketCodec::Decoded& decoded, const vfp::ProcessResult& result)
+VfpSwitchNetDevice::DeliverLocally(std::string port, Ptr<Packet> packet, vfp::EthernetHeader eth, Ptr<const Packet> original)
 {
-    Ptr<Packet> packet = VfpPacketCodec::Encode(decoded, result.ht, result.packet);
-    const vfp::EthernetHeader& eth = result.packet[0].eth;
-    device->SendFrom(packet, VfpPacketCodec::ToMac(eth.src), VfpPacketCodec::ToMac(eth.dst), eth.etherType);
+    // Another VM on this host: its inbound pipeline sees the packet as it left ours.
+    VfpPacketCodec::Decoded decoded;
+    std::string error;
+    if (!VfpPacketCodec::Decode(packet, VfpPacketCodec::ToMac(eth.src), VfpPacketCodec::ToMac(eth.dst), eth.etherType,
+                                decoded, error))
+    {
+        Drop(original, "malformed: " + error);
+        return;
+    }
+    Run(m_engine->GetPort(port), vfp::Direction::Inbound, decoded, original, Simulator::Now() + m_holdTimeout);
+}
+
+void
+VfpSwitchNetDevice::Transmit(Ptr<NetDevice> device, Ptr<Packet> packet, vfp::EthernetHeader eth)
+{
+    const bool sent =
+        device->SupportsSendFrom()
+            ? device->SendFrom(packet, VfpPacketCodec::ToMac(eth.src), VfpPacketCodec::ToMac(eth.dst), eth.etherType)
+            : device->Send(packet, VfpPacketCodec::ToMac(eth.dst), eth.etherType);
+    if (!sent)
+    {
+        Drop(packet, "device_queue_full"); // the device refused it (its transmit queue is full)
+    }
+}
+
+void
+VfpSwitchNetDevice::Hold(vfp::Port& port,
+                         vfp::Direction direction,
+                         const VfpPacketCodec::Decoded& decoded,
+                         Ptr<const Packet> original,
+                         Time deadline)
+{
+    std::deque<HeldPacket>& queue = m_held[port.GetName()];
+    if (queue.size() >= m_holdQueueLength)
+    {
+        Drop(original, "hold_overflow");
+        return;
+    }
+    if (deadline <= Simulator::Now())
+    {
+        Drop(original, "hold_timeout");
+        return;
+    }
+    const uint64_t id = m_nextHeldId++;
+    queue.push_back(HeldPacket{id, direction, decoded, original, deadline});
+    m_holdTrace(original);
+    Simulator::Schedule(deadline - Simulator::Now(), &VfpSwitchNetDevice::ExpireHeld, this, port.GetName(), id);
+}
+
+void
+VfpSwitchNetDevice::ExpireHeld(std::string port, uint64_t id)
+{
+    std::deque<HeldPacket>& queue = m_held[port];
+    auto held = std::find_if(queue.begin(), queue.end(), [id](const HeldPacket& p) { return p.id == id; });
+    if (held != queue.end())
+    {
+        Drop(held->original, "hold_timeout");
+        queue.erase(held);
+    }
+}
+
+void
+VfpSwitchNetDevice::ReleaseHeld(const std::string& port)
+{
+    NS_LOG_FUNCTION(this << port);
+    std::deque<HeldPacket> waiting;
+    waiting.swap(m_held[port]);
+    vfp::Port& engine = m_engine->GetPort(port);
+    for (HeldPacket& held : waiting)
+    {
+        Run(engine, held.direction, held.decoded, held.original, held.deadline);
+    }
+}
+
+size_t
+VfpSwitchNetDevice::GetHeldCount(const std::string& port) const
+{
+    auto found = m_held.find(port);
+    return found == m_held.end() ? 0 : found->second.size();
+}
+
+void
+VfpSwitchNetDevice::AnswerArp(const std::string& port, Ptr<NetDevice> device, Ptr<const Packet> packet)
+{
+    ArpHeader request;
+    if (packet->PeekHeader(request) != request.GetSerializedSize() || !request.IsRequest())
+    {
+        Drop(packet, "arp_unanswered");
+        return;
+    }
+    auto neighbors = m_neighbors.find(port);
+    const uint32_t target = request.GetDestinationIpv4Address().Get();
+    if (neighbors == m_neighbors.end() || neighbors->second->count(target) == 0)
+    {
+        Drop(packet, "arp_unanswered");
+        return;
+    }
+    const Mac48Address answer = neighbors->second->at(target);
+    ArpHeader reply;
+    reply.SetReply(answer, request.GetDestinationIpv4Address(), request.GetSourceHardwareAddress(),
+                   request.GetSourceIpv4Address());
+    Ptr<Packet> frame = Create<Packet>();
+    frame->AddHeader(reply);
+    device->SendFrom(frame, answer, request.GetSourceHardwareAddress(), ArpL3Protocol::PROT_NUMBER);
 }
 
 void
@@ -342,7 +509,9 @@ VfpSwitchNetDevice::IsPointToPoint() const
 bool
 VfpSwitchNetDevice::IsBridge() const
 {
-    return true;
+    // ns-3's global routing takes any device that says it bridges for a BridgeNetDevice
+    // (and aborts when it is not one); our ports carry no IP interface for it to follow.
+    return false;
 }
 
 bool

@@ -7,33 +7,47 @@
  * A frame from a VM runs the outbound pipeline of its port; an allowed frame goes to the
  * port whose VNIC has its destination MAC (outer, or inner for a VXLAN/NVGRE frame
  * addressed to a local VM), through that port's inbound pipeline, or else out of the
- * uplink. A frame from the uplink goes to the port its destination MAC names, through the
- * inbound pipeline. The switch never learns and never floods. Every drop fires the "Drop"
- * trace with its reason; packets the engine cannot parse are dropped as "malformed".
+ * uplink. A tunnelled frame from the uplink goes to the port its (inner) destination MAC
+ * names, through the inbound pipeline; other uplink frames belong to the host's own stack
+ * (which owns the uplink's address) and are left to it. The switch never learns and never
+ * floods. Every drop fires the "Drop" trace with its reason.
  *
- * Scope: the data path. Held packets (a resource waiting for its controller) are dropped
- * and counted as "hold" for now; the hold queue, the host CPU model and the programmable
- * NIC come with the datacenter scenario.
+ * Around the engine:
+ *  - ARP: the switch answers its VMs' ARP requests from the neighbour table their
+ *    controller programmed (SetNeighbors), as VFP's VNET layer does; ARP never leaves.
+ *  - Hold queue: a packet the engine holds (a mapping miss whose controller is asking its
+ *    directory) waits in a bounded per-port queue until ReleaseHeld, or is dropped when
+ *    the queue is full ("hold_overflow") or HoldTimeout passes ("hold_timeout").
+ *  - CPU: every packet is served by the host's VfpHostCpu (attribute Cpu) and leaves when
+ *    its service ends; a saturated host drops ("cpu_overload").
  */
 #ifndef VFP_SWITCH_NET_DEVICE_H
 #define VFP_SWITCH_NET_DEVICE_H
 
+#include "vfp-host-cpu.h"
 #include "vfp-packet-codec.h"
 
 #include "engine/pipeline/switch.h"
 
+#include "ns3/event-id.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
 
+#include <deque>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 namespace ns3
 {
 
 class Node;
+
+/// IPv4 address (host order) -> the MAC the switch answers ARP requests for it with.
+using VfpNeighborTable = std::unordered_map<uint32_t, Mac48Address>;
 
 class VfpSwitchNetDevice : public NetDevice
 {
@@ -52,6 +66,20 @@ class VfpSwitchNetDevice : public NetDevice
     void SetUplink(Ptr<NetDevice> device);
     /// The engine's switch: its ports' policy API (VFPAPI) and counters.
     vfp::Switch& GetEngine();
+    /// The VM-side device of a port, or null.
+    Ptr<NetDevice> GetPortDevice(const std::string& port) const;
+    /// The device towards the physical network (null until SetUplink).
+    Ptr<NetDevice> GetUplink() const;
+    /// The host CPU model that serves this switch's packets.
+    Ptr<VfpHostCpu> GetCpu();
+
+    /// Sets the addresses the switch answers @p port's ARP requests for (shared: one
+    /// table per virtual network is enough).
+    void SetNeighbors(const std::string& port, std::shared_ptr<const VfpNeighborTable> neighbors);
+    /// Runs @p port's held packets through the pipeline again (their resource changed).
+    void ReleaseHeld(const std::string& port);
+    /// Packets waiting in @p port's hold queue.
+    size_t GetHeldCount(const std::string& port) const;
 
     // NetDevice: the switch itself has no address of its own and sends nothing itself.
     void SetIfIndex(const uint32_t index) override;
@@ -83,16 +111,39 @@ class VfpSwitchNetDevice : public NetDevice
     void DoDispose() override;
 
   private:
+    /// A packet waiting for its port's resource.
+    struct HeldPacket
+    {
+        uint64_t id;                      //!< for its time-out event
+        vfp::Direction direction;         //!< the pipeline it waits for
+        VfpPacketCodec::Decoded decoded;  //!< the packet, taken apart
+        Ptr<const Packet> original;       //!< as received
+        Time deadline;                    //!< when it is dropped as hold_timeout
+    };
+
     void ReceiveFromVm(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
                        const Address& source, const Address& destination, PacketType type);
     void ReceiveFromUplink(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
                            const Address& source, const Address& destination, PacketType type);
-    /// Runs the inbound pipeline of @p port and sends what it allows to its VM.
-    void DeliverToVm(vfp::Port& port, const VfpPacketCodec::Decoded& decoded, Ptr<const Packet> original);
-    /// Sends an engine result out of @p device.
-    void Transmit(Ptr<NetDevice> device, const VfpPacketCodec::Decoded& decoded, const vfp::ProcessResult& result);
+    /// Runs @p port's pipeline in @p direction on a packet and sends what it allows on,
+    /// after the packet's CPU service time; @p deadline bounds a hold.
+    void Run(vfp::Port& port,
+             vfp::Direction direction,
+             const VfpPacketCodec::Decoded& decoded,
+             Ptr<const Packet> original,
+             Time deadline);
+    /// Hands a packet one of our VMs sent to another VM here: @p port's inbound pipeline.
+    void DeliverLocally(std::string port, Ptr<Packet> packet, vfp::EthernetHeader eth, Ptr<const Packet> original);
+    /// Sends a frame out of @p device with the Ethernet fields @p eth.
+    void Transmit(Ptr<NetDevice> device, Ptr<Packet> packet, vfp::EthernetHeader eth);
+    void Hold(vfp::Port& port,
+              vfp::Direction direction,
+              const VfpPacketCodec::Decoded& decoded,
+              Ptr<const Packet> original,
+              Time deadline);
+    void ExpireHeld(std::string port, uint64_t id);
+    void AnswerArp(const std::string& port, Ptr<NetDevice> device, Ptr<const Packet> packet);
     void Drop(Ptr<const Packet> packet, const std::string& reason);
-    void Count(Ptr<const Packet> packet, const vfp::ProcessResult& result);
     vfp::PortConfig MakeConfig() const;
 
     Ptr<Node> m_node;                                    //!< the host
@@ -110,10 +161,17 @@ class VfpSwitchNetDevice : public NetDevice
     Time m_timeWait;            //!< attribute TimeWait
     Time m_udpTimeout;          //!< attribute UdpTimeout
     uint32_t m_maxConnections;  //!< attribute MaxConnections
+    uint32_t m_holdQueueLength; //!< attribute HoldQueueLength
+    Time m_holdTimeout;         //!< attribute HoldTimeout
+    Ptr<VfpHostCpu> m_cpu;      //!< attribute Cpu
+    std::map<std::string, std::deque<HeldPacket>> m_held;                          //!< by port
+    std::map<std::string, std::shared_ptr<const VfpNeighborTable>> m_neighbors; //!< by port
+    uint64_t m_nextHeldId = 0;  //!< ids of held packets
 
     TracedCallback<Ptr<const Packet>, const std::string&> m_dropTrace; //!< every drop, with its reason
     TracedCallback<Ptr<const Packet>> m_fastPathTrace;                 //!< unified flow hits
     TracedCallback<Ptr<const Packet>> m_slowPathTrace;                 //!< packets that ran the layers
+    TracedCallback<Ptr<const Packet>> m_holdTrace;                     //!< packets put in a hold queue
 };
 
 } // namespace ns3
