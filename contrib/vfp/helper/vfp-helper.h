@@ -1,0 +1,53 @@
+/*
+ * VfpHelper: installs VFP on a host the way BridgeHelper installs a bridge: a
+ * VfpSwitchNetDevice (with its host CPU model) on the host node, the physical NIC as its
+ * uplink, and one port per VM-facing device. Attributes of the switch and of its CPU are
+ * set on the helper and applied to every switch it installs. EnablePcap writes one pcap
+ * per port device and one for the uplink.
+ */
+#ifndef VFP_HELPER_H
+#define VFP_HELPER_H
+
+#include "ns3/object-factory.h"
+#include "ns3/vfp-switch-net-device.h"
+
+#include <string>
+
+namespace ns3
+{
+
+class VfpHelper
+{
+  public:
+    VfpHelper();
+    /// An attribute of every VfpSwitchNetDevice installed from now on.
+    void SetSwitchAttribute(const std::string& name, const AttributeValue& value);
+    /// An attribute of the VfpHostCpu of every switch installed from now on.
+    void SetCpuAttribute(const std::string& name, const AttributeValue& value);
+
+    /**
+     * Puts a switch on @p host with @p uplink (a device of the host) towards the fabric.
+     * If the host has an IPv4 stack (its agents' control traffic), the host also gets a
+     * silent UDP socket on the VXLAN port, so that its own stack, which sees the tunnelled
+     * frames the switch consumes, does not answer them with ICMP port unreachable.
+     */
+    Ptr<VfpSwitchNetDevice> Install(Ptr<Node> host, Ptr<NetDevice> uplink) const;
+    /**
+     * Adds a port named @p name for the VNIC @p vmNic, reached through @p hostDevice (the
+     * host's end of the VM's link); the port starts with no policy (controllers program it).
+     */
+    vfp::Port& AddVm(Ptr<VfpSwitchNetDevice> vswitch,
+                     Ptr<NetDevice> hostDevice,
+                     Ptr<NetDevice> vmNic,
+                     const std::string& name) const;
+    /// Pcap on every port device and the uplink of @p vswitch: PREFIX-NODE-DEVICE.pcap.
+    static void EnablePcap(const std::string& prefix, Ptr<VfpSwitchNetDevice> vswitch);
+
+  private:
+    ObjectFactory m_switchFactory; //!< VfpSwitchNetDevice
+    ObjectFactory m_cpuFactory;    //!< VfpHostCpu
+};
+
+} // namespace ns3
+
+#endif

@@ -1,0 +1,162 @@
+#include "vnet-controller.h"
+
+#include "ns3/boolean.h"
+#include "ns3/integer.h"
+#include "ns3/log.h"
+#include "ns3/string.h"
+#include "ns3/vfp-packet-codec.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("VnetController");
+NS_OBJECT_ENSURE_REGISTERED(VnetController);
+
+TypeId
+VnetController::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::VnetController")
+            .SetParent<VfpController>()
+            .SetGroupName("Vfp")
+            .AddConstructor<VnetController>()
+            .AddAttribute("Encapsulation",
+                          "The tunnel of the virtual networks: vxlan or nvgre.",
+                          StringValue("vxlan"),
+                          MakeStringAccessor(&VnetController::m_encapsulation),
+                          MakeStringChecker())
+            .AddAttribute("LayerPriority",
+                          "Priority of the VNET layer (highest: the network side of the port).",
+                          IntegerValue(300),
+                          MakeIntegerAccessor(&VnetController::m_layerPriority),
+                          MakeIntegerChecker<int32_t>())
+            .AddAttribute("PreloadMappings",
+                          "Program every CA -> PA mapping of a virtual network up front instead "
+                          "of resolving misses through the directory.",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&VnetController::m_preload),
+                          MakeBooleanChecker())
+            .AddAttribute("HoldOnMiss",
+                          "On a mapping miss, hold the packet until the directory answers "
+                          "(otherwise drop it, reason mapping_miss, while the lookup runs).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&VnetController::m_holdOnMiss),
+                          MakeBooleanChecker());
+    return tid;
+}
+
+std::string
+VnetController::MappingName(uint32_t vni)
+{
+    return "vnet-" + std::to_string(vni);
+}
+
+void
+VnetController::AddVirtualNetwork(uint32_t vni, Ipv4Address prefix, Ipv4Mask mask)
+{
+    Network& network = m_networks[vni];
+    network.prefix = prefix.CombineMask(mask);
+    network.mask = mask;
+    network.neighbors = std::make_shared<VfpNeighborTable>();
+}
+
+void
+VnetController::SetDirectory(Ptr<VnetDirectory> directory)
+{
+    m_directory = directory;
+}
+
+void
+VnetController::AddVm(const Vm& vm)
+{
+    auto network = m_networks.find(vm.vni);
+    NS_ABORT_MSG_IF(network == m_networks.end(),
+                    "VnetController: VM on port " << vm.port << " is in undeclared virtual network " << vm.vni);
+    NS_ABORT_MSG_IF(!(vm.customer.CombineMask(network->second.mask) == network->second.prefix),
+                    "VnetController: VM address " << vm.customer << " is outside virtual network " << vm.vni
+                                                  << "'s prefix " << network->second.prefix);
+    (*network->second.neighbors)[vm.customer.Get()] = vm.mac;
+    network->second.mappings[vm.customer.Get()] = vm.provider.Get();
+    if (m_directory)
+    {
+        m_directory->SetMapping(vm.vni, vm.customer, vm.provider);
+    }
+    m_vms[vm.port + "@" + std::to_string(vm.vswitch->GetNode()->GetId())] = vm;
+    AddPort(vm.vswitch, vm.port);
+}
+
+void
+VnetController::DoDispose()
+{
+    m_directory = nullptr;
+    m_vms.clear();
+    m_networks.clear();
+    VfpController::DoDispose();
+}
+
+void
+VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
+{
+    const Vm& vm = m_vms.at(managed.name + "@" + std::to_string(managed.vswitch->GetNode()->GetId()));
+    const Network& network = m_networks.at(vm.vni);
+    const std::string mapping = MappingName(vm.vni);
+
+    vfp::ResourceSpec resource;
+    resource.name = mapping;
+    resource.type = vfp::ResourceType::Mapping;
+    resource.onMiss = m_holdOnMiss ? vfp::MissPolicy::Hold : vfp::MissPolicy::Drop;
+    if (m_preload)
+    {
+        resource.mappings = network.mappings;
+    }
+    port.CreateResource(resource);
+    Ptr<VnetHostAgent> agent = vm.agent;
+    const uint32_t vni = vm.vni;
+    const std::string portName = managed.name;
+    port.RegisterEventHandler(mapping, [agent, vni, portName](const vfp::ResourceEvent& event) {
+        if (event.type == vfp::ResourceEvent::Type::MappingMiss && agent)
+        {
+            agent->Resolve(portName, event.resource, vni, event.key);
+        }
+    });
+
+    std::ostringstream prefix;
+    prefix << network.prefix << "/" << network.mask.GetPrefixLength();
+    vfp::LayerSpec layer;
+    layer.name = "vnet";
+    layer.priority = m_layerPriority;
+    layer.defaults = {vfp::DefaultAction::Block, vfp::DefaultAction::Block};
+
+    vfp::RuleSpec encap;
+    encap.id = "encap";
+    encap.conditions.push_back(vfp::MakeCondition(vfp::ConditionType::DstIp, {prefix.str()}));
+    encap.action.type = vfp::ActionType::Encap;
+    encap.action.format = m_encapsulation == "nvgre" ? vfp::TunnelType::Nvgre : vfp::TunnelType::Vxlan;
+    NS_ABORT_MSG_IF(m_encapsulation != "nvgre" && m_encapsulation != "vxlan",
+                    "VnetController: Encapsulation must be vxlan or nvgre, not \"" << m_encapsulation << "\"");
+    encap.action.key = vm.vni;
+    encap.action.srcIp = vm.provider.Get();
+    encap.action.mapping = mapping;
+    encap.action.srcMac = VfpPacketCodec::FromMac(vm.uplinkMac);
+    encap.action.dstMac = VfpPacketCodec::FromMac(vm.gatewayMac);
+    vfp::GroupSpec outbound;
+    outbound.name = "encap";
+    outbound.direction = vfp::Direction::Outbound;
+    outbound.rules.push_back(encap);
+
+    vfp::RuleSpec decap;
+    decap.id = "decap";
+    decap.conditions.push_back(vfp::MakeCondition(vfp::ConditionType::TunnelKey, {std::to_string(vm.vni)}));
+    decap.conditions.push_back(vfp::MakeCondition(vfp::ConditionType::DstIp, {prefix.str()}, vfp::HeaderSelector::Inner));
+    decap.action.type = vfp::ActionType::Decap;
+    vfp::GroupSpec inbound;
+    inbound.name = "decap";
+    inbound.direction = vfp::Direction::Inbound;
+    inbound.rules.push_back(decap);
+
+    layer.groups = {outbound, inbound};
+    port.CreateLayer(layer);
+    managed.vswitch->SetNeighbors(managed.name, network.neighbors);
+}
+
+} // namespace ns3

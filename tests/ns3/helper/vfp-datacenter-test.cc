@@ -1,0 +1,225 @@
+/*
+ * The VL2 datacenter in simulation: VMs of one tenant talk across hosts through VNET
+ * encap/decap, tenants with the same customer addresses never reach each other, the
+ * directory resolves mapping misses over the network, the ACL and metering layers do
+ * their part on the same ports, and a saturated host CPU queues and then drops.
+ */
+#include "vfp-datacenter-helper.h"
+
+#include "ns3/applications-module.h"
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/network-module.h"
+
+#include <gtest/gtest.h>
+
+namespace ns3
+{
+namespace
+{
+
+/// Two hosts in two racks, two VMs each, two tenants: VMs 0 and 2 are tenant 0
+/// (10.0.0.1, 10.0.0.2), VMs 1 and 3 tenant 1 with the same two addresses.
+class SmallDatacenter : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true)); // corruption would show
+        RngSeedManager::SetSeed(1);
+        options.hosts = 2;
+        options.hostsPerRack = 1;
+        options.aggregations = 2;
+        options.intermediates = 1;
+        options.vmsPerHost = 2;
+        options.tenants = 2;
+    }
+
+    void TearDown() override
+    {
+        Simulator::Destroy();
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(false));
+    }
+
+    void Build()
+    {
+        dc = helper.Build(options);
+        for (const auto& host : dc.hosts)
+        {
+            host.vswitch->TraceConnectWithoutContext(
+                "Drop", MakeCallback(&SmallDatacenter::OnDrop, this));
+        }
+    }
+
+    void OnDrop(Ptr<const Packet>, const std::string& reason)
+    {
+        ++drops[reason];
+    }
+
+    Ptr<PacketSink> Sink(uint32_t vm, uint16_t port, const std::string& protocol = "ns3::TcpSocketFactory")
+    {
+        PacketSinkHelper sink(protocol, InetSocketAddress(Ipv4Address::GetAny(), port));
+        ApplicationContainer apps = sink.Install(dc.vms[vm].node);
+        return DynamicCast<PacketSink>(apps.Get(0));
+    }
+
+    void Udp(uint32_t from, uint32_t to, uint16_t port, uint32_t packets, uint32_t size, Time interval)
+    {
+        UdpClientHelper client(dc.vms[to].address, port);
+        client.SetAttribute("MaxPackets", UintegerValue(packets));
+        client.SetAttribute("PacketSize", UintegerValue(size));
+        client.SetAttribute("Interval", TimeValue(interval));
+        client.Install(dc.vms[from].node).Start(Seconds(0.1));
+    }
+
+    VfpDatacenterHelper helper;
+    VfpDatacenterHelper::Options options;
+    VfpDatacenterHelper::Datacenter dc;
+    std::map<std::string, uint32_t> drops;
+};
+
+TEST_F(SmallDatacenter, VmsOfOneTenantCompleteATcpTransferAcrossHosts)
+{
+    Build();
+    ASSERT_EQ(dc.vms[0].address, dc.vms[1].address) << "the tenants' address spaces overlap";
+    ASSERT_EQ(dc.vms[2].address, dc.vms[3].address);
+    Ptr<PacketSink> same = Sink(2, 5000);
+    Ptr<PacketSink> other = Sink(3, 5000);
+    BulkSendHelper sender("ns3::TcpSocketFactory", InetSocketAddress(dc.vms[2].address, 5000));
+    sender.SetAttribute("MaxBytes", UintegerValue(1000000));
+    sender.Install(dc.vms[0].node).Start(Seconds(0.1));
+    Simulator::Stop(Seconds(2));
+    Simulator::Run();
+    EXPECT_EQ(same->GetTotalRx(), 1000000u) << "every byte, with checksums checked";
+    EXPECT_EQ(other->GetTotalRx(), 0u) << "the other tenant's VM with the same address";
+    vfp::Port& port = dc.hosts[0].vswitch->GetEngine().GetPort(dc.vms[0].port);
+    EXPECT_GT(port.GetUftCounters().hits, 100u) << "the transfer rides the fast path";
+    EXPECT_EQ(dc.hosts[0].agent->GetLookups(), 1u) << "one directory lookup for the peer";
+    EXPECT_TRUE(drops.empty());
+}
+
+TEST_F(SmallDatacenter, TenantsWithTheSameAddressesNeverReachEachOther)
+{
+    Build();
+    Ptr<PacketSink> tenant0 = Sink(2, 5000, "ns3::UdpSocketFactory");
+    Ptr<PacketSink> tenant1 = Sink(3, 5000, "ns3::UdpSocketFactory");
+    Udp(0, 2, 5000, 20, 100, MilliSeconds(1)); // tenant 0 to 10.0.0.2
+    Udp(1, 3, 5000, 30, 100, MilliSeconds(1)); // tenant 1 to 10.0.0.2
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(tenant0->GetTotalRx(), 20u * 100);
+    EXPECT_EQ(tenant1->GetTotalRx(), 30u * 100);
+    EXPECT_TRUE(drops.empty());
+}
+
+TEST_F(SmallDatacenter, APacketForAnotherVirtualNetworkIsBlockedAtDecap)
+{
+    Build();
+    // A misprogrammed sender: VM 1 (tenant 1) tunnels with tenant 0's VNI. The receiving
+    // port (VM 3, tenant 1) must refuse what is not its virtual network.
+    Ptr<PacketSink> victim = Sink(3, 5000, "ns3::UdpSocketFactory");
+    Simulator::Schedule(Seconds(0.05), [this]() {
+        vfp::Port& port = dc.hosts[0].vswitch->GetEngine().GetPort(dc.vms[1].port);
+        vfp::LayerSpec spec = port.FindLayer("vnet")->ToSpec();
+        spec.groups[0].rules[0].action.key = VfpDatacenterHelper::VniOf(0);
+        port.DeleteLayer("vnet");
+        port.CreateLayer(spec);
+    });
+    Udp(1, 3, 5000, 10, 100, MilliSeconds(1));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(victim->GetTotalRx(), 0u);
+    EXPECT_EQ(drops["default_block"], 10u) << "the receiving port's VNET layer knows no such VNI";
+}
+
+TEST_F(SmallDatacenter, ADirectoryMissDelaysTheFirstPacketAndLosesNothing)
+{
+    Build();
+    Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
+    uint32_t held = 0;
+    dc.hosts[0].vswitch->TraceConnectWithoutContext("Hold", MakeCallback(+[](uint32_t* n, Ptr<const Packet>) { ++*n; }).Bind(&held));
+    Time latency;
+    dc.hosts[0].agent->TraceConnectWithoutContext(
+        "Resolved", MakeCallback(+[](Time* out, uint32_t, Ipv4Address, Time t) { *out = t; }).Bind(&latency));
+    Udp(0, 2, 5000, 5, 100, MicroSeconds(10)); // the next ones arrive before the answer
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(sink->GetTotalRx(), 5u * 100) << "held, then delivered";
+    EXPECT_GE(held, 2u);
+    EXPECT_GT(latency, MicroSeconds(20)) << "a round trip to the directory and its service time";
+    EXPECT_EQ(dc.hosts[0].agent->GetLookups(), 1u) << "one lookup however many packets wait";
+    EXPECT_EQ(dc.directory->GetLookups(), 1u);
+    EXPECT_TRUE(drops.empty());
+}
+
+TEST_F(SmallDatacenter, WithoutHoldingAMissDropsAndCountsTheFirstPackets)
+{
+    Config::SetDefault("ns3::VnetController::HoldOnMiss", BooleanValue(false));
+    Build();
+    Config::SetDefault("ns3::VnetController::HoldOnMiss", BooleanValue(true));
+    Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
+    Udp(0, 2, 5000, 10, 100, MilliSeconds(1));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(drops["mapping_miss"], 1u) << "only the packet before the answer";
+    EXPECT_EQ(sink->GetTotalRx(), 9u * 100);
+}
+
+TEST_F(SmallDatacenter, TheAclBlocksListedTrafficAndLetsRepliesBackIn)
+{
+    Build();
+    Ptr<PacketSink> smtp = Sink(2, 25);
+    Ptr<PacketSink> unlisted = Sink(2, 7000);
+    Ptr<PacketSink> listed = Sink(2, 5001);
+    for (uint16_t port : {25, 7000, 5001})
+    {
+        BulkSendHelper sender("ns3::TcpSocketFactory", InetSocketAddress(dc.vms[2].address, port));
+        sender.SetAttribute("MaxBytes", UintegerValue(10000));
+        sender.Install(dc.vms[0].node).Start(Seconds(0.1));
+    }
+    Simulator::Stop(Seconds(2));
+    Simulator::Run();
+    EXPECT_EQ(smtp->GetTotalRx(), 0u) << "the infrastructure blocks port 25";
+    EXPECT_EQ(unlisted->GetTotalRx(), 0u) << "inbound only to listed ports";
+    EXPECT_EQ(listed->GetTotalRx(), 10000u) << "and the replies came back through the stateful rule";
+    EXPECT_GT(drops["rule_block"] + drops["default_block"], 0u);
+}
+
+TEST_F(SmallDatacenter, MeteringCountsWhatTheSinksReceive)
+{
+    Build();
+    Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
+    const uint32_t packets = 40;
+    const uint32_t size = 300;
+    Udp(0, 2, 5000, packets, size, MilliSeconds(1));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    ASSERT_EQ(sink->GetTotalRx(), packets * size);
+    const auto& meters = dc.hosts[1].vswitch->GetEngine().GetPort(dc.vms[2].port).GetMeters();
+    const vfp::PacketByteCounter& in = meters.at("in:10.0.0.0/24");
+    EXPECT_EQ(in.packets, packets);
+    EXPECT_EQ(in.bytes, packets * (size + 8 + 20 + 14)) << "payload + UDP + IPv4 + Ethernet";
+    const auto& sent = dc.hosts[0].vswitch->GetEngine().GetPort(dc.vms[0].port).GetMeters();
+    EXPECT_EQ(sent.at("out:10.0.0.0/24").bytes, in.bytes);
+}
+
+TEST_F(SmallDatacenter, ASaturatedHostCpuQueuesAndThenDrops)
+{
+    helper.GetVfpHelper().SetCpuAttribute("Cores", UintegerValue(1));
+    helper.GetVfpHelper().SetCpuAttribute("FastPathTime", TimeValue(MicroSeconds(50)));
+    helper.GetVfpHelper().SetCpuAttribute("MaxQueueDelay", TimeValue(MicroSeconds(500)));
+    Build();
+    Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
+    Time longest;
+    dc.hosts[0].vswitch->GetCpu()->TraceConnectWithoutContext(
+        "QueueDelay", MakeCallback(+[](Time* out, Time t) { *out = Max(*out, t); }).Bind(&longest));
+    Udp(0, 2, 5000, 2000, 100, MicroSeconds(10)); // 100k packets/s against 20k/s of CPU
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_GT(longest, MicroSeconds(400)) << "the queue builds up to its bound";
+    EXPECT_GT(drops["cpu_overload"], 1000u);
+    EXPECT_EQ(sink->GetTotalRx() / 100 + drops["cpu_overload"], 2000u) << "every packet delivered or counted";
+}
+
+} // namespace
+} // namespace ns3
