@@ -16,7 +16,7 @@
 #include "engine/classifier/group-classifier.h"
 #include "engine/workload/classbench.h"
 
-#include <boost/program_options.hpp>
+#include "command-line.h"
 #include <chrono>
 #include <fmt/format.h>
 #include <fstream>
@@ -71,21 +71,9 @@ main(int argc, char** argv)
         "hit-fraction", po::value(&hitFraction)->default_value(hitFraction), "share of packets built to hit a rule")(
         "seed", po::value(&seed)->default_value(seed), "random seed (rules and packets)")(
         "out", po::value(&out), "also write the results as JSON here");
-    po::variables_map args;
-    try
+    if (std::optional<int> status = vfp::ParseCommandLine(argc, argv, "classification", options))
     {
-        po::store(po::parse_command_line(argc, argv, options), args);
-        if (args.count("help"))
-        {
-            std::cout << options << "\n";
-            return 0;
-        }
-        po::notify(args);
-    }
-    catch (const po::error& error)
-    {
-        std::cerr << "classification: " << error.what() << "\n";
-        return 2;
+        return *status;
     }
     auto profile = vfp::ParseClassBenchProfile(profileName);
     if (!profile || hitFraction < 0 || hitFraction > 1)

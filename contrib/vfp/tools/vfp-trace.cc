@@ -13,7 +13,7 @@
 #include "engine/diagnostics/trace-runner.h"
 #include "engine/format/policy-json.h"
 
-#include <boost/program_options.hpp>
+#include "command-line.h"
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
@@ -43,21 +43,9 @@ main(int argc, char** argv)
         po::value(&uft)->default_value("on"),
         "unified flow table: on (the fast path caches flows) or off (every packet takes the "
         "slow path through the layers)");
-    po::variables_map args;
-    try
+    if (std::optional<int> status = vfp::ParseCommandLine(argc, argv, "vfp-trace", options))
     {
-        po::store(po::parse_command_line(argc, argv, options), args);
-        if (args.count("help"))
-        {
-            std::cout << options << "\n";
-            return 0;
-        }
-        po::notify(args);
-    }
-    catch (const po::error& error)
-    {
-        std::cerr << "vfp-trace: " << error.what() << "\n" << options << "\n";
-        return 2;
+        return *status;
     }
 
     std::ofstream outStream;
