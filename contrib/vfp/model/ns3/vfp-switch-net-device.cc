@@ -325,13 +325,15 @@ VfpSwitchNetDevice::DeliverLocally(std::string port, Ptr<Packet> packet, vfp::Et
 void
 VfpSwitchNetDevice::Transmit(Ptr<NetDevice> device, Ptr<Packet> packet, vfp::EthernetHeader eth)
 {
-    const bool sent =
-        device->SupportsSendFrom()
-            ? device->SendFrom(packet, VfpPacketCodec::ToMac(eth.src), VfpPacketCodec::ToMac(eth.dst), eth.etherType)
-            : device->Send(packet, VfpPacketCodec::ToMac(eth.dst), eth.etherType);
-    if (!sent)
+    // A device that refuses the frame (its queue is full) reports the drop in its own
+    // traces (MacTxDrop, its queue's Drop), as it does for any sender.
+    if (device->SupportsSendFrom())
     {
-        Drop(packet, "device_queue_full"); // the device refused it (its transmit queue is full)
+        device->SendFrom(packet, VfpPacketCodec::ToMac(eth.src), VfpPacketCodec::ToMac(eth.dst), eth.etherType);
+    }
+    else
+    {
+        device->Send(packet, VfpPacketCodec::ToMac(eth.dst), eth.etherType);
     }
 }
 
