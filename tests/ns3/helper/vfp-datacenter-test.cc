@@ -63,13 +63,14 @@ class SmallDatacenter : public ::testing::Test
         return DynamicCast<PacketSink>(apps.Get(0));
     }
 
-    void Udp(uint32_t from, uint32_t to, uint16_t port, uint32_t packets, uint32_t size, Time interval)
+    void Udp(uint32_t from, uint32_t to, uint16_t port, uint32_t packets, uint32_t size, Time interval,
+             Time start = Seconds(0.1))
     {
         UdpClientHelper client(dc.vms[to].address, port);
         client.SetAttribute("MaxPackets", UintegerValue(packets));
         client.SetAttribute("PacketSize", UintegerValue(size));
         client.SetAttribute("Interval", TimeValue(interval));
-        client.Install(dc.vms[from].node).Start(Seconds(0.1));
+        client.Install(dc.vms[from].node).Start(start);
     }
 
     VfpDatacenterHelper helper;
@@ -152,6 +153,21 @@ TEST_F(SmallDatacenter, ADirectoryMissDelaysTheFirstPacketAndLosesNothing)
     EXPECT_TRUE(drops.empty());
 }
 
+TEST_F(SmallDatacenter, TheHostAgentAnswersAnotherPortFromItsCache)
+{
+    options.tenants = 1; // VMs 0 and 1 on host 0, VMs 2 and 3 on host 1: one tenant
+    Build();
+    Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
+    Udp(0, 2, 5000, 5, 100, MilliSeconds(1));
+    Udp(1, 2, 5000, 5, 100, MilliSeconds(1), Seconds(0.2));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(sink->GetTotalRx(), 10u * 100);
+    EXPECT_EQ(dc.hosts[0].agent->GetLookups(), 1u);
+    EXPECT_EQ(dc.hosts[0].agent->GetCacheHits(), 1u) << "VM 1's port missed too, and the cache answered";
+    EXPECT_EQ(dc.directory->GetLookups(), 1u);
+}
+
 TEST_F(SmallDatacenter, WithoutHoldingAMissDropsAndCountsTheFirstPackets)
 {
     Config::SetDefault("ns3::VnetController::HoldOnMiss", BooleanValue(false));
@@ -196,11 +212,11 @@ TEST_F(SmallDatacenter, MeteringCountsWhatTheSinksReceive)
     Simulator::Run();
     ASSERT_EQ(sink->GetTotalRx(), packets * size);
     const auto& meters = dc.hosts[1].vswitch->GetEngine().GetPort(dc.vms[2].port).GetMeters();
-    const vfp::PacketByteCounter& in = meters.at("in:10.0.0.0/24");
+    const vfp::PacketByteCounter& in = meters.at("in:10.0.0.0/26");
     EXPECT_EQ(in.packets, packets);
     EXPECT_EQ(in.bytes, packets * (size + 8 + 20 + 14)) << "payload + UDP + IPv4 + Ethernet";
     const auto& sent = dc.hosts[0].vswitch->GetEngine().GetPort(dc.vms[0].port).GetMeters();
-    EXPECT_EQ(sent.at("out:10.0.0.0/24").bytes, in.bytes);
+    EXPECT_EQ(sent.at("out:10.0.0.0/26").bytes, in.bytes);
 }
 
 TEST_F(SmallDatacenter, ASaturatedHostCpuQueuesAndThenDrops)

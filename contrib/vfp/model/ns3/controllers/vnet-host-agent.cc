@@ -86,6 +86,13 @@ void
 VnetHostAgent::Resolve(const std::string& port, const std::string& resource, uint32_t vni, uint32_t customer)
 {
     const Key key{vni, customer};
+    if (auto cached = m_cache.find(key); cached != m_cache.end())
+    {
+        // The engine is in the middle of the packet that missed: program right after it.
+        ++m_cacheHits;
+        Simulator::ScheduleNow(&VnetHostAgent::Program, this, port, resource, customer, cached->second);
+        return;
+    }
     auto [lookup, fresh] = m_inFlight.try_emplace(key);
     lookup->second.waiters.emplace(port, resource);
     if (!fresh || !m_socket)
@@ -159,12 +166,19 @@ VnetHostAgent::Receive(Ptr<Socket> socket)
             continue;
         }
         m_resolvedTrace(answer.vni, Ipv4Address(answer.customer), Simulator::Now() - done.started);
+        m_cache[{answer.vni, answer.customer}] = answer.provider;
         for (const auto& [port, resource] : done.waiters)
         {
-            m_switch->GetEngine().GetPort(port).SetMapping(resource, answer.customer, answer.provider);
-            m_switch->ReleaseHeld(port);
+            Program(port, resource, answer.customer, answer.provider);
         }
     }
+}
+
+void
+VnetHostAgent::Program(const std::string& port, const std::string& resource, uint32_t customer, uint32_t provider)
+{
+    m_switch->GetEngine().GetPort(port).SetMapping(resource, customer, provider);
+    m_switch->ReleaseHeld(port);
 }
 
 } // namespace ns3

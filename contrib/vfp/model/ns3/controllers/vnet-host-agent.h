@@ -5,7 +5,9 @@
  * network, programs the answer into every port that waits for it, and has the switch
  * release the held packets. One lookup is in flight per (virtual network, address) however
  * many packets and ports wait; an unanswered lookup is retried, then given up (the held
- * packets then time out in the switch).
+ * packets then time out in the switch). Answers are cached on the host, as VL2's agent
+ * does, so another port of the same virtual network that misses the same address is
+ * programmed from the cache, without a lookup.
  */
 #ifndef VNET_HOST_AGENT_H
 #define VNET_HOST_AGENT_H
@@ -40,6 +42,11 @@ class VnetHostAgent : public Application
     {
         return m_lookups;
     }
+    /// Misses answered from the host's cache.
+    uint64_t GetCacheHits() const
+    {
+        return m_cacheHits;
+    }
     uint64_t GetRetries() const
     {
         return m_retries;
@@ -72,6 +79,8 @@ class VnetHostAgent : public Application
     void Send(const Key& key);
     void Retry(Key key);
     void Receive(Ptr<Socket> socket);
+    /// Programs a mapping into a port and lets its held packets go.
+    void Program(const std::string& port, const std::string& resource, uint32_t customer, uint32_t provider);
 
     Ptr<VfpSwitchNetDevice> m_switch;   //!< the host's switch
     Ipv4Address m_directory;            //!< directory address
@@ -83,6 +92,8 @@ class VnetHostAgent : public Application
     uint32_t m_nextRequestId = 1;       //!< request ids
     uint64_t m_lookups = 0;             //!< lookups started
     uint64_t m_retries = 0;             //!< lookups sent again
+    uint64_t m_cacheHits = 0;           //!< misses answered from m_cache
+    std::map<Key, uint32_t> m_cache;    //!< answers: (vni, CA) -> PA
     uint64_t m_failures = 0;            //!< lookups given up or answered "unknown"
     TracedCallback<uint32_t, Ipv4Address, Time> m_resolvedTrace; //!< answered lookups
 };
