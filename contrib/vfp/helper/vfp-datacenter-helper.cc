@@ -114,9 +114,13 @@ VfpDatacenterHelper::Build(const Options& options) const
     fabric.SetDeviceAttribute("DataRate", StringValue(options.fabricLinkRate));
     fabric.SetChannelAttribute("Delay", TimeValue(options.fabricLinkDelay));
     Ipv4AddressHelper fabricAddresses("100.127.0.0", "255.255.255.252");
+    // Links whose ends all have IP: their neighbour caches are filled at the end.
+    NetDeviceContainer resolved;
     auto link = [&](Ptr<Node> a, Ptr<Node> b) {
-        fabricAddresses.Assign(fabric.Install(a, b));
+        NetDeviceContainer devices = fabric.Install(a, b);
+        fabricAddresses.Assign(devices);
         fabricAddresses.NewNetwork();
+        resolved.Add(devices);
     };
     for (uint32_t r = 0; r < racks; ++r)
     {
@@ -181,6 +185,7 @@ VfpDatacenterHelper::Build(const Options& options) const
             addresses.Assign(NetDeviceContainer(uplink.Get(1))); // ToR: .1
             host.provider = addresses.Assign(NetDeviceContainer(host.nic)).GetAddress(0);
             host.vswitch = m_vfp.Install(host.node, host.nic);
+            resolved.Add(uplink);
             for (uint32_t j = 0; j < options.vmsPerHost; ++j)
             {
                 Vm& vm = dc.vms[host.vms[j]];
@@ -218,16 +223,16 @@ VfpDatacenterHelper::Build(const Options& options) const
     }
     if (vfp)
     {
-        InstallControllers(dc);
+        resolved.Add(InstallControllers(dc));
     }
     // A running datacenter has resolved its neighbours; first-packet ARP on every hop
     // (with ns-3's 3-packet pending queue) would only add start-up losses.
-    NeighborCacheHelper().PopulateNeighborCache();
+    NeighborCacheHelper().PopulateNeighborCache(resolved);
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
     return dc;
 }
 
-void
+NetDeviceContainer
 VfpDatacenterHelper::InstallControllers(Datacenter& dc) const
 {
     // The directory: a server on ToR 0, in the PA space (100.126.0.0/30).
@@ -259,12 +264,11 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc) const
     {
         dc.vnet->AddVirtualNetwork(VniOf(t), Ipv4Address("10.0.0.0"), Ipv4Mask("255.255.0.0"));
     }
-    // Billing per customer /24 (the first four of the space, and the rest of the /16).
-    for (uint32_t block = 0; block < 4; ++block)
+    // Billing per quarter of the first customer /24, and the rest of the /16.
+    for (const char* prefix : {"10.0.0.0/26", "10.0.0.64/26", "10.0.0.128/26", "10.0.0.192/26", "10.0.0.0/16"})
     {
-        dc.metering->AddDestination("10.0." + std::to_string(block) + ".0/24", "10.0." + std::to_string(block) + ".0/24");
+        dc.metering->AddDestination(prefix, prefix);
     }
-    dc.metering->AddDestination("10.0.0.0/16", "10.0.0.0/16");
 
     for (Host& host : dc.hosts)
     {
@@ -290,6 +294,7 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc) const
             dc.metering->AddPort(host.vswitch, vm.port);
         }
     }
+    return link;
 }
 
 } // namespace ns3

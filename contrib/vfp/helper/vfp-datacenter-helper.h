@@ -32,6 +32,7 @@
 #include "ns3/bridge-net-device.h"
 #include "ns3/ipv4-address.h"
 #include "metering-controller.h"
+#include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "vnet-controller.h"
 
@@ -124,7 +125,8 @@ class VfpDatacenterHelper
     }
 
   private:
-    void InstallControllers(Datacenter& dc) const;
+    /// Adds the directory, agents and controllers; returns the directory's link.
+    NetDeviceContainer InstallControllers(Datacenter& dc) const;
 
     VfpHelper m_vfp; //!< installs the switches
 };
