@@ -5,8 +5,13 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 RUN_DIR ?= results/default
+# Debian's interpreter, which has the python3-matplotlib that scripts/ensure-deps.sh installs
+# (a python3 earlier on PATH, e.g. a pyenv one, may lack it).
+PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+# Extra options for the datacenter scenario, e.g. make run SCENARIO_ARGS="--hosts 16".
+SCENARIO_ARGS ?=
 
-.PHONY: all deps configure build run test bench format clean
+.PHONY: all deps configure build run trace test bench format clean
 
 all: build
 
@@ -21,9 +26,14 @@ configure: deps $(BUILD_DIR)/build.ninja
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Until the datacenter scenario lands, the default run is the trace diagnostic on the
-# shipped example policy and event stream.
+# The default datacenter scenario: metrics, CSVs and plots in $(RUN_DIR).
 run: build
+	@mkdir -p $(RUN_DIR)
+	$(BUILD_DIR)/bin/datacenter --out $(RUN_DIR) $(SCENARIO_ARGS)
+	$(PYTHON) analysis/datacenter_plots.py $(RUN_DIR)
+
+# The trace diagnostic on the shipped Figure 4 policy and event stream.
+trace: build
 	@mkdir -p $(RUN_DIR)
 	$(BUILD_DIR)/bin/vfp-trace --policy examples/figure4/policy.json \
 	    --events examples/figure4/events.jsonl | tee $(RUN_DIR)/trace.jsonl
@@ -39,7 +49,7 @@ bench: build
 	    --benchmark_out_format=json $(BENCH_ARGS)
 	$(BUILD_DIR)/bin/uft-bench --benchmark_out=results/bench/uft.json \
 	    --benchmark_out_format=json $(BENCH_ARGS)
-	python3 analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
+	$(PYTHON) analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
 
 format:
 	find contrib scenarios tests -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -1,0 +1,450 @@
+#include "datacenter-metrics.h"
+
+#include "ns3/inet-socket-address.h"
+#include "ns3/node-list.h"
+#include "ns3/simulator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+namespace
+{
+
+/// The nearest-rank percentile @p q (0..1) of @p values (sorted here).
+double
+Percentile(std::vector<double> values, double q)
+{
+    if (values.empty())
+    {
+        return 0;
+    }
+    std::sort(values.begin(), values.end());
+    const size_t rank = static_cast<size_t>(std::ceil(q * values.size()));
+    return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+nlohmann::json
+Distribution(const std::vector<double>& values)
+{
+    double sum = 0;
+    for (double value : values)
+    {
+        sum += value;
+    }
+    return {{"count", values.size()},
+            {"mean", values.empty() ? 0 : sum / values.size()},
+            {"p50", Percentile(values, 0.5)},
+            {"p90", Percentile(values, 0.9)},
+            {"p99", Percentile(values, 0.99)},
+            {"max", Percentile(values, 1.0)}};
+}
+
+std::string
+Rate(uint64_t part, uint64_t whole)
+{
+    return whole == 0 ? "" : fmt::format("{:.6f}", double(part) / double(whole));
+}
+
+std::ofstream
+OpenOutput(const std::string& directory, const std::string& name)
+{
+    std::ofstream out(directory + "/" + name);
+    if (!out)
+    {
+        throw std::runtime_error(directory + "/" + name + ": cannot write");
+    }
+    return out;
+}
+
+} // namespace
+
+DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, Time start, Time stop, Time interval)
+    : m_dc(dc),
+      m_start(start),
+      m_stop(stop),
+      m_interval(interval),
+      m_audit(Create<VfpPacketAudit>()),
+      m_vms(dc.vms.size()),
+      m_hosts(dc.hosts.size())
+{
+    auto count = [](uint64_t* bytes, Ptr<const Packet> packet) { *bytes += packet->GetSize(); };
+    for (uint32_t i = 0; i < dc.vms.size(); ++i)
+    {
+        const VfpDatacenterHelper::Vm& vm = dc.vms[i];
+        m_audit->WatchVm(vm.nic, vm.tenant);
+        vm.nic->TraceConnectWithoutContext("MacTx", MakeCallback(+count).Bind(&m_vms[i].txBytes));
+        vm.nic->TraceConnectWithoutContext("MacRx", MakeCallback(+count).Bind(&m_vms[i].rxBytes));
+    }
+    for (uint32_t h = 0; h < dc.hosts.size(); ++h)
+    {
+        const VfpDatacenterHelper::Host& host = dc.hosts[h];
+        host.nic->TraceConnectWithoutContext("MacTx", MakeCallback(+count).Bind(&m_hosts[h].txBytes));
+        host.nic->TraceConnectWithoutContext("MacRx", MakeCallback(+count).Bind(&m_hosts[h].rxBytes));
+        m_audit->WatchNode(host.node, false);
+        if (!host.vswitch)
+        {
+            continue;
+        }
+        m_audit->WatchSwitch(host.vswitch);
+        host.vswitch->TraceConnectWithoutContext(
+            "Hold", MakeCallback(+[](uint64_t* held, Ptr<const Packet>) { ++*held; }).Bind(&m_hosts[h].held));
+        host.vswitch->TraceConnectWithoutContext(
+            "Drop", MakeCallback(+[](DatacenterMetrics* self, uint32_t host, Ptr<const Packet>, const std::string& reason) {
+                        ++self->m_hosts[host].dropped;
+                        ++self->m_switchDrops[reason];
+                    }).Bind(this, h));
+        host.agent->TraceConnectWithoutContext(
+            "Resolved", MakeCallback(+[](std::vector<double>* latencies, uint32_t, Ipv4Address, Time latency) {
+                            latencies->push_back(latency.GetSeconds() * 1e6);
+                        }).Bind(&m_lookupLatencyUs));
+    }
+    for (const NodeContainer* routers : {&dc.tors, &dc.aggregations, &dc.intermediates})
+    {
+        for (uint32_t i = 0; i < routers->GetN(); ++i)
+        {
+            m_audit->WatchNode(routers->Get(i), true);
+        }
+    }
+    // Packet-hops: every frame any device transmits, for the performance report.
+    for (NodeList::Iterator node = NodeList::Begin(); node != NodeList::End(); ++node)
+    {
+        for (uint32_t d = 0; d < (*node)->GetNDevices(); ++d)
+        {
+            (*node)->GetDevice(d)->TraceConnectWithoutContext(
+                "MacTx", MakeCallback(+[](uint64_t* hops, Ptr<const Packet>) { ++*hops; }).Bind(&m_packetHops));
+        }
+    }
+}
+
+void
+DatacenterMetrics::WatchClient(uint32_t vm, Ptr<RequestResponseClient> client)
+{
+    m_vms[vm].client = client;
+    client->TraceConnectWithoutContext(
+        "Established", MakeCallback(+[](DatacenterMetrics* self, uint32_t vm, uint64_t, Time setup) {
+                           ++self->m_vms[vm].connections;
+                           self->m_setupUs.push_back(setup.GetSeconds() * 1e6);
+                       }).Bind(this, vm));
+    client->TraceConnectWithoutContext(
+        "Completed",
+        MakeCallback(+[](DatacenterMetrics* self, uint32_t vm, uint64_t, const Address& peer, uint32_t bytes, Time fct) {
+            const InetSocketAddress server = InetSocketAddress::ConvertFrom(peer);
+            std::ostringstream name;
+            name << server.GetIpv4() << ":" << server.GetPort();
+            self->m_flows.push_back(FlowRecord{vm, name.str(), bytes, (Simulator::Now() - fct).GetSeconds(),
+                                               fct.GetSeconds() * 1e6, false});
+        }).Bind(this, vm));
+    client->TraceConnectWithoutContext(
+        "Failed", MakeCallback(+[](DatacenterMetrics* self, uint64_t, const std::string& reason) {
+                      ++self->m_failures[reason];
+                  }).Bind(this));
+}
+
+void
+DatacenterMetrics::WatchServer(uint32_t vm, Ptr<RequestResponseServer> server)
+{
+    m_vms[vm].server = server;
+    server->TraceConnectWithoutContext(
+        "Served", MakeCallback(+[](uint64_t* connections, uint32_t) { ++*connections; }).Bind(&m_vms[vm].connections));
+}
+
+void
+DatacenterMetrics::WatchLongFlow(uint32_t vm, uint32_t peer, Ptr<PacketSink> sink, uint64_t bytes, Time start)
+{
+    ++m_vms[vm].longFlowsActive;
+    ++m_vms[vm].connections;
+    m_longFlows.push_back(LongFlow{vm, peer, sink, bytes, start, false});
+    sink->TraceConnectWithoutContext(
+        "Rx", MakeCallback(+[](DatacenterMetrics* self, size_t index, Ptr<const Packet>, const Address&) {
+                  LongFlow& flow = self->m_longFlows[index];
+                  if (flow.done || flow.sink->GetTotalRx() < flow.bytes)
+                  {
+                      return;
+                  }
+                  flow.done = true;
+                  --self->m_vms[flow.vm].longFlowsActive;
+                  std::ostringstream server;
+                  server << self->m_dc.vms[flow.peer].address;
+                  self->m_flows.push_back(FlowRecord{flow.vm, server.str(), flow.bytes, flow.start.GetSeconds(),
+                                                     (Simulator::Now() - flow.start).GetSeconds() * 1e6, true});
+              }).Bind(this, m_longFlows.size() - 1));
+}
+
+void
+DatacenterMetrics::Start()
+{
+    Simulator::Schedule(m_start, &DatacenterMetrics::TakeSample, this);
+}
+
+std::pair<uint64_t, uint64_t>
+DatacenterMetrics::PathTotals() const
+{
+    uint64_t fast = 0;
+    uint64_t slow = 0;
+    for (const VfpDatacenterHelper::Host& host : m_dc.hosts)
+    {
+        if (!host.vswitch)
+        {
+            continue;
+        }
+        for (const auto& [name, port] : host.vswitch->GetEngine().GetPorts())
+        {
+            fast += port->GetUftCounters().hits;
+            slow += port->GetUftCounters().misses + port->GetUftCounters().reconciled;
+        }
+    }
+    return {fast, slow};
+}
+
+Time
+DatacenterMetrics::CpuBusy() const
+{
+    Time busy;
+    for (const VfpDatacenterHelper::Host& host : m_dc.hosts)
+    {
+        if (host.vswitch)
+        {
+            busy += host.vswitch->GetCpu()->GetBusyTime();
+        }
+    }
+    return busy;
+}
+
+void
+DatacenterMetrics::TakeSample()
+{
+    uint64_t active = 0;
+    uint64_t connections = 0;
+    for (VmStats& vm : m_vms)
+    {
+        const uint64_t open = (vm.client ? vm.client->GetOpen() : 0) + (vm.server ? vm.server->GetOpen() : 0) +
+                              vm.longFlowsActive;
+        vm.activeSum += open;
+        vm.activePeak = std::max(vm.activePeak, open);
+        active += open;
+        connections += vm.connections;
+    }
+    const auto paths = PathTotals();
+    const Time busy = CpuBusy();
+    uint32_t cores = 0;
+    for (const VfpDatacenterHelper::Host& host : m_dc.hosts)
+    {
+        cores += host.vswitch ? host.vswitch->GetCpu()->GetCores() : 0;
+    }
+    const uint64_t drops = m_audit->GetDroppedTotal();
+    if (m_sampled)
+    {
+        m_samples.push_back(Sample{Simulator::Now().GetSeconds(), active, connections - m_connectionsBefore,
+                                   paths.first - m_pathsBefore.first, paths.second - m_pathsBefore.second,
+                                   cores == 0 ? 0 : (busy - m_busyBefore).GetSeconds() / (m_interval.GetSeconds() * cores),
+                                   drops - m_dropsBefore});
+    }
+    m_connectionsBefore = connections;
+    m_pathsBefore = paths;
+    m_busyBefore = busy;
+    m_dropsBefore = drops;
+    m_sampled = true;
+    if (Simulator::Now() + m_interval <= m_stop)
+    {
+        Simulator::Schedule(m_interval, &DatacenterMetrics::TakeSample, this);
+    }
+}
+
+nlohmann::json
+DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& scenario) const
+{
+    const double duration = (m_stop - m_start).GetSeconds();
+    const double elapsed = Simulator::Now().GetSeconds();
+    const size_t samples = std::max<size_t>(1, m_samples.size() + 1);
+
+    std::ofstream vmCsv = OpenOutput(directory, "vm.csv");
+    vmCsv << "vm,host,tenant,ca,tx_bytes,rx_bytes,throughput_mbps,connections,cps,mean_active_flows,peak_active_flows\n";
+    std::vector<double> throughputs;
+    uint64_t rxTotal = 0;
+    uint64_t connectionsTotal = 0;
+    for (uint32_t i = 0; i < m_vms.size(); ++i)
+    {
+        const VmStats& vm = m_vms[i];
+        const VfpDatacenterHelper::Vm& where = m_dc.vms[i];
+        std::ostringstream ca;
+        ca << where.address;
+        const double mbps = vm.rxBytes * 8.0 / duration / 1e6;
+        throughputs.push_back(mbps);
+        rxTotal += vm.rxBytes;
+        connectionsTotal += vm.connections;
+        vmCsv << fmt::format("{},{},{},{},{},{},{:.3f},{},{:.3f},{:.3f},{}\n", where.port, where.host, where.tenant,
+                             ca.str(), vm.txBytes, vm.rxBytes, mbps, vm.connections, vm.connections / duration,
+                             double(vm.activeSum) / samples, vm.activePeak);
+    }
+
+    std::ofstream hostCsv = OpenOutput(directory, "host.csv");
+    hostCsv << "host,vms,tx_bytes,rx_bytes,uft_hit_rate,slow_path_fraction,cpu_utilisation,held_packets,dropped_packets,"
+               "tracked_connections\n";
+    std::vector<double> cpu;
+    uint64_t fastTotal = 0;
+    uint64_t slowTotal = 0;
+    for (uint32_t h = 0; h < m_hosts.size(); ++h)
+    {
+        const VfpDatacenterHelper::Host& host = m_dc.hosts[h];
+        uint64_t fast = 0;
+        uint64_t slow = 0;
+        uint64_t tracked = 0;
+        double utilisation = 0;
+        if (host.vswitch)
+        {
+            for (const auto& [name, port] : host.vswitch->GetEngine().GetPorts())
+            {
+                fast += port->GetUftCounters().hits;
+                slow += port->GetUftCounters().misses + port->GetUftCounters().reconciled;
+                tracked += port->GetTracker().Size();
+            }
+            Ptr<VfpHostCpu> hostCpu = host.vswitch->GetCpu();
+            utilisation = hostCpu->GetBusyTime().GetSeconds() / (elapsed * hostCpu->GetCores());
+            cpu.push_back(utilisation);
+        }
+        fastTotal += fast;
+        slowTotal += slow;
+        hostCsv << fmt::format("host{},{},{},{},{},{},{:.6f},{},{},{}\n", h, host.vms.size(), m_hosts[h].txBytes,
+                               m_hosts[h].rxBytes, Rate(fast, fast + slow), Rate(slow, fast + slow), utilisation,
+                               m_hosts[h].held, m_hosts[h].dropped, tracked);
+    }
+
+    std::ofstream fctCsv = OpenOutput(directory, "fct.csv");
+    fctCsv << "flow,vm,tenant,peer,bytes,start_s,fct_us,kind\n";
+    std::vector<double> shortFct;
+    std::vector<double> longFct;
+    for (size_t f = 0; f < m_flows.size(); ++f)
+    {
+        const FlowRecord& flow = m_flows[f];
+        (flow.longFlow ? longFct : shortFct).push_back(flow.fctUs);
+        fctCsv << fmt::format("{},{},{},{},{},{:.9f},{:.3f},{}\n", f, m_dc.vms[flow.vm].port, m_dc.vms[flow.vm].tenant,
+                              flow.peer, flow.bytes, flow.start, flow.fctUs, flow.longFlow ? "long" : "short");
+    }
+
+    std::ofstream seriesCsv = OpenOutput(directory, "timeseries.csv");
+    seriesCsv << "time_s,active_flows,new_connections,fast_path_packets,slow_path_packets,uft_hit_rate,cpu_utilisation,"
+                 "drops\n";
+    for (const Sample& sample : m_samples)
+    {
+        seriesCsv << fmt::format("{:.6f},{},{},{},{},{},{:.6f},{}\n", sample.time, sample.active, sample.newConnections,
+                                 sample.fast, sample.slow, Rate(sample.fast, sample.fast + sample.slow), sample.cpu,
+                                 sample.drops);
+    }
+
+    // Metering: every port's meters, summed per name over the datacenter.
+    std::map<std::string, std::pair<uint64_t, uint64_t>> meterTotals; // packets, bytes
+    std::ofstream meteringCsv = OpenOutput(directory, "metering.csv");
+    meteringCsv << "vm,meter,packets,bytes\n";
+    for (const VfpDatacenterHelper::Vm& vm : m_dc.vms)
+    {
+        const VfpDatacenterHelper::Host& host = m_dc.hosts[vm.host];
+        if (!host.vswitch)
+        {
+            continue;
+        }
+        for (const auto& [name, counter] : host.vswitch->GetEngine().GetPort(vm.port).GetMeters())
+        {
+            meteringCsv << fmt::format("{},{},{},{}\n", vm.port, name, counter.packets, counter.bytes);
+            auto& total = meterTotals[name];
+            total.first += counter.packets;
+            total.second += counter.bytes;
+        }
+    }
+
+    nlohmann::json metering = nlohmann::json::object();
+    for (const auto& [name, total] : meterTotals)
+    {
+        metering[name] = {{"packets", total.first}, {"bytes", total.second}};
+    }
+
+    uint64_t lookups = 0;
+    uint64_t cacheHits = 0;
+    uint64_t retries = 0;
+    uint64_t lookupFailures = 0;
+    for (const VfpDatacenterHelper::Host& host : m_dc.hosts)
+    {
+        if (host.agent)
+        {
+            lookups += host.agent->GetLookups();
+            cacheHits += host.agent->GetCacheHits();
+            retries += host.agent->GetRetries();
+            lookupFailures += host.agent->GetFailures();
+        }
+    }
+    double converged = 0;
+    for (Ptr<VfpController> controller :
+         {Ptr<VfpController>(m_dc.vnet), Ptr<VfpController>(m_dc.acl), Ptr<VfpController>(m_dc.metering)})
+    {
+        if (controller)
+        {
+            converged = std::max(converged, controller->GetConvergedAt().GetSeconds());
+        }
+    }
+
+    const VfpPacketAudit& audit = *m_audit;
+    nlohmann::json summary = {
+        {"traffic_seconds", duration},
+        {"simulated_seconds", elapsed},
+        {"hosts", m_dc.hosts.size()},
+        {"vms", m_dc.vms.size()},
+        {"short_flows_completed", shortFct.size()},
+        {"long_flows_completed", longFct.size()},
+        {"flows_failed", [&] {
+             uint64_t failed = 0;
+             for (const auto& [reason, count] : m_failures)
+             {
+                 failed += count;
+             }
+             return failed;
+         }()},
+        {"short_fct_p50_us", Percentile(shortFct, 0.5)},
+        {"short_fct_p99_us", Percentile(shortFct, 0.99)},
+        {"vm_throughput_mean_mbps", rxTotal * 8.0 / duration / 1e6 / std::max<size_t>(1, m_vms.size())},
+        {"goodput_total_gbps", rxTotal * 8.0 / duration / 1e9},
+        {"connections_per_second", connectionsTotal / duration},
+        {"uft_hit_rate", fastTotal + slowTotal == 0 ? 0.0 : double(fastTotal) / double(fastTotal + slowTotal)},
+        {"slow_path_fraction", fastTotal + slowTotal == 0 ? 0.0 : double(slowTotal) / double(fastTotal + slowTotal)},
+        {"cpu_utilisation_mean", Distribution(cpu)["mean"]},
+        {"cpu_utilisation_max", Distribution(cpu)["max"]},
+        {"policy_converged_at_s", converged},
+        {"directory_lookups", lookups},
+        {"packets_sent", audit.GetSent()},
+        {"packets_delivered", audit.GetDelivered()},
+        {"packets_dropped", audit.GetDroppedTotal()},
+        {"packets_in_flight", audit.GetInFlight()},
+        {"packets_unmatched", audit.GetUnmatched()},
+        {"cross_tenant_deliveries", audit.GetCrossTenant()},
+        {"accounting_balances", audit.Balances()},
+        {"isolation_holds", audit.GetCrossTenant() == 0},
+    };
+    nlohmann::json metrics = {
+        {"scenario", scenario},
+        {"summary", summary},
+        {"drops", audit.GetDropped()},
+        {"switch_drops", m_switchDrops},
+        {"flow_failures", m_failures},
+        {"fct_us", {{"short", Distribution(shortFct)}, {"long", Distribution(longFct)}}},
+        {"connection_setup_us", Distribution(m_setupUs)},
+        {"directory",
+         {{"lookups", lookups},
+          {"cache_hits", cacheHits},
+          {"retries", retries},
+          {"failures", lookupFailures},
+          {"answered_by_directory", m_dc.directory ? m_dc.directory->GetLookups() : 0},
+          {"latency_us", Distribution(m_lookupLatencyUs)}}},
+        {"metering", metering},
+        {"cpu_utilisation", Distribution(cpu)},
+        {"vm_throughput_mbps", Distribution(throughputs)},
+    };
+    std::ofstream json = OpenOutput(directory, "metrics.json");
+    json << metrics.dump(2) << "\n";
+    return summary;
+}
+
+} // namespace ns3

@@ -1,0 +1,131 @@
+/*
+ * The datacenter scenario's metrics: what the VMs, hosts, switches, controllers and the
+ * directory did, sampled over time and summed at the end, written as metrics.json and
+ * CSVs (docs/datacenter.md lists every field). Nothing here reads the wall clock, so the
+ * same scenario and seed write the same bytes.
+ */
+#ifndef VFP_DATACENTER_METRICS_H
+#define VFP_DATACENTER_METRICS_H
+
+#include "request-response-client.h"
+#include "request-response-server.h"
+#include "vfp-datacenter-helper.h"
+#include "vfp-packet-audit.h"
+
+#include "ns3/packet-sink.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+class DatacenterMetrics
+{
+  public:
+    /// Watches @p dc; traffic runs from @p start to @p stop; samples every @p interval.
+    DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, Time start, Time stop, Time interval);
+
+    void WatchClient(uint32_t vm, Ptr<RequestResponseClient> client);
+    void WatchServer(uint32_t vm, Ptr<RequestResponseServer> server);
+    /// A long flow of @p bytes from @p vm to @p peer, received by @p sink.
+    void WatchLongFlow(uint32_t vm, uint32_t peer, Ptr<PacketSink> sink, uint64_t bytes, Time start);
+    /// Schedules the sampling.
+    void Start();
+
+    /// Writes metrics.json and the CSVs into @p directory; returns the summary.
+    nlohmann::json Write(const std::string& directory, const nlohmann::json& scenario) const;
+    /// Frames transmitted by any device so far (packet-hops).
+    uint64_t GetPacketHops() const
+    {
+        return m_packetHops;
+    }
+    uint64_t GetCompletedFlows() const
+    {
+        return m_flows.size();
+    }
+    const VfpPacketAudit& GetAudit() const
+    {
+        return *m_audit;
+    }
+
+  private:
+    struct VmStats
+    {
+        uint64_t txBytes = 0;         //!< frames the VNIC sent
+        uint64_t rxBytes = 0;         //!< frames the VNIC received
+        uint64_t connections = 0;     //!< connections it opened or accepted
+        uint64_t activeSum = 0;       //!< active flows, summed over samples
+        uint64_t activePeak = 0;      //!< most active flows in a sample
+        Ptr<RequestResponseClient> client; //!< its short flows
+        Ptr<RequestResponseServer> server; //!< the flows it serves
+        uint32_t longFlowsActive = 0; //!< long flows it sends, not finished
+    };
+    struct HostStats
+    {
+        uint64_t txBytes = 0;  //!< frames the NIC sent
+        uint64_t rxBytes = 0;  //!< frames the NIC received
+        uint64_t held = 0;     //!< packets the switch held
+        uint64_t dropped = 0;  //!< packets the switch dropped
+    };
+    struct FlowRecord
+    {
+        uint32_t vm;       //!< the VM that opened it
+        std::string peer;  //!< its server
+        uint64_t bytes;    //!< response (short) or transfer (long) size
+        double start;      //!< seconds
+        double fctUs;      //!< completion time, µs
+        bool longFlow;     //!< kind
+    };
+    struct LongFlow
+    {
+        uint32_t vm;          //!< sender
+        uint32_t peer;        //!< receiver
+        Ptr<PacketSink> sink; //!< its sink
+        uint64_t bytes;       //!< size
+        Time start;           //!< when the sender starts
+        bool done;            //!< all bytes arrived
+    };
+    struct Sample
+    {
+        double time;
+        uint64_t active;
+        uint64_t newConnections;
+        uint64_t fast;
+        uint64_t slow;
+        double cpu;     //!< fraction of all cores busy in the interval
+        uint64_t drops; //!< audited frames dropped in the interval
+    };
+
+    void TakeSample();
+    /// Fast and slow path packets of every port so far.
+    std::pair<uint64_t, uint64_t> PathTotals() const;
+    Time CpuBusy() const;
+
+    const VfpDatacenterHelper::Datacenter& m_dc;
+    Time m_start;
+    Time m_stop;
+    Time m_interval;
+    Ptr<VfpPacketAudit> m_audit;
+    std::vector<VmStats> m_vms;
+    std::vector<HostStats> m_hosts;
+    std::vector<FlowRecord> m_flows;
+    std::vector<LongFlow> m_longFlows;
+    std::map<std::string, uint64_t> m_failures;        //!< short flows, by reason
+    std::map<std::string, uint64_t> m_switchDrops;     //!< every switch drop, by reason
+    std::vector<double> m_lookupLatencyUs;             //!< directory lookups
+    std::vector<double> m_setupUs;                     //!< connection set-up times
+    std::vector<Sample> m_samples;
+    uint64_t m_packetHops = 0;
+    uint64_t m_connectionsBefore = 0;
+    std::pair<uint64_t, uint64_t> m_pathsBefore{0, 0};
+    Time m_busyBefore;
+    uint64_t m_dropsBefore = 0;
+    bool m_sampled = false; //!< the first sample only sets the baselines
+};
+
+} // namespace ns3
+
+#endif
