@@ -58,6 +58,15 @@ VnetController::AddVirtualNetwork(uint32_t vni, Ipv4Address prefix, Ipv4Mask mas
     network.prefix = prefix.CombineMask(mask);
     network.mask = mask;
     network.neighbors = std::make_shared<VfpNeighborTable>();
+    network.gateway = GatewayOf(prefix, mask);
+    (*network.neighbors)[network.gateway.Get()] = Mac48Address(GATEWAY_MAC);
+}
+
+Ipv4Address
+VnetController::GatewayOf(Ipv4Address prefix, Ipv4Mask mask)
+{
+    // The last address of the prefix but one (the broadcast address is the last).
+    return Ipv4Address(prefix.CombineMask(mask).Get() + ~mask.Get() - 1);
 }
 
 void
@@ -139,15 +148,24 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
     encap.action.mapping = mapping;
     encap.action.srcMac = VfpPacketCodec::FromMac(vm.uplinkMac);
     encap.action.dstMac = VfpPacketCodec::FromMac(vm.gatewayMac);
+    // Everything else leaves through the virtual gateway to the physical network, as the
+    // host's own frame towards its ToR (the internet, or load balancer clients).
+    vfp::RuleSpec internet;
+    internet.id = "internet";
+    internet.priority = 10;
+    internet.action.type = vfp::ActionType::Transposition;
+    vfp::GroupEdit& toGateway = internet.action.transposition.edits[0];
+    toGateway.fields = vfp::EditField::MAC_FIELDS;
+    toGateway.srcMac = VfpPacketCodec::FromMac(vm.uplinkMac);
+    toGateway.dstMac = VfpPacketCodec::FromMac(vm.gatewayMac);
     vfp::GroupSpec outbound;
     outbound.name = "encap";
     outbound.direction = vfp::Direction::Outbound;
-    outbound.rules.push_back(encap);
+    outbound.rules = {encap, internet};
 
     vfp::RuleSpec decap;
     decap.id = "decap";
     decap.conditions.push_back(vfp::MakeCondition(vfp::ConditionType::TunnelKey, {std::to_string(vm.vni)}));
-    decap.conditions.push_back(vfp::MakeCondition(vfp::ConditionType::DstIp, {prefix.str()}, vfp::HeaderSelector::Inner));
     decap.action.type = vfp::ActionType::Decap;
     vfp::GroupSpec inbound;
     inbound.name = "decap";

@@ -6,6 +6,11 @@
  * are decapsulated, any other virtual network's are blocked, which is what isolates
  * tenants whose customer address spaces overlap.
  *
+ * Traffic to addresses outside the virtual network's prefix leaves through a virtual
+ * gateway (the prefix's last address but one; the switch answers ARP for it with
+ * GATEWAY_MAC) to the host's ToR, untunnelled: that is how VMs reach the internet and
+ * how a load balancer's Direct Server Return leaves.
+ *
  * Each port gets a CA -> PA mapping resource. By default it starts empty and misses are
  * resolved on demand by the host's VnetHostAgent through the directory service (VL2's
  * way); PreloadMappings programs every mapping up front instead. The controller writes
@@ -47,6 +52,11 @@ class VnetController : public VfpController
         Mac48Address gatewayMac;           //!< the ToR's MAC on that link (outer destination)
     };
 
+    /// The MAC the virtual gateway answers ARP with (Azure's, as in the paper's examples).
+    static constexpr const char* GATEWAY_MAC = "12:34:56:78:9a:bc";
+    /// The virtual gateway of a prefix: its last address but one.
+    static Ipv4Address GatewayOf(Ipv4Address prefix, Ipv4Mask mask);
+
     /// Declares a virtual network and its customer prefix (e.g. 10.0.0.0/16).
     void AddVirtualNetwork(uint32_t vni, Ipv4Address prefix, Ipv4Mask mask);
     /// Adds a VM: its port comes under this controller, the directory learns its address.
@@ -67,6 +77,7 @@ class VnetController : public VfpController
     {
         Ipv4Address prefix;                                 //!< customer prefix
         Ipv4Mask mask;                                      //!< its mask
+        Ipv4Address gateway;                                //!< the virtual gateway
         std::shared_ptr<VfpNeighborTable> neighbors;        //!< CA -> MAC, for ARP
         std::map<uint32_t, uint32_t> mappings;              //!< CA -> PA, for preloading
     };
