@@ -77,6 +77,11 @@ RequestResponseClient::GetTypeId()
                           UintegerValue(200),
                           MakeUintegerAccessor(&RequestResponseClient::m_requestSize),
                           MakeUintegerChecker<uint32_t>(RequestResponseServer::kPrefixBytes))
+            .AddAttribute("MaxFlows",
+                          "Flows to start in all (0: no limit); flows already open run to their end.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&RequestResponseClient::m_maxFlows),
+                          MakeUintegerChecker<uint32_t>())
             .AddAttribute("MaxOpen",
                           "Flows open at once; a start beyond that fails (reason max_open) "
                           "instead of piling up sockets when the network cannot keep up.",
@@ -104,6 +109,7 @@ RequestResponseClient::RequestResponseClient()
     : m_peerChoice(CreateObject<UniformRandomVariable>())
     , m_requestSize(200)
     , m_maxOpen(1000)
+    , m_maxFlows(0)
     , m_running(false)
     , m_nextId(0)
     , m_started(0)
@@ -199,7 +205,7 @@ void
 RequestResponseClient::StartFlow()
 {
     NS_LOG_FUNCTION(this);
-    if (!m_running)
+    if (!m_running || (m_maxFlows != 0 && m_started >= m_maxFlows))
     {
         return;
     }

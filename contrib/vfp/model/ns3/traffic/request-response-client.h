@@ -148,6 +148,7 @@ class RequestResponseClient : public Application
     Ptr<UniformRandomVariable> m_peerChoice;  //!< picks a peer per flow
     uint32_t m_requestSize;                   //!< attribute RequestSize
     uint32_t m_maxOpen;                       //!< attribute MaxOpen
+    uint32_t m_maxFlows; //!< attribute MaxFlows
 
     std::vector<Address> m_peers;        //!< servers
     std::map<Ptr<Socket>, Flow> m_flows; //!< open flows by socket
