@@ -8,6 +8,7 @@
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/ipv4-list-routing-helper.h"
+#include "ns3/ipv4-list-routing.h"
 #include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/ipv4-static-routing.h"
 #include "ns3/ipv4.h"
@@ -88,8 +89,15 @@ VfpDatacenterHelper::Build(const Options& options) const
     Require(options.hosts <= 16000, "hosts: at most 16000 (the PA plan gives each host a /30 of 100.64.0.0/16)");
     const bool vfp = options.switchType == SwitchType::Vfp;
     Require(vfp || options.vmsPerHost <= 13, "vms-per-host: at most 13 with the bridge baseline (a /28 per host)");
+    Require(options.muxes == 0 || vfp, "muxes: Ananta load balancing needs --switch vfp");
+    Require(options.vips == 0 || options.muxes > 0, "vips: a VIP needs at least one Mux");
+    Require(options.vips <= 254, "vips: at most 254 (203.0.113.0/24)");
+    Require(uint64_t(options.vips) * options.dipsPerVip <= uint64_t(options.hosts) * options.vmsPerHost,
+            "dips-per-vip: more DIPs than VMs");
+    Require(options.vips == 0 || options.dipsPerVip >= 1, "dips-per-vip: at least 1");
+    Require(options.clients <= 16000 && options.servers <= 16000, "clients, servers: at most 16000 each");
     const uint32_t vmsPerTenant = (options.hosts * options.vmsPerHost + options.tenants - 1) / options.tenants;
-    Require(vmsPerTenant <= 254 * 256, "VMs per tenant: at most 65024 (a /16 of customer addresses)");
+    Require(vmsPerTenant <= 254 * 255, "VMs per tenant: at most 64770 (a /16 of customer addresses, less the gateway's /24)");
 
     Datacenter dc;
     dc.options = options;
@@ -193,8 +201,11 @@ VfpDatacenterHelper::Build(const Options& options) const
                 vm.address = CustomerAddress(tenantSize[vm.tenant]++);
                 Ptr<Ipv4> ip = vm.node->GetObject<Ipv4>();
                 const uint32_t interface = ip->AddInterface(vm.nic);
-                ip->AddAddress(interface, Ipv4InterfaceAddress(vm.address, Ipv4Mask("255.255.0.0")));
+                ip->AddAddress(interface, Ipv4InterfaceAddress(vm.address, CustomerMask()));
                 ip->SetUp(interface);
+                // Beyond the virtual network: its virtual gateway (VNET answers its ARP).
+                staticRouting.GetStaticRouting(ip)->SetDefaultRoute(
+                    VnetController::GatewayOf(CustomerPrefix(), CustomerMask()), interface);
                 // The VM asks the switch's ARP responder at once (ns-3 otherwise waits up to
                 // 10 ms before each request, an artefact no VM has).
                 vm.node->GetObject<ArpL3Protocol>()->SetAttribute(
@@ -224,6 +235,10 @@ VfpDatacenterHelper::Build(const Options& options) const
     if (vfp)
     {
         resolved.Add(InstallControllers(dc));
+        if (options.muxes > 0)
+        {
+            resolved.Add(InstallAnanta(dc));
+        }
     }
     // A running datacenter has resolved its neighbours; first-packet ARP on every hop
     // (with ns-3's 3-packet pending queue) would only add start-up losses.
@@ -262,7 +277,7 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc) const
     }
     for (uint32_t t = 0; t < dc.options.tenants; ++t)
     {
-        dc.vnet->AddVirtualNetwork(VniOf(t), Ipv4Address("10.0.0.0"), Ipv4Mask("255.255.0.0"));
+        dc.vnet->AddVirtualNetwork(VniOf(t), CustomerPrefix(), CustomerMask());
     }
     // Billing per quarter of the first customer /24, and the rest of the /16.
     for (const char* prefix : {"10.0.0.0/26", "10.0.0.64/26", "10.0.0.128/26", "10.0.0.192/26", "10.0.0.0/16"})
@@ -295,6 +310,126 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc) const
         }
     }
     return link;
+}
+
+NetDeviceContainer
+VfpDatacenterHelper::InstallAnanta(Datacenter& dc) const
+{
+    const Options& options = dc.options;
+    NetDeviceContainer links;
+    PointToPointHelper p2p;
+    p2p.SetDeviceAttribute("DataRate", StringValue(options.fabricLinkRate));
+    p2p.SetChannelAttribute("Delay", TimeValue(options.fabricLinkDelay));
+    InternetStackHelper routed = RoutedStack();
+
+    // The border router, linked to every intermediate router (100.124.0.0/16).
+    dc.border = CreateObject<Node>();
+    routed.Install(dc.border);
+    Ipv4AddressHelper borderLinks("100.124.0.0", "255.255.255.252");
+    auto link = [&](Ptr<Node> far, Ipv4AddressHelper& addresses) {
+        NetDeviceContainer devices = p2p.Install(dc.border, far);
+        Ipv4InterfaceContainer interfaces = addresses.Assign(devices);
+        addresses.NewNetwork();
+        links.Add(devices);
+        return std::make_pair(devices, interfaces);
+    };
+    for (uint32_t i = 0; i < dc.intermediates.GetN(); ++i)
+    {
+        link(dc.intermediates.Get(i), borderLinks);
+    }
+    Ptr<Ipv4> borderIp = dc.border->GetObject<Ipv4>();
+    dc.spread = CreateObject<VipSpreadRouting>();
+    dc.spread->SetVipPrefix(Ipv4Address("203.0.113.0"), Ipv4Mask("255.255.255.0"));
+    DynamicCast<Ipv4ListRouting>(borderIp->GetRoutingProtocol())->AddRoutingProtocol(dc.spread, 10);
+
+    // The Muxes, each on its own link to the border router (100.125.0.0/16).
+    Ipv4AddressHelper muxLinks("100.125.0.0", "255.255.255.252");
+    dc.muxNodes.Create(options.muxes);
+    routed.Install(dc.muxNodes);
+    for (uint32_t m = 0; m < options.muxes; ++m)
+    {
+        auto [devices, interfaces] = link(dc.muxNodes.Get(m), muxLinks);
+        Ptr<SlbMux> mux = CreateObject<SlbMux>();
+        mux->SetDevice(devices.Get(1));
+        dc.muxNodes.Get(m)->AddApplication(mux);
+        dc.muxes.push_back(mux);
+        dc.spread->AddMux(borderIp->GetInterfaceForDevice(devices.Get(0)), interfaces.GetAddress(1));
+    }
+
+    // Outside nodes: clients in 198.18.0.0/16, servers in 198.19.0.0/16, a /30 each.
+    p2p.SetDeviceAttribute("DataRate", StringValue(options.hostLinkRate));
+    Ipv4StaticRoutingHelper staticRouting;
+    auto outside = [&](uint32_t count, const char* network, NodeContainer& nodes, std::vector<Ipv4Address>& addresses) {
+        Ipv4AddressHelper plan(network, "255.255.255.252");
+        nodes.Create(count);
+        routed.Install(nodes);
+        for (uint32_t i = 0; i < count; ++i)
+        {
+            auto [devices, interfaces] = link(nodes.Get(i), plan);
+            addresses.push_back(interfaces.GetAddress(1));
+            staticRouting.GetStaticRouting(nodes.Get(i)->GetObject<Ipv4>())
+                ->SetDefaultRoute(interfaces.GetAddress(0), InterfaceOf(devices.Get(1)));
+        }
+    };
+    outside(options.clients, "198.18.0.0", dc.clients, dc.clientAddresses);
+    outside(options.servers, "198.19.0.0", dc.servers, dc.serverAddresses);
+
+    // The SLB manager on ToR 0 (100.126.0.4/30), and an agent on every host.
+    Ptr<Node> manager = CreateObject<Node>();
+    routed.Install(manager);
+    CsmaHelper serverLink;
+    serverLink.SetChannelAttribute("DataRate", StringValue(options.hostLinkRate));
+    serverLink.SetChannelAttribute("Delay", TimeValue(options.hostLinkDelay));
+    NetDeviceContainer managerLink = serverLink.Install(NodeContainer(dc.tors.Get(0), manager));
+    Ipv4AddressHelper managerAddress("100.126.0.4", "255.255.255.252");
+    const Ipv4Address managerIp = managerAddress.Assign(managerLink).GetAddress(1);
+    links.Add(managerLink);
+    dc.slb = CreateObject<SlbController>();
+    manager->AddApplication(dc.slb);
+    UintegerValue managerPort;
+    dc.slb->GetAttribute("ManagerPort", managerPort);
+    for (Ptr<SlbMux> mux : dc.muxes)
+    {
+        dc.slb->AddMux(mux);
+    }
+    for (Host& host : dc.hosts)
+    {
+        host.slbAgent = CreateObject<SlbHostAgent>();
+        host.slbAgent->SetSwitch(host.vswitch);
+        host.slbAgent->SetManager(managerIp, uint16_t(managerPort.Get()));
+        host.node->AddApplication(host.slbAgent);
+    }
+
+    // VIP v fronts dipsPerVip VMs of tenant v % tenants, taken in turn from that tenant.
+    std::vector<uint32_t> nextOfTenant(options.tenants);
+    for (uint32_t t = 0; t < options.tenants; ++t)
+    {
+        nextOfTenant[t] = t;
+    }
+    for (uint32_t v = 0; v < options.vips; ++v)
+    {
+        Vip vip;
+        vip.address = Ipv4Address((203u << 24) | (113u << 8) | (v + 1)); // 203.0.113.v+1
+        dc.slb->AddVip(vip.address, vip.port, vip.dipPort);
+        const uint32_t tenant = v % options.tenants;
+        for (uint32_t d = 0; d < options.dipsPerVip && nextOfTenant[tenant] < dc.vms.size(); ++d)
+        {
+            const uint32_t index = nextOfTenant[tenant];
+            nextOfTenant[tenant] += options.tenants;
+            const Vm& vm = dc.vms[index];
+            const Host& host = dc.hosts[vm.host];
+            SlbController::Dip dip;
+            dip.vswitch = host.vswitch;
+            dip.port = vm.port;
+            dip.agent = host.slbAgent;
+            dip.where = SlbDip{host.provider, VniOf(vm.tenant), Mac48Address::ConvertFrom(vm.nic->GetAddress()),
+                               vm.address};
+            dc.slb->AddDip(vip.address, dip);
+            vip.dips.push_back(index);
+        }
+        dc.vips.push_back(vip);
+    }
+    return links;
 }
 
 } // namespace ns3

@@ -19,9 +19,15 @@
  * onto its NIC with ns-3's BridgeNetDevice and VMs get unique fabric-routed addresses
  * (the host's /28; no tenants, no policy, no tunnels).
  *
- * Controllers (InstallControllers, VFP only): a directory node on ToR 0 with the VL2
- * directory, a VnetHostAgent per host, and the VNET, ACL and metering controllers, each
- * on its own controller node (off the data path), each owning its layer on every port.
+ * Controllers (VFP only): a directory node on ToR 0 with the VL2 directory, a
+ * VnetHostAgent per host, and the VNET, ACL and metering controllers, each on its own
+ * controller node (off the data path), each owning its layer on every port.
+ *
+ * Ananta (VFP, muxes > 0): a border router linked to every intermediate router, the Muxes,
+ * clients and servers on links of their own to it (outside addresses in 198.18.0.0/15),
+ * the SLB manager on ToR 0, an SlbHostAgent per host, and VIPs 203.0.113.x whose DIPs are
+ * VMs of one tenant each. The border router spreads VIP traffic over the Muxes by flow
+ * hash (VipSpreadRouting); replies leave the hosts straight for the clients.
  */
 #ifndef VFP_DATACENTER_HELPER_H
 #define VFP_DATACENTER_HELPER_H
@@ -29,6 +35,8 @@
 #include "vfp-helper.h"
 
 #include "acl-controller.h"
+#include "slb-controller.h"
+#include "vip-spread-routing.h"
 #include "ns3/bridge-net-device.h"
 #include "ns3/ipv4-address.h"
 #include "metering-controller.h"
@@ -66,6 +74,12 @@ class VfpDatacenterHelper
         std::string vmLinkRate = "10Gbps";     //!< VNIC <-> switch port
         SwitchType switchType = SwitchType::Vfp; //!< VFP or the bridge baseline
         bool ecmp = false;              //!< per-packet ECMP in the fabric
+        // Ananta (VFP only; none unless muxes > 0):
+        uint32_t muxes = 0;             //!< Muxes behind the border router
+        uint32_t vips = 0;              //!< load-balanced VIPs (203.0.113.1, .2, ...), port 80
+        uint32_t dipsPerVip = 4;        //!< DIPs behind each VIP (VMs of one tenant, port 5000)
+        uint32_t clients = 0;           //!< client nodes outside the datacenter
+        uint32_t servers = 0;           //!< server nodes outside, that VMs connect to (SNAT)
     };
 
     struct Host
@@ -77,6 +91,7 @@ class VfpDatacenterHelper
         uint32_t rack = 0;               //!< its ToR
         Ptr<VfpSwitchNetDevice> vswitch; //!< VFP only
         Ptr<VnetHostAgent> agent;        //!< VFP with controllers only
+        Ptr<SlbHostAgent> slbAgent;      //!< with Ananta only
         std::vector<uint32_t> vms;       //!< indices into Datacenter::vms
     };
 
@@ -88,6 +103,15 @@ class VfpDatacenterHelper
         uint32_t tenant = 0;   //!< its tenant
         Ipv4Address address;   //!< its CA (VFP) or its routed address (bridge)
         std::string port;      //!< its port's name on the host's switch ("vm<index>")
+    };
+
+    /// A load-balanced VIP.
+    struct Vip
+    {
+        Ipv4Address address;        //!< the VIP
+        uint16_t port = 80;         //!< clients connect here
+        uint16_t dipPort = 5000;    //!< DIPs serve here
+        std::vector<uint32_t> dips; //!< indices into Datacenter::vms
     };
 
     struct Datacenter
@@ -104,6 +128,17 @@ class VfpDatacenterHelper
         Ptr<VnetController> vnet;      //!< controllers (InstallControllers)
         Ptr<AclController> acl;
         Ptr<MeteringController> metering;
+        // Ananta (Options::muxes > 0)
+        Ptr<Node> border;                 //!< border router: the Internet side of the fabric
+        NodeContainer muxNodes;           //!< the Mux pool
+        std::vector<Ptr<SlbMux>> muxes;   //!< their Mux applications
+        Ptr<VipSpreadRouting> spread;     //!< the border router's flow hash over Muxes
+        Ptr<SlbController> slb;           //!< the SLB manager and NAT layer controller
+        std::vector<Vip> vips;            //!< load-balanced VIPs
+        NodeContainer clients;            //!< outside the datacenter, connecting to VIPs
+        std::vector<Ipv4Address> clientAddresses;
+        NodeContainer servers;            //!< outside, that VMs connect to through SNAT
+        std::vector<Ipv4Address> serverAddresses;
     };
 
     /// Switch and CPU attributes go through this helper.
@@ -118,6 +153,15 @@ class VfpDatacenterHelper
      * @throws std::invalid_argument naming the option when the options are impossible
      */
     Datacenter Build(const Options& options) const;
+    /// Every tenant's customer address space (they overlap): 10.0.0.0/16.
+    static Ipv4Address CustomerPrefix()
+    {
+        return Ipv4Address("10.0.0.0");
+    }
+    static Ipv4Mask CustomerMask()
+    {
+        return Ipv4Mask("255.255.0.0");
+    }
     /// The virtual network id of a tenant.
     static uint32_t VniOf(uint32_t tenant)
     {
@@ -127,6 +171,8 @@ class VfpDatacenterHelper
   private:
     /// Adds the directory, agents and controllers; returns the directory's link.
     NetDeviceContainer InstallControllers(Datacenter& dc) const;
+    /// Adds the border router, Muxes, SLB manager, VIPs and outside nodes; returns their links.
+    NetDeviceContainer InstallAnanta(Datacenter& dc) const;
 
     VfpHelper m_vfp; //!< installs the switches
 };

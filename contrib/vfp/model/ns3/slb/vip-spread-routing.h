@@ -1,0 +1,76 @@
+/*
+ * VipSpreadRouting: the border router's half of Ananta. Every Mux announces the VIP
+ * prefix, so the border router holds one equal-cost route per Mux and spreads VIP traffic
+ * over them by a hash of the 5-tuple (ECMP as routers do it: per flow, so a connection
+ * sticks to one Mux). Installed in an Ipv4ListRouting above global routing; it routes
+ * only packets to the VIP prefix and leaves everything else to the next protocol.
+ */
+#ifndef VIP_SPREAD_ROUTING_H
+#define VIP_SPREAD_ROUTING_H
+
+#include "ns3/ipv4-routing-protocol.h"
+#include "ns3/ipv4.h"
+
+#include <vector>
+
+namespace ns3
+{
+
+class VipSpreadRouting : public Ipv4RoutingProtocol
+{
+  public:
+    static TypeId GetTypeId();
+
+    /// Routes @p prefix/@p mask (the VIPs) over the Muxes.
+    void SetVipPrefix(Ipv4Address prefix, Ipv4Mask mask);
+    /// A Mux reached through @p interface at @p address.
+    void AddMux(uint32_t interface, Ipv4Address address);
+    /// Withdraws a Mux (its route goes; flows re-hash over the others).
+    void RemoveMux(Ipv4Address address);
+    /// Packets routed to each Mux, in the order they were added.
+    const std::vector<uint64_t>& GetPacketsPerMux() const
+    {
+        return m_packets;
+    }
+
+    Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p,
+                               const Ipv4Header& header,
+                               Ptr<NetDevice> oif,
+                               Socket::SocketErrno& sockerr) override;
+    bool RouteInput(Ptr<const Packet> p,
+                    const Ipv4Header& header,
+                    Ptr<const NetDevice> idev,
+                    UnicastForwardCallback ucb,
+                    MulticastForwardCallback mcb,
+                    LocalDeliverCallback lcb,
+                    ErrorCallback ecb) override;
+    void NotifyInterfaceUp(uint32_t interface) override;
+    void NotifyInterfaceDown(uint32_t interface) override;
+    void NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
+    void NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
+    void SetIpv4(Ptr<Ipv4> ipv4) override;
+    void PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit = Time::S) const override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Mux
+    {
+        uint32_t interface; //!< towards it
+        Ipv4Address address; //!< its address on that link
+        bool up;             //!< announcing
+    };
+    /// The Mux for @p header's flow, or null when none is up.
+    const Mux* Choose(Ptr<const Packet> payload, const Ipv4Header& header);
+
+    Ptr<Ipv4> m_ipv4;
+    Ipv4Address m_prefix;
+    Ipv4Mask m_mask;
+    std::vector<Mux> m_muxes;
+    std::vector<uint64_t> m_packets;
+};
+
+} // namespace ns3
+
+#endif
