@@ -2,6 +2,7 @@
 
 #include "ns3/inet-socket-address.h"
 #include "ns3/node-list.h"
+#include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 
 #include <fmt/format.h>
@@ -104,12 +105,54 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, 
                             latencies->push_back(latency.GetSeconds() * 1e6);
                         }).Bind(&m_lookupLatencyUs));
     }
-    for (const NodeContainer* routers : {&dc.tors, &dc.aggregations, &dc.intermediates})
+    NodeContainer routers(dc.tors, dc.aggregations, dc.intermediates);
+    if (dc.border)
     {
-        for (uint32_t i = 0; i < routers->GetN(); ++i)
+        routers.Add(dc.border);
+    }
+    for (uint32_t i = 0; i < routers.GetN(); ++i)
+    {
+        m_audit->WatchNode(routers.Get(i), true);
+    }
+    for (uint32_t i = 0; i < dc.muxNodes.GetN(); ++i)
+    {
+        m_audit->WatchNode(dc.muxNodes.Get(i), false); // its stack drops what it tunnels
+    }
+    for (const NodeContainer* outside : {&dc.clients, &dc.servers})
+    {
+        for (uint32_t i = 0; i < outside->GetN(); ++i)
         {
-            m_audit->WatchNode(routers->Get(i), true);
+            m_audit->WatchOutside(outside->Get(i)->GetDevice(1)); // 0 is the loopback
+            m_audit->WatchNode(outside->Get(i), false);
         }
+    }
+    // Ananta: SNAT ranges granted, and the bytes VIPs return to clients (never via a Mux).
+    for (uint32_t h = 0; h < dc.hosts.size(); ++h)
+    {
+        if (dc.hosts[h].slbAgent)
+        {
+            dc.hosts[h].slbAgent->TraceConnectWithoutContext(
+                "Granted", MakeCallback(+[](DatacenterMetrics* self, uint32_t host, const std::string& port, uint16_t lo,
+                                            uint16_t hi, Time latency) {
+                               self->m_snatGrants.push_back(SnatGrant{Simulator::Now().GetSeconds(), port, host, lo, hi,
+                                                                      latency.GetSeconds() * 1e6});
+                           }).Bind(this, h));
+        }
+    }
+    for (uint32_t c = 0; c < dc.clients.GetN(); ++c)
+    {
+        Ptr<NetDevice> link = dc.clients.Get(c)->GetDevice(1); // 0 is the loopback
+        link->TraceConnectWithoutContext(
+            "MacRx", MakeCallback(+[](DatacenterMetrics* self, Ptr<const Packet> frame) {
+                         Ptr<Packet> packet = frame->Copy();
+                         PppHeader ppp;
+                         packet->RemoveHeader(ppp);
+                         Ipv4Header ip;
+                         if (packet->PeekHeader(ip) && (ip.GetSource().Get() >> 8) == (203u << 16 | 113u))
+                         {
+                             self->m_dsrBytes += packet->GetSize();
+                         }
+                     }).Bind(this));
     }
     // Packet-hops: every frame any device transmits, for the performance report.
     for (NodeList::Iterator node = NodeList::Begin(); node != NodeList::End(); ++node)
@@ -152,6 +195,39 @@ DatacenterMetrics::WatchServer(uint32_t vm, Ptr<RequestResponseServer> server)
     m_vms[vm].server = server;
     server->TraceConnectWithoutContext(
         "Served", MakeCallback(+[](uint64_t* connections, uint32_t) { ++*connections; }).Bind(&m_vms[vm].connections));
+}
+
+void
+DatacenterMetrics::WatchOutsideClient(uint32_t client, Ptr<RequestResponseClient> app)
+{
+    app->TraceConnectWithoutContext(
+        "Established", MakeCallback(+[](DatacenterMetrics* self, uint32_t client, uint64_t, Time setup) {
+                           self->m_clientSetupUs.emplace_back(client, setup.GetSeconds() * 1e6);
+                       }).Bind(this, client));
+    app->TraceConnectWithoutContext(
+        "Completed", MakeCallback(+[](DatacenterMetrics* self, uint64_t, const Address& peer, uint32_t bytes, Time fct) {
+                         auto& vip = self->m_vipCompleted[InetSocketAddress::ConvertFrom(peer).GetIpv4().Get()];
+                         ++vip.first;
+                         vip.second += bytes;
+                         self->m_clientFctUs.push_back(fct.GetSeconds() * 1e6);
+                     }).Bind(this));
+    app->TraceConnectWithoutContext(
+        "Failed", MakeCallback(+[](std::map<std::string, uint64_t>* failures, uint64_t, const std::string& reason) {
+                      ++(*failures)[reason];
+                  }).Bind(&m_clientFailures));
+}
+
+void
+DatacenterMetrics::WatchSnatClient(uint32_t, Ptr<RequestResponseClient> app)
+{
+    app->TraceConnectWithoutContext(
+        "Completed", MakeCallback(+[](uint64_t* completed, uint64_t, const Address&, uint32_t, Time) {
+                         ++*completed;
+                     }).Bind(&m_snatCompleted));
+    app->TraceConnectWithoutContext(
+        "Failed", MakeCallback(+[](std::map<std::string, uint64_t>* failures, uint64_t, const std::string& reason) {
+                      ++(*failures)[reason];
+                  }).Bind(&m_snatFailures));
 }
 
 void
@@ -442,9 +518,125 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         {"cpu_utilisation", Distribution(cpu)},
         {"vm_throughput_mbps", Distribution(throughputs)},
     };
+    if (!m_dc.muxes.empty())
+    {
+        metrics["ananta"] = WriteAnanta(directory);
+    }
     std::ofstream json = OpenOutput(directory, "metrics.json");
     json << metrics.dump(2) << "\n";
     return summary;
+}
+
+nlohmann::json
+DatacenterMetrics::WriteAnanta(const std::string& directory) const
+{
+    auto text = [](auto address) {
+        std::ostringstream out;
+        out << address;
+        return out.str();
+    };
+    // New flows per (VIP, DIP) as the Muxes chose them.
+    std::map<std::pair<uint32_t, uint32_t>, uint64_t> muxFlows; // (VIP, VM index)
+    std::map<uint32_t, uint64_t> vipStarted;
+    for (Ptr<SlbMux> mux : m_dc.muxes)
+    {
+        for (const auto& [key, count] : mux->GetFlowsPerDip())
+        {
+            const auto& [vip, customer, vni] = key;
+            vipStarted[vip] += count;
+            for (const VfpDatacenterHelper::Vip& config : m_dc.vips)
+            {
+                for (uint32_t vm : config.dips)
+                {
+                    const VfpDatacenterHelper::Vm& where = m_dc.vms[vm];
+                    if (config.address.Get() == vip && where.address.Get() == customer &&
+                        VfpDatacenterHelper::VniOf(where.tenant) == vni)
+                    {
+                        muxFlows[{vip, vm}] += count;
+                    }
+                }
+            }
+        }
+    }
+    std::ofstream vipCsv = OpenOutput(directory, "vip.csv");
+    vipCsv << "vip,tenant,dips,connections_started,connections_completed,connections_failed,response_bytes\n";
+    std::ofstream dipCsv = OpenOutput(directory, "dip.csv");
+    dipCsv << "vip,dip_vm,host,ca,mux_flows,served\n";
+    for (const VfpDatacenterHelper::Vip& vip : m_dc.vips)
+    {
+        const uint64_t started = vipStarted.count(vip.address.Get()) ? vipStarted.at(vip.address.Get()) : 0;
+        const auto completed =
+            m_vipCompleted.count(vip.address.Get()) ? m_vipCompleted.at(vip.address.Get()) : std::make_pair(uint64_t(0), uint64_t(0));
+        const uint32_t tenant = vip.dips.empty() ? 0 : m_dc.vms[vip.dips[0]].tenant;
+        vipCsv << fmt::format("{},{},{},{},{},{},{}\n", text(vip.address), tenant, vip.dips.size(), started,
+                              completed.first, started > completed.first ? started - completed.first : 0,
+                              completed.second);
+        for (const auto& [key, count] : muxFlows)
+        {
+            if (key.first == vip.address.Get())
+            {
+                const VfpDatacenterHelper::Vm& where = m_dc.vms[key.second];
+                const Ptr<RequestResponseServer> server = m_vms[key.second].server;
+                dipCsv << fmt::format("{},{},{},{},{},{}\n", text(vip.address), where.port, where.host,
+                                      text(where.address), count, server ? server->GetServed() : 0);
+            }
+        }
+    }
+
+    std::ofstream muxCsv = OpenOutput(directory, "mux.csv");
+    muxCsv << "mux,packets,bytes,return_packets,unknown\n";
+    uint64_t muxBytes = 0;
+    uint64_t returnPackets = 0;
+    for (size_t m = 0; m < m_dc.muxes.size(); ++m)
+    {
+        const Ptr<SlbMux> mux = m_dc.muxes[m];
+        muxBytes += mux->GetBytes();
+        returnPackets += mux->GetReturnPackets();
+        muxCsv << fmt::format("{},{},{},{},{}\n", m, mux->GetPackets(), mux->GetBytes(), mux->GetReturnPackets(),
+                              mux->GetUnknown());
+    }
+
+    std::ofstream snatCsv = OpenOutput(directory, "snat.csv");
+    snatCsv << "time_s,vm,host,lo,hi,latency_us\n";
+    std::vector<double> grantLatency;
+    for (const SnatGrant& grant : m_snatGrants)
+    {
+        grantLatency.push_back(grant.latencyUs);
+        snatCsv << fmt::format("{:.9f},{},{},{},{},{:.3f}\n", grant.time, grant.port, grant.host, grant.lo, grant.hi,
+                               grant.latencyUs);
+    }
+    std::ofstream setupCsv = OpenOutput(directory, "client_setup.csv");
+    setupCsv << "flow,client,setup_us\n";
+    std::vector<double> setup;
+    for (size_t f = 0; f < m_clientSetupUs.size(); ++f)
+    {
+        setup.push_back(m_clientSetupUs[f].second);
+        setupCsv << fmt::format("{},{},{:.3f}\n", f, m_clientSetupUs[f].first, m_clientSetupUs[f].second);
+    }
+    uint64_t requests = 0;
+    uint64_t refusals = 0;
+    for (const VfpDatacenterHelper::Host& host : m_dc.hosts)
+    {
+        requests += host.slbAgent ? host.slbAgent->GetRequests() : 0;
+        refusals += host.slbAgent ? host.slbAgent->GetRefusals() : 0;
+    }
+    return {{"muxes", m_dc.muxes.size()},
+            {"vips", m_dc.vips.size()},
+            {"bytes_through_muxes", muxBytes},
+            {"bytes_direct_server_return", m_dsrBytes},
+            {"direct_server_return_share",
+             muxBytes + m_dsrBytes == 0 ? 0.0 : double(m_dsrBytes) / double(muxBytes + m_dsrBytes)},
+            {"mux_return_packets", returnPackets},
+            {"client_connections_completed", m_clientFctUs.size()},
+            {"client_fct_us", Distribution(m_clientFctUs)},
+            {"client_setup_us", Distribution(setup)},
+            {"client_failures", m_clientFailures},
+            {"snat_connections_completed", m_snatCompleted},
+            {"snat_failures", m_snatFailures},
+            {"snat_range_requests", requests},
+            {"snat_ranges_granted_on_exhaustion", m_snatGrants.size()},
+            {"snat_refusals", refusals},
+            {"snat_grant_latency_us", Distribution(grantLatency)}};
 }
 
 } // namespace ns3

@@ -32,6 +32,10 @@ class DatacenterMetrics
     void WatchServer(uint32_t vm, Ptr<RequestResponseServer> server);
     /// A long flow of @p bytes from @p vm to @p peer, received by @p sink.
     void WatchLongFlow(uint32_t vm, uint32_t peer, Ptr<PacketSink> sink, uint64_t bytes, Time start);
+    /// Ananta: a client outside the datacenter connecting to VIPs.
+    void WatchOutsideClient(uint32_t client, Ptr<RequestResponseClient> app);
+    /// Ananta: a DIP's connections to servers outside, through SNAT.
+    void WatchSnatClient(uint32_t vm, Ptr<RequestResponseClient> app);
     /// Schedules the sampling.
     void Start();
 
@@ -100,6 +104,8 @@ class DatacenterMetrics
     };
 
     void TakeSample();
+    /// Ananta's outputs: vip/dip/mux/snat/client_setup CSVs; returns metrics.json's "ananta".
+    nlohmann::json WriteAnanta(const std::string& directory) const;
     /// Fast and slow path packets of every port so far.
     std::pair<uint64_t, uint64_t> PathTotals() const;
     Time CpuBusy() const;
@@ -124,6 +130,24 @@ class DatacenterMetrics
     Time m_busyBefore;
     uint64_t m_dropsBefore = 0;
     bool m_sampled = false; //!< the first sample only sets the baselines
+    // Ananta
+    struct SnatGrant
+    {
+        double time;       //!< seconds
+        std::string port;  //!< the DIP's port
+        uint32_t host;     //!< its host
+        uint16_t lo;       //!< first port
+        uint16_t hi;       //!< last port
+        double latencyUs;  //!< from exhaustion to the grant
+    };
+    std::vector<SnatGrant> m_snatGrants;
+    std::vector<std::pair<uint32_t, double>> m_clientSetupUs; //!< (client, setup µs)
+    std::map<uint32_t, std::pair<uint64_t, uint64_t>> m_vipCompleted; //!< VIP -> (connections, response bytes)
+    std::map<std::string, uint64_t> m_clientFailures;   //!< outside clients, by reason
+    std::map<std::string, uint64_t> m_snatFailures;     //!< DIPs' outbound connections, by reason
+    std::vector<double> m_clientFctUs;                  //!< outside clients' flow completion times
+    uint64_t m_snatCompleted = 0;                       //!< DIPs' outbound connections completed
+    uint64_t m_dsrBytes = 0;                            //!< IP bytes from VIPs that reached clients
 };
 
 } // namespace ns3

@@ -17,6 +17,7 @@
 #include "ns3/internet-module.h"
 
 #include <chrono>
+#include <set>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
@@ -42,6 +43,9 @@ struct Settings
     uint64_t longFlowBytes = 5'000'000;
     uint32_t udpFlows = 8;          //!< UDP streams in the datacenter
     std::string udpRate = "10Mbps";  //!< each
+    double clientCps = 100;          //!< Ananta: connections per second per outside client
+    double snatCps = 5;              //!< Ananta: outbound connections per second per DIP
+    double dipChangeAt = -1;         //!< Ananta: when (seconds into the traffic) VIP 0 changes a DIP
     std::string encap = "vxlan";
     std::string directory = "on-demand";
     double sampleInterval = 0.01;
@@ -107,6 +111,14 @@ Describe(const Settings& s)
             {"host_link", s.topology.hostLinkRate},
             {"fabric_link", s.topology.fabricLinkRate},
             {"ecmp", s.topology.ecmp},
+            {"muxes", s.topology.muxes},
+            {"vips", s.topology.vips},
+            {"dips_per_vip", s.topology.dipsPerVip},
+            {"clients", s.topology.clients},
+            {"servers", s.topology.servers},
+            {"client_cps", s.clientCps},
+            {"snat_cps", s.snatCps},
+            {"dip_change_at_s", s.dipChangeAt},
             {"duration_s", s.duration},
             {"cps_per_vm", s.cps},
             {"flow_size", s.flowSize},
@@ -139,6 +151,85 @@ PeerOf(const VfpDatacenterHelper::Datacenter& dc, uint32_t vm, Ptr<UniformRandom
     return vm;
 }
 
+/**
+ * Ananta's traffic: outside clients connect to random VIPs; DIPs connect to outside
+ * servers through SNAT; with --dip-change-at, VIP 0 swaps its first DIP for a VM of the
+ * same tenant that is no DIP yet, while traffic runs.
+ */
+void
+AddAnantaTraffic(const Settings& s,
+                 VfpDatacenterHelper::Datacenter& dc,
+                 DatacenterMetrics& metrics,
+                 Time start,
+                 Time stop,
+                 int64_t& stream)
+{
+    auto client = [&](Ptr<Node> node, double cps, const std::vector<Address>& peers) {
+        Ptr<RequestResponseClient> app = CreateObject<RequestResponseClient>();
+        app->SetAttribute("Interval",
+                          PointerValue(CreateObjectWithAttributes<ExponentialRandomVariable>("Mean", DoubleValue(1.0 / cps))));
+        app->SetAttribute("ResponseSize", PointerValue(FlowSizes(s.flowSize, s.flowSizeMean)));
+        for (const Address& peer : peers)
+        {
+            app->AddPeer(peer);
+        }
+        node->AddApplication(app);
+        stream += app->AssignStreams(stream);
+        app->SetStartTime(start);
+        app->SetStopTime(stop);
+        return app;
+    };
+    std::vector<Address> vips;
+    for (const VfpDatacenterHelper::Vip& vip : dc.vips)
+    {
+        vips.push_back(InetSocketAddress(vip.address, vip.port));
+    }
+    if (!vips.empty() && s.clientCps > 0)
+    {
+        for (uint32_t c = 0; c < dc.clients.GetN(); ++c)
+        {
+            metrics.WatchOutsideClient(c, client(dc.clients.Get(c), s.clientCps, vips));
+        }
+    }
+    std::vector<Address> servers;
+    for (uint32_t i = 0; i < dc.servers.GetN(); ++i)
+    {
+        Ptr<RequestResponseServer> server = CreateObject<RequestResponseServer>();
+        server->SetAttribute("Port", UintegerValue(80));
+        dc.servers.Get(i)->AddApplication(server);
+        servers.push_back(InetSocketAddress(dc.serverAddresses[i], 80));
+    }
+    if (!servers.empty() && s.snatCps > 0)
+    {
+        for (const VfpDatacenterHelper::Vip& vip : dc.vips)
+        {
+            for (uint32_t vm : vip.dips)
+            {
+                metrics.WatchSnatClient(vm, client(dc.vms[vm].node, s.snatCps, servers));
+            }
+        }
+    }
+    if (s.dipChangeAt >= 0 && !dc.vips.empty() && !dc.vips[0].dips.empty())
+    {
+        // The first VM of VIP 0's tenant that serves no VIP takes over from its first DIP.
+        std::set<uint32_t> serving;
+        for (const VfpDatacenterHelper::Vip& vip : dc.vips)
+        {
+            serving.insert(vip.dips.begin(), vip.dips.end());
+        }
+        const uint32_t tenant = dc.vms[dc.vips[0].dips[0]].tenant;
+        for (uint32_t vm = tenant; vm < dc.vms.size(); vm += dc.options.tenants)
+        {
+            if (serving.count(vm) == 0)
+            {
+                const Time when = start + Seconds(s.dipChangeAt);
+                Simulator::Schedule(when, &VfpDatacenterHelper::SwapDip, &dc, 0, dc.vips[0].dips[0], vm);
+                break;
+            }
+        }
+    }
+}
+
 } // namespace
 
 int
@@ -169,6 +260,14 @@ main(int argc, char** argv)
         ("long-flow-bytes", po::value(&s.longFlowBytes)->default_value(s.longFlowBytes), "size of each long transfer")
         ("udp-flows", po::value(&s.udpFlows)->default_value(s.udpFlows), "constant-rate UDP streams")
         ("udp-rate", po::value(&s.udpRate)->default_value(s.udpRate), "rate of each UDP stream")
+        ("muxes", po::value(&t.muxes)->default_value(t.muxes), "Ananta: Muxes behind the border router (0: no load balancing)")
+        ("vips", po::value(&t.vips)->default_value(t.vips), "Ananta: VIPs 203.0.113.x:80, each in front of VMs of one tenant")
+        ("dips-per-vip", po::value(&t.dipsPerVip)->default_value(t.dipsPerVip), "Ananta: DIPs (VMs serving on port 5000) per VIP")
+        ("clients", po::value(&t.clients)->default_value(t.clients), "Ananta: clients outside the datacenter, connecting to random VIPs")
+        ("servers", po::value(&t.servers)->default_value(t.servers), "Ananta: servers outside, that DIPs connect to through SNAT")
+        ("client-cps", po::value(&s.clientCps)->default_value(s.clientCps), "Ananta: new connections per second per client (Poisson)")
+        ("snat-cps", po::value(&s.snatCps)->default_value(s.snatCps), "Ananta: new outbound connections per second per DIP to the servers")
+        ("dip-change-at", po::value(&s.dipChangeAt)->default_value(s.dipChangeAt), "Ananta: seconds into the traffic when VIP 0 swaps a DIP for a new one (negative: never)")
         ("encap", po::value(&s.encap)->default_value(s.encap), "VNET tunnel: vxlan or nvgre")
         ("directory", po::value(&s.directory)->default_value(s.directory), "on-demand (misses ask the directory) or preload (all mappings up front)")
         ("sample-interval", po::value(&s.sampleInterval)->default_value(s.sampleInterval), "seconds between time-series samples")
@@ -300,6 +399,10 @@ main(int argc, char** argv)
         ApplicationContainer apps = sender.Install(dc->vms[from].node);
         apps.Start(start + Seconds(pick->GetValue(0, s.duration / 2)));
         apps.Stop(stop);
+    }
+    if (t.muxes > 0)
+    {
+        AddAnantaTraffic(s, *dc, *metrics, start, stop, stream);
     }
     if (s.pcap && t.switchType == VfpDatacenterHelper::SwitchType::Vfp)
     {

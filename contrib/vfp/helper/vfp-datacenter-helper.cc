@@ -20,6 +20,7 @@
 #include "ns3/point-to-point-helper.h"
 #include "ns3/string.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ns3
@@ -416,20 +417,35 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc) const
         {
             const uint32_t index = nextOfTenant[tenant];
             nextOfTenant[tenant] += options.tenants;
-            const Vm& vm = dc.vms[index];
-            const Host& host = dc.hosts[vm.host];
-            SlbController::Dip dip;
-            dip.vswitch = host.vswitch;
-            dip.port = vm.port;
-            dip.agent = host.slbAgent;
-            dip.where = SlbDip{host.provider, VniOf(vm.tenant), Mac48Address::ConvertFrom(vm.nic->GetAddress()),
-                               vm.address};
-            dc.slb->AddDip(vip.address, dip);
+            dc.slb->AddDip(vip.address, MakeDip(dc, index));
             vip.dips.push_back(index);
         }
         dc.vips.push_back(vip);
     }
     return links;
+}
+
+SlbController::Dip
+VfpDatacenterHelper::MakeDip(const Datacenter& dc, uint32_t vm)
+{
+    const Vm& where = dc.vms[vm];
+    const Host& host = dc.hosts[where.host];
+    SlbController::Dip dip;
+    dip.vswitch = host.vswitch;
+    dip.port = where.port;
+    dip.agent = host.slbAgent;
+    dip.where = SlbDip{host.provider, VniOf(where.tenant), Mac48Address::ConvertFrom(where.nic->GetAddress()),
+                       where.address};
+    return dip;
+}
+
+void
+VfpDatacenterHelper::SwapDip(Datacenter* dc, uint32_t vip, uint32_t oldVm, uint32_t newVm)
+{
+    Vip& changed = dc->vips.at(vip);
+    dc->slb->AddDip(changed.address, MakeDip(*dc, newVm));
+    dc->slb->RemoveDip(changed.address, MakeDip(*dc, oldVm).where);
+    std::replace(changed.dips.begin(), changed.dips.end(), oldVm, newVm);
 }
 
 } // namespace ns3

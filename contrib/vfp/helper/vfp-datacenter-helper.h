@@ -162,6 +162,14 @@ class VfpDatacenterHelper
     {
         return Ipv4Mask("255.255.0.0");
     }
+    /// The SLB controller's view of VM @p vm as a DIP.
+    static SlbController::Dip MakeDip(const Datacenter& dc, uint32_t vm);
+    /**
+     * A controller change while traffic runs: VM @p newVm joins VIP @p vip (its port is
+     * programmed, then the Muxes learn it) and VM @p oldVm leaves it (new flows avoid it,
+     * its existing connections continue).
+     */
+    static void SwapDip(Datacenter* dc, uint32_t vip, uint32_t oldVm, uint32_t newVm);
     /// The virtual network id of a tenant.
     static uint32_t VniOf(uint32_t tenant)
     {

@@ -52,13 +52,20 @@ class AuditTag : public Tag
     uint32_t tenant = 0; //!< the sender's tenant
 };
 
-/// Whether a frame as a CSMA device traces it (Ethernet header first) carries IPv4.
+/// Whether a frame as a device traces it carries IPv4: with an Ethernet header first (CSMA),
+/// a PPP header first (point-to-point), or none.
 bool
 IsIpv4Frame(Ptr<const Packet> packet)
 {
     EthernetHeader eth;
-    return packet->PeekHeader(eth) == eth.GetSerializedSize() &&
-           eth.GetLengthType() == Ipv4L3Protocol::PROT_NUMBER;
+    if (packet->PeekHeader(eth) == eth.GetSerializedSize() && eth.GetLengthType() == Ipv4L3Protocol::PROT_NUMBER)
+    {
+        return true;
+    }
+    uint8_t start[3] = {0, 0, 0};
+    const uint32_t copied = packet->CopyData(start, 3);
+    const bool ppp = copied == 3 && start[0] == 0x00 && start[1] == 0x21 && (start[2] >> 4) == 4;
+    return ppp || (copied >= 1 && start[0] == 0x45);
 }
 
 } // namespace
@@ -68,6 +75,12 @@ VfpPacketAudit::WatchVm(Ptr<NetDevice> vnic, uint32_t tenant)
 {
     vnic->TraceConnectWithoutContext("MacTx", MakeCallback(&VfpPacketAudit::Sent, this).Bind(tenant));
     vnic->TraceConnectWithoutContext("MacRx", MakeCallback(&VfpPacketAudit::Received, this).Bind(tenant));
+}
+
+void
+VfpPacketAudit::WatchOutside(Ptr<NetDevice> device)
+{
+    WatchVm(device, OUTSIDE);
 }
 
 void
@@ -170,7 +183,7 @@ VfpPacketAudit::Received(uint32_t tenant, Ptr<const Packet> packet)
     if (Settle(packet, &sender))
     {
         ++m_delivered;
-        m_crossTenant += sender != tenant;
+        m_crossTenant += sender != tenant && sender != OUTSIDE && tenant != OUTSIDE;
     }
 }
 

@@ -3,7 +3,7 @@
  * can prove two things the paper's controllers promise: no packet reaches another tenant,
  * and no packet disappears without a reason.
  *
- * Each IPv4 frame leaving a watched VNIC gets a tag (a serial number and its tenant) and
+ * Each IPv4 frame leaving a watched VNIC (or outside node) gets a tag (a serial number and its tenant) and
  * joins the in-flight set. It leaves the set when a watched VNIC receives it (delivered;
  * counted cross-tenant if the receiver's tenant differs) or when a watched drop point
  * drops it (by reason: the switches' Drop trace, device queues and their PHYs, queue
@@ -33,6 +33,9 @@ class VfpPacketAudit : public SimpleRefCount<VfpPacketAudit>
   public:
     /// Tags what @p vnic sends as @p tenant's and checks what it receives.
     void WatchVm(Ptr<NetDevice> vnic, uint32_t tenant);
+    /// Tags what @p device of a node outside the datacenter sends, and counts what it
+    /// receives as delivered (outside nodes belong to no tenant: no isolation check).
+    void WatchOutside(Ptr<NetDevice> device);
     /// Counts the switch's drops of audited frames by the switch's reason.
     void WatchSwitch(Ptr<VfpSwitchNetDevice> vswitch);
     /// Counts drops of audited frames in @p node's devices, queue discs, and (when
@@ -68,6 +71,9 @@ class VfpPacketAudit : public SimpleRefCount<VfpPacketAudit>
     uint64_t GetDroppedTotal() const;
     /// sent = delivered + dropped + in flight, with nothing unmatched.
     bool Balances() const;
+
+    /// The tenant of frames from outside the datacenter.
+    static constexpr uint32_t OUTSIDE = UINT32_MAX;
 
   private:
     void Sent(uint32_t tenant, Ptr<const Packet> packet);
