@@ -174,6 +174,34 @@ TEST_F(AnantaDatacenter, RemovingADipKeepsExistingConnections)
     EXPECT_GE(flows[remaining], later->GetStarted()) << "every later flow went to the remaining DIP";
 }
 
+TEST_F(AnantaDatacenter, ADipAddedWhileTrafficRunsTakesNewFlowsAndItsPortReconciles)
+{
+    options.vmsPerHost = 4; // tenant 0: VMs 0 and 2 are DIPs; VMs 4 and 6 are not
+    Build();
+    ServeOnDips();
+    const uint32_t joining = 4;
+    Ptr<RequestResponseServer> joiningServer = CreateObject<RequestResponseServer>();
+    dc.vms[joining].node->AddApplication(joiningServer);
+    // Traffic inside the tenant keeps the joining VM's port busy across the change.
+    Ptr<PacketSink> sink = Sink(joining, 5001, "ns3::UdpSocketFactory");
+    Udp(6, joining, 5001, 300, 200, MilliSeconds(1));
+    Simulator::Schedule(Seconds(0.2), [this]() {
+        dc.slb->AddDip(dc.vips[0].address, VfpDatacenterHelper::MakeDip(dc, 4));
+    });
+    Ptr<RequestResponseClient> before = Client(dc.clients.Get(0), Vip(), 1000, MilliSeconds(1), Seconds(0.1), 50);
+    Ptr<RequestResponseClient> after = Client(dc.clients.Get(1), Vip(), 1000, MilliSeconds(1), Seconds(0.3), 90);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(before->GetCompleted(), 50u);
+    EXPECT_EQ(after->GetCompleted(), 90u);
+    EXPECT_EQ(sink->GetTotalRx(), 300u * 200) << "the port's own traffic went on through the change";
+    const vfp::Port& port = dc.hosts[dc.vms[joining].host].vswitch->GetEngine().GetPort(dc.vms[joining].port);
+    EXPECT_NE(port.FindLayer("slb"), nullptr);
+    EXPECT_GT(port.GetUftCounters().reconciled, 0u) << "its unified flows were re-checked against the new layer";
+    EXPECT_GT(joiningServer->GetServed(), 0u) << "new flows reach the new DIP";
+    EXPECT_LT(joiningServer->GetServed(), 90u) << "and the old DIPs still take their share";
+}
+
 TEST_F(AnantaDatacenter, SnatExhaustionGetsANewRangeAndEveryConnectionCompletes)
 {
     Config::SetDefault("ns3::SlbController::SnatRangeSize", UintegerValue(8));
