@@ -535,7 +535,7 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
         out << address;
         return out.str();
     };
-    // New flows per (VIP, DIP) as the Muxes chose them.
+    // New flows per (VIP, DIP VM) as the Muxes chose them.
     std::map<std::pair<uint32_t, uint32_t>, uint64_t> muxFlows; // (VIP, VM index)
     std::map<uint32_t, uint64_t> vipStarted;
     for (Ptr<SlbMux> mux : m_dc.muxes)
@@ -544,16 +544,13 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
         {
             const auto& [vip, customer, vni] = key;
             vipStarted[vip] += count;
-            for (const VfpDatacenterHelper::Vip& config : m_dc.vips)
+            // Any VM that served the VIP, including DIPs that have left it since.
+            for (uint32_t vm = 0; vm < m_dc.vms.size(); ++vm)
             {
-                for (uint32_t vm : config.dips)
+                const VfpDatacenterHelper::Vm& where = m_dc.vms[vm];
+                if (where.address.Get() == customer && VfpDatacenterHelper::VniOf(where.tenant) == vni)
                 {
-                    const VfpDatacenterHelper::Vm& where = m_dc.vms[vm];
-                    if (config.address.Get() == vip && where.address.Get() == customer &&
-                        VfpDatacenterHelper::VniOf(where.tenant) == vni)
-                    {
-                        muxFlows[{vip, vm}] += count;
-                    }
+                    muxFlows[{vip, vm}] += count;
                 }
             }
         }
