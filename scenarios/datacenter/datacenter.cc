@@ -46,6 +46,7 @@ struct Settings
     double clientCps = 100;          //!< Ananta: connections per second per outside client
     double snatCps = 5;              //!< Ananta: outbound connections per second per DIP
     double dipChangeAt = -1;         //!< Ananta: when (seconds into the traffic) VIP 0 changes a DIP
+    double vipMoveAt = -1;           //!< Ananta: when VIP 1 moves to other VMs
     std::string encap = "vxlan";
     std::string directory = "on-demand";
     double sampleInterval = 0.01;
@@ -119,6 +120,7 @@ Describe(const Settings& s)
             {"client_cps", s.clientCps},
             {"snat_cps", s.snatCps},
             {"dip_change_at_s", s.dipChangeAt},
+            {"vip_move_at_s", s.vipMoveAt},
             {"duration_s", s.duration},
             {"cps_per_vm", s.cps},
             {"flow_size", s.flowSize},
@@ -153,8 +155,8 @@ PeerOf(const VfpDatacenterHelper::Datacenter& dc, uint32_t vm, Ptr<UniformRandom
 
 /**
  * Ananta's traffic: outside clients connect to random VIPs; DIPs connect to outside
- * servers through SNAT; with --dip-change-at, VIP 0 swaps its first DIP for a VM of the
- * same tenant that is no DIP yet, while traffic runs.
+ * servers through SNAT; while traffic runs, --dip-change-at swaps VIP 0's first DIP for a
+ * VM of the same tenant that serves no VIP, and --vip-move-at moves VIP 1 to other VMs.
  */
 void
 AddAnantaTraffic(const Settings& s,
@@ -209,24 +211,34 @@ AddAnantaTraffic(const Settings& s,
             }
         }
     }
-    if (s.dipChangeAt >= 0 && !dc.vips.empty() && !dc.vips[0].dips.empty())
+    // VMs of a tenant that serve no VIP, in order: the ones a change brings in.
+    std::set<uint32_t> serving;
+    for (const VfpDatacenterHelper::Vip& vip : dc.vips)
     {
-        // The first VM of VIP 0's tenant that serves no VIP takes over from its first DIP.
-        std::set<uint32_t> serving;
-        for (const VfpDatacenterHelper::Vip& vip : dc.vips)
+        serving.insert(vip.dips.begin(), vip.dips.end());
+    }
+    auto spare = [&](uint32_t tenant, size_t count) {
+        std::vector<uint32_t> vms;
+        for (uint32_t vm = tenant; vm < dc.vms.size() && vms.size() < count; vm += dc.options.tenants)
         {
-            serving.insert(vip.dips.begin(), vip.dips.end());
-        }
-        const uint32_t tenant = dc.vms[dc.vips[0].dips[0]].tenant;
-        for (uint32_t vm = tenant; vm < dc.vms.size(); vm += dc.options.tenants)
-        {
-            if (serving.count(vm) == 0)
+            if (serving.insert(vm).second)
             {
-                const Time when = start + Seconds(s.dipChangeAt);
-                Simulator::Schedule(when, &VfpDatacenterHelper::SwapDip, &dc, 0, dc.vips[0].dips[0], vm);
-                break;
+                vms.push_back(vm);
             }
         }
+        return vms;
+    };
+    if (s.dipChangeAt >= 0 && !dc.vips.empty() && !dc.vips[0].dips.empty())
+    {
+        const uint32_t first = dc.vips[0].dips[0];
+        Simulator::Schedule(start + Seconds(s.dipChangeAt), &VfpDatacenterHelper::ReplaceDips, &dc, 0,
+                            std::vector<uint32_t>{first}, spare(dc.vms[first].tenant, 1));
+    }
+    if (s.vipMoveAt >= 0 && dc.vips.size() > 1)
+    {
+        const std::vector<uint32_t> old = dc.vips[1].dips;
+        Simulator::Schedule(start + Seconds(s.vipMoveAt), &VfpDatacenterHelper::ReplaceDips, &dc, 1, old,
+                            spare(dc.vms[old.at(0)].tenant, old.size()));
     }
 }
 
@@ -268,6 +280,7 @@ main(int argc, char** argv)
         ("client-cps", po::value(&s.clientCps)->default_value(s.clientCps), "Ananta: new connections per second per client (Poisson)")
         ("snat-cps", po::value(&s.snatCps)->default_value(s.snatCps), "Ananta: new outbound connections per second per DIP to the servers")
         ("dip-change-at", po::value(&s.dipChangeAt)->default_value(s.dipChangeAt), "Ananta: seconds into the traffic when VIP 0 swaps a DIP for a new one (negative: never)")
+        ("vip-move-at", po::value(&s.vipMoveAt)->default_value(s.vipMoveAt), "Ananta: seconds into the traffic when VIP 1 moves to as many other VMs of its tenant (negative: never)")
         ("encap", po::value(&s.encap)->default_value(s.encap), "VNET tunnel: vxlan or nvgre")
         ("directory", po::value(&s.directory)->default_value(s.directory), "on-demand (misses ask the directory) or preload (all mappings up front)")
         ("sample-interval", po::value(&s.sampleInterval)->default_value(s.sampleInterval), "seconds between time-series samples")

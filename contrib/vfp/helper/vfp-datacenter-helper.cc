@@ -440,12 +440,19 @@ VfpDatacenterHelper::MakeDip(const Datacenter& dc, uint32_t vm)
 }
 
 void
-VfpDatacenterHelper::SwapDip(Datacenter* dc, uint32_t vip, uint32_t oldVm, uint32_t newVm)
+VfpDatacenterHelper::ReplaceDips(Datacenter* dc, uint32_t vip, std::vector<uint32_t> leaving, std::vector<uint32_t> joining)
 {
     Vip& changed = dc->vips.at(vip);
-    dc->slb->AddDip(changed.address, MakeDip(*dc, newVm));
-    dc->slb->RemoveDip(changed.address, MakeDip(*dc, oldVm).where);
-    std::replace(changed.dips.begin(), changed.dips.end(), oldVm, newVm);
+    for (uint32_t vm : joining)
+    {
+        dc->slb->AddDip(changed.address, MakeDip(*dc, vm));
+        changed.dips.push_back(vm);
+    }
+    for (uint32_t vm : leaving)
+    {
+        dc->slb->RemoveDip(changed.address, MakeDip(*dc, vm).where);
+        changed.dips.erase(std::remove(changed.dips.begin(), changed.dips.end(), vm), changed.dips.end());
+    }
 }
 
 } // namespace ns3

@@ -165,11 +165,12 @@ class VfpDatacenterHelper
     /// The SLB controller's view of VM @p vm as a DIP.
     static SlbController::Dip MakeDip(const Datacenter& dc, uint32_t vm);
     /**
-     * A controller change while traffic runs: VM @p newVm joins VIP @p vip (its port is
-     * programmed, then the Muxes learn it) and VM @p oldVm leaves it (new flows avoid it,
-     * its existing connections continue).
+     * A controller change while traffic runs: the VMs @p joining join VIP @p vip (their
+     * ports are programmed, then the Muxes learn them) and the VMs @p leaving leave it (new
+     * flows avoid them, their existing connections continue). Swapping one DIP, or moving
+     * the VIP to other VMs altogether, are both this.
      */
-    static void SwapDip(Datacenter* dc, uint32_t vip, uint32_t oldVm, uint32_t newVm);
+    static void ReplaceDips(Datacenter* dc, uint32_t vip, std::vector<uint32_t> leaving, std::vector<uint32_t> joining);
     /// The virtual network id of a tenant.
     static uint32_t VniOf(uint32_t tenant)
     {

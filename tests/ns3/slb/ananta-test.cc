@@ -223,6 +223,24 @@ TEST_F(AnantaDatacenter, SnatExhaustionGetsANewRangeAndEveryConnectionCompletes)
     EXPECT_EQ(drops["hold_timeout"] + drops["hold_overflow"] + drops["ports_exhausted"], 0u);
 }
 
+TEST_F(AnantaDatacenter, WithoutHoldingExhaustionDropsAndCountsThenTcpRetries)
+{
+    Config::SetDefault("ns3::SlbController::SnatRangeSize", UintegerValue(4));
+    Config::SetDefault("ns3::SlbController::HoldOnExhaustion", BooleanValue(false));
+    Build();
+    Config::SetDefault("ns3::SlbController::SnatRangeSize", UintegerValue(64));
+    Config::SetDefault("ns3::SlbController::HoldOnExhaustion", BooleanValue(true));
+    Ptr<RequestResponseServer> outside = CreateObject<RequestResponseServer>();
+    outside->SetAttribute("Port", UintegerValue(80));
+    dc.servers.Get(0)->AddApplication(outside);
+    Ptr<RequestResponseClient> vm =
+        Client(dc.vms[0].node, InetSocketAddress(dc.serverAddresses[0], 80), 1000, MicroSeconds(20), Seconds(0.1), 10);
+    Simulator::Stop(Seconds(5));
+    Simulator::Run();
+    EXPECT_GE(drops["ports_exhausted"], 1u) << "the connections beyond 4 ports were dropped, and counted";
+    EXPECT_EQ(vm->GetCompleted(), 10u) << "their SYNs came again after the new range arrived";
+}
+
 TEST_F(AnantaDatacenter, ASnatPortIsNotReusedBeforeTimeWaitEnds)
 {
     Config::SetDefault("ns3::SlbController::SnatRangeSize", UintegerValue(4));

@@ -2,6 +2,7 @@
 
 #include "slb-range-header.h"
 
+#include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/integer.h"
 #include "ns3/log.h"
@@ -41,6 +42,13 @@ SlbController::GetTypeId()
                           UintegerValue(1024),
                           MakeUintegerAccessor(&SlbController::m_firstSnatPort),
                           MakeUintegerChecker<uint16_t>(1))
+            .AddAttribute("HoldOnExhaustion",
+                          "When a DIP's SNAT ports are all in use, hold the new connection until the "
+                          "manager grants a range (otherwise drop it, reason ports_exhausted, while "
+                          "the range is requested).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&SlbController::m_holdOnExhaustion),
+                          MakeBooleanChecker())
             .AddAttribute("LayerPriority",
                           "Priority of the SLB layer (between ACL and VNET, as in the paper's Figure 4).",
                           IntegerValue(250),
@@ -180,7 +188,7 @@ SlbController::Configure(const ManagedPort& managed, vfp::Port& port)
     ranges.name = snat;
     ranges.type = vfp::ResourceType::RangeList;
     ranges.address = vipAddress;
-    ranges.onMiss = vfp::MissPolicy::Hold;
+    ranges.onMiss = m_holdOnExhaustion ? vfp::MissPolicy::Hold : vfp::MissPolicy::Drop;
     vfp::PortRange first;
     if (Allocate(vip, dip.where, first))
     {

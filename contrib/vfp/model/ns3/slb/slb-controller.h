@@ -89,6 +89,7 @@ class SlbController : public VfpController
     uint16_t m_rangeSize;        //!< attribute SnatRangeSize
     uint16_t m_firstSnatPort;    //!< attribute FirstSnatPort
     int32_t m_layerPriority;     //!< attribute LayerPriority
+    bool m_holdOnExhaustion;     //!< attribute HoldOnExhaustion
     std::vector<Ptr<SlbMux>> m_muxes;
     std::map<uint32_t, Vip> m_vips;                    //!< by VIP
     std::map<std::pair<uint32_t, std::string>, std::pair<uint32_t, Dip>> m_dipsByPort; //!< (node, port) -> (VIP, DIP)
