@@ -6,6 +6,8 @@
  */
 #include "datacenter-fixture.h"
 
+#include <fstream>
+
 namespace ns3
 {
 namespace
@@ -100,6 +102,60 @@ TEST_F(SmallDatacenter, TheHostAgentAnswersAnotherPortFromItsCache)
     EXPECT_EQ(dc.hosts[0].agent->GetLookups(), 1u);
     EXPECT_EQ(dc.hosts[0].agent->GetCacheHits(), 1u) << "VM 1's port missed too, and the cache answered";
     EXPECT_EQ(dc.directory->GetLookups(), 1u);
+}
+
+TEST_F(SmallDatacenter, AnUnknownAddressTimesOutInTheHoldQueueWhichIsBounded)
+{
+    helper.GetVfpHelper().SetSwitchAttribute("HoldQueueLength", UintegerValue(3));
+    Build();
+    dc.directory->RemoveMapping(VfpDatacenterHelper::VniOf(0), dc.vms[2].address); // the directory forgets VM 2
+    Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
+    Udp(0, 2, 5000, 5, 100, MicroSeconds(10));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(sink->GetTotalRx(), 0u);
+    EXPECT_EQ(drops["hold_overflow"], 2u) << "room for 3 of the 5";
+    EXPECT_EQ(drops["hold_timeout"], 3u) << "the directory knew no answer: they waited HoldTimeout";
+    EXPECT_GE(dc.hosts[0].agent->GetFailures(), 1u) << "the directory answered: unknown";
+}
+
+TEST_F(SmallDatacenter, TheSwitchAnswersArpOnlyForItsVirtualNetwork)
+{
+    Build();
+    // VM 0 sends to an address of its prefix that no VM has: nobody answers its ARP.
+    Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
+    UdpClientHelper client(Ipv4Address("10.0.9.9"), 5000);
+    client.SetAttribute("MaxPackets", UintegerValue(1));
+    client.Install(dc.vms[0].node).Start(Seconds(0.1));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_GE(drops["arp_unanswered"], 1u);
+    EXPECT_EQ(sink->GetTotalRx(), 0u);
+}
+
+TEST_F(SmallDatacenter, PcapRecordsEveryPortAndUplink)
+{
+    Build();
+    const std::string prefix = testing::TempDir() + "vfp-pcap-test";
+    VfpHelper::EnablePcap(prefix, dc.hosts[0].vswitch);
+    Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
+    Udp(0, 2, 5000, 3, 100, MilliSeconds(1));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    std::vector<std::string> files;
+    for (Ptr<NetDevice> device : {dc.hosts[0].vswitch->GetPortDevice(dc.vms[0].port), dc.hosts[0].nic})
+    {
+        files.push_back(prefix + "-" + std::to_string(device->GetNode()->GetId()) + "-" +
+                        std::to_string(device->GetIfIndex()) + ".pcap");
+    }
+    Simulator::Destroy();
+    dc = VfpDatacenterHelper::Datacenter(); // the last references to the devices: their pcap files close
+    for (const std::string& file : files)
+    {
+        std::ifstream pcap(file, std::ios::binary | std::ios::ate);
+        ASSERT_TRUE(pcap.good()) << file;
+        EXPECT_GT(pcap.tellg(), 24 + 3 * 100) << file << ": the header and at least the three datagrams";
+    }
 }
 
 TEST_F(SmallDatacenter, WithoutHoldingAMissDropsAndCountsTheFirstPackets)
