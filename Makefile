@@ -11,7 +11,7 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 # Extra options for the datacenter scenario, e.g. make run SCENARIO_ARGS="--hosts 16".
 SCENARIO_ARGS ?=
 
-.PHONY: all deps configure build run trace test bench format clean
+.PHONY: all deps configure build run run-ananta trace test bench format clean
 
 all: build
 
@@ -31,6 +31,15 @@ run: build
 	@mkdir -p $(RUN_DIR)
 	$(BUILD_DIR)/bin/datacenter --out $(RUN_DIR) $(SCENARIO_ARGS)
 	$(PYTHON) analysis/datacenter_plots.py $(RUN_DIR)
+
+# The same datacenter with Ananta load balancing: Muxes, VIPs, clients and servers outside.
+ANANTA_DIR ?= results/ananta
+ANANTA_ARGS ?= --muxes 4 --vips 8 --dips-per-vip 4 --clients 16 --servers 4
+run-ananta: build
+	@mkdir -p $(ANANTA_DIR)
+	$(BUILD_DIR)/bin/datacenter --out $(ANANTA_DIR) $(ANANTA_ARGS) $(SCENARIO_ARGS)
+	$(PYTHON) analysis/datacenter_plots.py $(ANANTA_DIR)
+	$(PYTHON) analysis/ananta_plots.py $(ANANTA_DIR)
 
 # The trace diagnostic on the shipped Figure 4 policy and event stream.
 trace: build

@@ -5,7 +5,6 @@
 """
 import json
 import sys
-from collections import defaultdict
 
 PROFILES = {0: "acl", 1: "fw", 2: "ipc"}
 

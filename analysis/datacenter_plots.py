@@ -34,35 +34,30 @@ Outputs (PNG, written into RESULTS_DIR, one line printed per figure):
                                 datacenter CPU utilisation over time
   throughput_per_vm.png         CDF over VMs of throughput (Mbit/s)
 
-Every input is read and checked before any figure is written; a missing or
-malformed file or column ends the script with a one-line message and exit
-status 2. Empty tables give figures with a "no data" note. The PNGs carry no
-timestamp or version metadata, so the same inputs give the same bytes.
+Empty tables give figures with a "no data" note. Input checks, messages, exit
+statuses and reproducible PNGs are those of plot_support.py (beside this file).
 """
-import argparse
-import csv
-import json
 import math
 import os
 import sys
 
-EXIT_BAD_INPUT = 2
-DPI = 150
+# plot_support.py lies beside this script: look for it there first, whatever
+# the working directory or the way Python was started (-I, -P).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from plot_support import (  # noqa: E402
+    NONNEG, UNIT, InputError, apply_auto_scale, cdf_points, column, fmt,
+    load_inputs, note_no_data, percentile, plot_cdf, read_metrics_json, run,
+    switch_title)
 
-class InputError(Exception):
-    """An input file is absent or malformed; the message names it."""
+DESCRIPTION = ("Draw the PNG figures of a datacenter scenario run into its "
+               "results directory (fct.csv, vm.csv, timeseries.csv, host.csv, "
+               "metrics.json are read from it).")
 
 
 # --------------------------------------------------------------------------
-# Input schema and loading
+# Input schema and loading (column specs: see plot_support.parse_cell)
 # --------------------------------------------------------------------------
-
-# Column types: "str"; "choice" (one of the listed strings); "num" (finite
-# number); "num?" (finite number or empty, read as None). Optional (lo, hi)
-# bounds apply to numbers.
-NONNEG = (0.0, None)
-UNIT = (0.0, 1.0)
 
 SCHEMAS = {
     "fct.csv": {
@@ -94,190 +89,19 @@ SCHEMAS = {
     },
 }
 
-def parse_cell(text, spec, where):
-    """Converts one CSV cell according to its column spec."""
-    kind = spec[0]
-    text = text.strip()
-    if kind == "str":
-        return text
-    if kind == "choice":
-        if text not in spec[1]:
-            raise InputError(f"{where}: {text!r} is not one of {', '.join(spec[1])}")
-        return text
-    if text == "":
-        if kind == "num?":
-            return None
-        raise InputError(f"{where}: empty value, a number is required")
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(f"{where}: {text!r} is not a number") from None
-    if math.isnan(value) and kind == "num?":
-        return None
-    if not math.isfinite(value):
-        raise InputError(f"{where}: {text!r} is not a finite number")
-    lo, hi = spec[1] if len(spec) > 1 else (None, None)
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        bounds = f"[{lo:g}, {hi:g}]" if hi is not None else f">= {lo:g}"
-        raise InputError(f"{where}: {text!r} is out of range (must be {bounds})")
-    return value
-
-
-def read_table(results_dir, name):
-    """Reads RESULTS_DIR/name as a list of dicts typed by SCHEMAS[name]."""
-    path = os.path.join(results_dir, name)
-    schema = SCHEMAS[name]
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header is None:
-                raise InputError(f"{path}: file is empty (a header row is required)")
-            header = [h.strip() for h in header]
-            missing = [c for c in schema if c not in header]
-            if missing:
-                raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-            index = {c: header.index(c) for c in schema}
-            rows = []
-            for cells in reader:
-                if not cells or all(not c.strip() for c in cells):
-                    continue
-                if len(cells) != len(header):
-                    raise InputError(f"{path}:{reader.line_num}: {len(cells)} fields, "
-                                     f"header has {len(header)}")
-                rows.append({c: parse_cell(cells[i], schema[c],
-                                           f"{path}:{reader.line_num}: column {c}")
-                             for c, i in index.items()})
-            return rows
-    except FileNotFoundError:
-        raise InputError(f"{path}: missing input file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise InputError(f"{path}: cannot read: {e}") from None
-
 
 def read_metrics(results_dir):
-    """Returns (switch, summary) from RESULTS_DIR/metrics.json."""
-    path = os.path.join(results_dir, "metrics.json")
-    try:
-        with open(path, encoding="utf-8") as f:
-            metrics = json.load(f)
-    except FileNotFoundError:
-        raise InputError(f"{path}: missing input file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InputError(f"{path}: cannot read: {e}") from None
-    if not isinstance(metrics, dict):
-        raise InputError(f"{path}: top level must be a JSON object")
-    scenario = metrics.get("scenario")
-    if not isinstance(scenario, dict) or not isinstance(scenario.get("switch"), str):
-        raise InputError(f"{path}: missing key scenario.switch (a string)")
+    """switch and summary from RESULTS_DIR/metrics.json."""
+    path, metrics, switch = read_metrics_json(results_dir)
     summary = metrics.get("summary")
     if not isinstance(summary, dict):
         raise InputError(f"{path}: missing key summary (an object)")
-    return scenario["switch"], summary
-
-
-def load_inputs(results_dir):
-    """Reads and checks every input.
-
-    Raises InputError listing the first problem of each bad file."""
-    if not os.path.isdir(results_dir):
-        raise InputError(f"{results_dir}: not a directory")
-    data, problems = {}, []
-    for name in SCHEMAS:
-        try:
-            data[name] = read_table(results_dir, name)
-        except InputError as e:
-            problems.append(str(e))
-    try:
-        data["switch"], data["summary"] = read_metrics(results_dir)
-    except InputError as e:
-        problems.append(str(e))
-    if problems:
-        raise InputError("\nerror: ".join(problems))
-    return data
+    return {"switch": switch, "summary": summary}
 
 
 # --------------------------------------------------------------------------
-# Statistics helpers
+# Annotation helpers
 # --------------------------------------------------------------------------
-
-def column(rows, name):
-    return [r[name] for r in rows]
-
-
-def percentile(values, q):
-    """Linear-interpolated q-th percentile (0..100) of a non-empty list."""
-    xs = sorted(values)
-    pos = (len(xs) - 1) * q / 100.0
-    lo = math.floor(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
-
-
-def cdf_points(values):
-    """Empirical CDF of a non-empty list, for ax.step(..., where="post").
-
-    Returns the sorted values and the fraction of samples <= each, led by
-    (min, 0) so that the first jump (and a single sample) is drawn."""
-    xs = sorted(values)
-    n = len(xs)
-    return [xs[0]] + xs, [0.0] + [(i + 1) / n for i in range(n)]
-
-
-def fmt(x):
-    """Compact number for labels."""
-    return f"{x:.3g}" if abs(x) < 1e4 else f"{x:.3e}"
-
-
-# --------------------------------------------------------------------------
-# Drawing helpers
-# --------------------------------------------------------------------------
-
-def note_no_data(ax, text="no data"):
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center",
-            fontsize=12, color="0.4", zorder=10,
-            bbox=dict(facecolor="white", edgecolor="0.8", boxstyle="round"))
-
-
-def apply_auto_scale(ax, values, axis="x"):
-    """Log (or symlog with zeros) when positive values span >= 2 decades.
-
-    Returns the scale name used ("linear", "log" or "symlog")."""
-    positive = [v for v in values if v > 0]
-    if not positive or max(positive) / min(positive) < 100:
-        return "linear"
-    setter = ax.set_xscale if axis == "x" else ax.set_yscale
-    if len(positive) == len(values):
-        setter("log")
-        return "log"
-    setter("symlog", linthresh=min(positive))
-    return "symlog"
-
-
-def plot_cdf(ax, series, xlabel, title, percentiles=(50,)):
-    """Draws one CDF per (label, values) pair; legend gives the percentiles."""
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("fraction (CDF)")
-    ax.set_title(title)
-    ax.set_ylim(0, 1.02)
-    ax.grid(True, which="major", alpha=0.3)
-    drawn = [(label, values) for label, values in series if values]
-    if not drawn:
-        note_no_data(ax)
-        return
-    for label, values in drawn:
-        xs, ys = cdf_points(values)
-        stats = ", ".join(f"p{q} {fmt(percentile(values, q))}" for q in percentiles)
-        ax.step(xs, ys, where="post", label=f"{label} (n={len(values)}; {stats})")
-    scale = apply_auto_scale(ax, [v for _, values in drawn for v in values])
-    if scale != "linear":
-        ax.set_xlabel(f"{xlabel}, {scale} scale")
-    ax.legend(loc="lower right", fontsize="small")
-
-
-def title_prefix(switch):
-    return {"vfp": "VFP", "bridge": "bridge"}.get(switch, switch)
-
 
 def summary_text(summary, limit=8):
     """'key=value' for the scalar summary entries (sorted, at most limit)."""
@@ -304,7 +128,7 @@ def fig_fct(plt, data):
     short = [r for r in flows if r["kind"] == "short"]
     short_fct = [r["fct_us"] for r in short if r["fct_us"] > 0]
     fig, (ax_cdf, ax_size) = plt.subplots(1, 2, figsize=(12, 4.8))
-    fig.suptitle(f"{title_prefix(data['switch'])}: flow completion time")
+    fig.suptitle(f"{switch_title(data['switch'])}: flow completion time")
 
     shown_fct = short_fct or [r["fct_us"] for r in flows if r["fct_us"] > 0]
     in_ms = bool(shown_fct) and percentile(shown_fct, 50) >= 1000
@@ -357,33 +181,34 @@ def fig_fct(plt, data):
     return fig
 
 
-def fig_active_flows(plt, data):
+def vm_cdf_figure(plt, data, series, xlabel, what):
+    """One panel of CDFs over VMs, p50/p99 in the legend.
+
+    series: (label, vm.csv column) pairs; what: the title after the switch."""
     vms = data["vm.csv"]
     fig, ax = plt.subplots(figsize=(7, 5))
-    plot_cdf(ax, [("mean active flows", column(vms, "mean_active_flows")),
-                  ("peak active flows", column(vms, "peak_active_flows"))],
-             "active flows per VM",
-             f"{title_prefix(data['switch'])}: active flows per VM",
-             percentiles=(50, 99))
+    plot_cdf(ax, [(label, column(vms, name)) for label, name in series], xlabel,
+             f"{switch_title(data['switch'])}: {what}", percentiles=(50, 99))
     fig.tight_layout()
     return fig
+
+
+def fig_active_flows(plt, data):
+    return vm_cdf_figure(plt, data, [("mean active flows", "mean_active_flows"),
+                                     ("peak active flows", "peak_active_flows")],
+                         "active flows per VM", "active flows per VM")
 
 
 def fig_cps(plt, data):
-    vms = data["vm.csv"]
-    fig, ax = plt.subplots(figsize=(7, 5))
-    plot_cdf(ax, [("VMs", column(vms, "cps"))],
-             "new connections per second per VM (conn/s)",
-             f"{title_prefix(data['switch'])}: connections per second per VM",
-             percentiles=(50, 99))
-    fig.tight_layout()
-    return fig
+    return vm_cdf_figure(plt, data, [("VMs", "cps")],
+                         "new connections per second per VM (conn/s)",
+                         "connections per second per VM")
 
 
 def fig_uft(plt, data):
     ts = sorted(data["timeseries.csv"], key=lambda r: r["time_s"])
     fig, ax = plt.subplots(figsize=(9, 5))
-    ax.set_title(f"{title_prefix(data['switch'])}: UFT hit rate over time")
+    ax.set_title(f"{switch_title(data['switch'])}: UFT hit rate over time")
     ax.set_xlabel("time (s)")
     ax.set_ylabel("UFT hit rate (%)")
     ax.set_ylim(0, 105)
@@ -429,7 +254,7 @@ def fig_cpu(plt, data):
     hosts = data["host.csv"]
     ts = sorted(data["timeseries.csv"], key=lambda r: r["time_s"])
     fig, (ax_cdf, ax_time) = plt.subplots(1, 2, figsize=(12, 4.8))
-    fig.suptitle(f"{title_prefix(data['switch'])}: host CPU utilisation")
+    fig.suptitle(f"{switch_title(data['switch'])}: host CPU utilisation")
     plot_cdf(ax_cdf, [("hosts", [100 * v for v in column(hosts, "cpu_utilisation")])],
              "CPU utilisation (%)", "CDF over hosts", percentiles=(50, 99))
 
@@ -448,14 +273,8 @@ def fig_cpu(plt, data):
 
 
 def fig_throughput(plt, data):
-    vms = data["vm.csv"]
-    fig, ax = plt.subplots(figsize=(7, 5))
-    plot_cdf(ax, [("VMs", column(vms, "throughput_mbps"))],
-             "throughput per VM (Mbit/s)",
-             f"{title_prefix(data['switch'])}: throughput per VM",
-             percentiles=(50, 99))
-    fig.tight_layout()
-    return fig
+    return vm_cdf_figure(plt, data, [("VMs", "throughput_mbps")],
+                         "throughput per VM (Mbit/s)", "throughput per VM")
 
 
 FIGURES = (
@@ -472,46 +291,12 @@ FIGURES = (
 # Main
 # --------------------------------------------------------------------------
 
-def import_pyplot():
-    try:
-        import matplotlib
-    except ImportError:
-        sys.exit(f"error: matplotlib is not importable by {sys.executable} "
-                 "(Debian: apt-get install python3-matplotlib, then run with /usr/bin/python3)")
-    matplotlib.use("Agg")
-    matplotlib.rcParams["svg.hashsalt"] = "datacenter_plots"
-    import matplotlib.pyplot as plt
-    return plt
+def load(results_dir):
+    return load_inputs(results_dir, SCHEMAS, read_metrics)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="Draw the PNG figures of a datacenter scenario run into its "
-                    "results directory (fct.csv, vm.csv, timeseries.csv, host.csv, "
-                    "metrics.json are read from it).")
-    parser.add_argument("results_dir", metavar="RESULTS_DIR",
-                        help="scenario output directory; figures are written here")
-    args = parser.parse_args(argv)
-
-    try:
-        data = load_inputs(args.results_dir)
-    except InputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-    plt = import_pyplot()
-    for name, draw in FIGURES:
-        path = os.path.join(args.results_dir, name)
-        fig = draw(plt, data)
-        try:
-            fig.savefig(path, dpi=DPI, metadata={"Software": None})
-        except OSError as e:
-            print(f"error: {path}: cannot write: {e}", file=sys.stderr)
-            return 1
-        finally:
-            plt.close(fig)
-        print(f"wrote {path}")
-    return 0
+    return run(argv, DESCRIPTION, load, FIGURES, hashsalt="datacenter_plots")
 
 
 if __name__ == "__main__":
