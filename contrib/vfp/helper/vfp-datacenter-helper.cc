@@ -6,7 +6,6 @@
 #include "ns3/csma-helper.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
-#include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/ipv4-list-routing-helper.h"
 #include "ns3/ipv4-list-routing.h"
 #include "ns3/ipv4-static-routing-helper.h"
@@ -47,16 +46,42 @@ CustomerAddress(uint32_t index)
     return Ipv4Address((10u << 24) | ((index / 254) << 8) | (index % 254 + 1));
 }
 
-/// An IPv4 stack for routers and hosts: static routes first, then global routing.
+/// An IPv4 stack whose routing is a list: static routes, and room for more protocols.
 InternetStackHelper
-RoutedStack()
+ListStack()
 {
     Ipv4ListRoutingHelper list;
     list.Add(Ipv4StaticRoutingHelper(), 0);
-    list.Add(Ipv4GlobalRoutingHelper(), -10);
     InternetStackHelper stack;
     stack.SetRoutingHelper(list);
     return stack;
+}
+
+/// Adds @p protocol to @p node's routing list at @p priority.
+void
+AddRouting(Ptr<Node> node, Ptr<Ipv4RoutingProtocol> protocol, int16_t priority)
+{
+    DynamicCast<Ipv4ListRouting>(node->GetObject<Ipv4>()->GetRoutingProtocol())->AddRoutingProtocol(protocol, priority);
+}
+
+/// A default route for a node with one way out: @p device, towards @p gateway.
+void
+SetDefaultRoute(Ptr<NetDevice> device, Ipv4Address gateway)
+{
+    Ptr<Ipv4> ip = device->GetNode()->GetObject<Ipv4>();
+    Ipv4StaticRoutingHelper().GetStaticRouting(ip)->SetDefaultRoute(gateway, ip->GetInterfaceForDevice(device));
+}
+
+/// The smallest power-of-two exponent that holds @p count addresses.
+uint8_t
+BitsFor(uint64_t count)
+{
+    uint8_t bits = 0;
+    while ((uint64_t(1) << bits) < count)
+    {
+        ++bits;
+    }
+    return bits;
 }
 
 /// Writes a resolved ARP entry for @p address into @p device's interface cache.
@@ -79,6 +104,100 @@ InterfaceOf(Ptr<NetDevice> device)
 
 } // namespace
 
+/// What the fabric's routes are computed from once everything is wired.
+struct VfpDatacenterHelper::FabricPlan
+{
+    /// A link from a lower router (or node) up to a higher one.
+    struct Link
+    {
+        Ptr<NetDevice> down;     //!< the lower end
+        Ptr<NetDevice> up;       //!< the upper end
+        Ipv4Address downAddress; //!< its address
+        Ipv4Address upAddress;   //!< its address
+    };
+    using Prefix = std::pair<Ipv4Address, uint8_t>;
+
+    std::vector<std::vector<Link>> torUplinks;       //!< per rack: ToR -> aggregation
+    std::vector<std::vector<Link>> aggUplinks;       //!< per aggregation router: -> intermediate
+    std::vector<std::vector<Prefix>> rackPrefixes;   //!< per rack: what its ToR reaches
+    std::vector<Link> borderLinks;                   //!< intermediate -> border router
+    std::vector<Prefix> borderPrefixes;              //!< what the border router reaches
+    std::map<uint32_t, Ptr<FabricRouting>> routing;  //!< by node id
+    NetDeviceContainer resolved;                     //!< links whose ends all have IP
+
+    /// The fabric routing of router @p node (added to its list on first use).
+    Ptr<FabricRouting> Of(Ptr<Node> node)
+    {
+        Ptr<FabricRouting>& routes = routing[node->GetId()];
+        if (!routes)
+        {
+            routes = CreateObject<FabricRouting>();
+            AddRouting(node, routes, -10);
+        }
+        return routes;
+    }
+    /// A route on @p device's node to @p prefix through @p gateway (0.0.0.0: on link).
+    void Route(Ptr<NetDevice> device, const Prefix& prefix, Ipv4Address gateway)
+    {
+        Of(device->GetNode())->AddRoute(prefix.first, prefix.second, InterfaceOf(device), gateway);
+    }
+    /// Connects @p down up to @p up with a point-to-point link addressed from @p plan.
+    Link Connect(PointToPointHelper& helper, Ptr<Node> down, Ptr<Node> up, Ipv4AddressHelper& plan)
+    {
+        NetDeviceContainer devices = helper.Install(down, up);
+        Ipv4InterfaceContainer interfaces = plan.Assign(devices);
+        plan.NewNetwork();
+        resolved.Add(devices);
+        return Link{devices.Get(0), devices.Get(1), interfaces.GetAddress(0), interfaces.GetAddress(1)};
+    }
+    /// Every router's routes: down towards racks and the border, up by default.
+    void Finish(const Datacenter& dc)
+    {
+        const Prefix everywhere{Ipv4Address("0.0.0.0"), 0};
+        for (size_t r = 0; r < torUplinks.size(); ++r)
+        {
+            for (const Link& link : torUplinks[r])
+            {
+                Route(link.down, everywhere, link.upAddress);
+                for (const Prefix& prefix : rackPrefixes[r])
+                {
+                    Route(link.up, prefix, link.downAddress);
+                }
+            }
+        }
+        for (size_t a = 0; a < aggUplinks.size(); ++a)
+        {
+            for (const Link& link : aggUplinks[a])
+            {
+                Route(link.down, everywhere, link.upAddress);
+                // The intermediate router reaches every rack below this aggregation router.
+                for (size_t r = 0; r < torUplinks.size(); ++r)
+                {
+                    for (const Link& rackLink : torUplinks[r])
+                    {
+                        if (rackLink.up->GetNode() != dc.aggregations.Get(a))
+                        {
+                            continue;
+                        }
+                        for (const Prefix& prefix : rackPrefixes[r])
+                        {
+                            Route(link.up, prefix, link.downAddress);
+                        }
+                    }
+                }
+            }
+        }
+        for (const Link& link : borderLinks)
+        {
+            Route(link.up, everywhere, link.downAddress);
+            for (const Prefix& prefix : borderPrefixes)
+            {
+                Route(link.down, prefix, link.upAddress);
+            }
+        }
+    }
+};
+
 VfpDatacenterHelper::Datacenter
 VfpDatacenterHelper::Build(const Options& options) const
 {
@@ -87,8 +206,15 @@ VfpDatacenterHelper::Build(const Options& options) const
     Require(options.aggregations >= 1, "aggregations: at least 1");
     Require(options.intermediates >= 1, "intermediates: at least 1");
     Require(options.tenants >= 1, "tenants: at least 1");
-    Require(options.hosts <= 16000, "hosts: at most 16000 (the PA plan gives each host a /30 of 100.64.0.0/16)");
     const bool vfp = options.switchType == SwitchType::Vfp;
+    // Address plan: rack r's hosts share one prefix (what the fabric routes), made of a /30
+    // per host link (VFP, in 100.64.0.0/10) or a /28 per host segment (bridge, 172.16.0.0/12).
+    const uint8_t hostBits = vfp ? 2 : 4;
+    const uint8_t rackBits = BitsFor(uint64_t(options.hostsPerRack) << hostBits);
+    const uint32_t racks = (options.hosts + options.hostsPerRack - 1) / options.hostsPerRack;
+    Require(uint64_t(racks) << rackBits <= (vfp ? uint64_t(1) << 22 : uint64_t(1) << 20),
+            vfp ? "hosts: too many for 100.64.0.0/10 at a /30 per host, racks rounded up to powers of two"
+                : "hosts: too many for 172.16.0.0/12 at a /28 per host, racks rounded up to powers of two");
     Require(vfp || options.vmsPerHost <= 13, "vms-per-host: at most 13 with the bridge baseline (a /28 per host)");
     Require(options.muxes == 0 || vfp, "muxes: Ananta load balancing needs --switch vfp");
     Require(options.vips == 0 || options.muxes > 0, "vips: a VIP needs at least one Mux");
@@ -102,13 +228,16 @@ VfpDatacenterHelper::Build(const Options& options) const
 
     Datacenter dc;
     dc.options = options;
-    const uint32_t racks = (options.hosts + options.hostsPerRack - 1) / options.hostsPerRack;
+    FabricPlan plan;
+    plan.torUplinks.resize(racks);
+    plan.aggUplinks.resize(options.aggregations);
+    plan.rackPrefixes.resize(racks);
     dc.tors.Create(racks);
     dc.aggregations.Create(options.aggregations);
     dc.intermediates.Create(options.intermediates);
 
-    Config::SetDefault("ns3::Ipv4GlobalRouting::RandomEcmpRouting", BooleanValue(options.ecmp));
-    InternetStackHelper routed = RoutedStack();
+    Config::SetDefault("ns3::FabricRouting::PerFlowEcmp", BooleanValue(options.ecmp));
+    InternetStackHelper routed = ListStack();
     Ipv4StaticRoutingHelper staticRouting;
     InternetStackHelper vmStack; // VMs are not routers: static routes only
     vmStack.SetRoutingHelper(staticRouting);
@@ -123,27 +252,22 @@ VfpDatacenterHelper::Build(const Options& options) const
     fabric.SetDeviceAttribute("DataRate", StringValue(options.fabricLinkRate));
     fabric.SetChannelAttribute("Delay", TimeValue(options.fabricLinkDelay));
     Ipv4AddressHelper fabricAddresses("100.127.0.0", "255.255.255.252");
-    // Links whose ends all have IP: their neighbour caches are filled at the end.
-    NetDeviceContainer resolved;
-    auto link = [&](Ptr<Node> a, Ptr<Node> b) {
-        NetDeviceContainer devices = fabric.Install(a, b);
-        fabricAddresses.Assign(devices);
-        fabricAddresses.NewNetwork();
-        resolved.Add(devices);
-    };
     for (uint32_t r = 0; r < racks; ++r)
     {
         const uint32_t uplinks = std::min<uint32_t>(2, options.aggregations);
         for (uint32_t u = 0; u < uplinks; ++u)
         {
-            link(dc.tors.Get(r), dc.aggregations.Get((2 * r + u) % options.aggregations));
+            plan.torUplinks[r].push_back(plan.Connect(fabric, dc.tors.Get(r),
+                                                      dc.aggregations.Get((2 * r + u) % options.aggregations),
+                                                      fabricAddresses));
         }
     }
     for (uint32_t a = 0; a < options.aggregations; ++a)
     {
         for (uint32_t i = 0; i < options.intermediates; ++i)
         {
-            link(dc.aggregations.Get(a), dc.intermediates.Get(i));
+            plan.aggUplinks[a].push_back(
+                plan.Connect(fabric, dc.aggregations.Get(a), dc.intermediates.Get(i), fabricAddresses));
         }
     }
 
@@ -185,16 +309,24 @@ VfpDatacenterHelper::Build(const Options& options) const
             host.vms.push_back(index);
         }
 
-        // Host h's link is the h-th /30 (VFP) or /28 (bridge) of its address plan.
+        // Host h's link: its block of its rack's prefix; the ToR has the first address.
+        const uint32_t rackBase = (vfp ? (100u << 24 | 64u << 16) : (172u << 24 | 16u << 16)) + (host.rack << rackBits);
+        const Ipv4Address network(rackBase + ((h % options.hostsPerRack) << hostBits));
+        const Ipv4Mask mask(~uint32_t(0) << hostBits);
+        if (h % options.hostsPerRack == 0)
+        {
+            plan.rackPrefixes[host.rack].emplace_back(Ipv4Address(rackBase), uint8_t(32 - rackBits));
+        }
+        Ipv4AddressHelper addresses(network, mask);
+        const Ipv4Address gateway = addresses.Assign(NetDeviceContainer(uplink.Get(1))).GetAddress(0);
+        plan.Route(uplink.Get(1), {network, uint8_t(32 - hostBits)}, Ipv4Address("0.0.0.0"));
         if (vfp)
         {
             routed.Install(host.node);
-            const Ipv4Address base((100u << 24) | (64u << 16) | (h * 4));
-            Ipv4AddressHelper addresses(base, "255.255.255.252");
-            addresses.Assign(NetDeviceContainer(uplink.Get(1))); // ToR: .1
             host.provider = addresses.Assign(NetDeviceContainer(host.nic)).GetAddress(0);
+            SetDefaultRoute(host.nic, gateway);
             host.vswitch = m_vfp.Install(host.node, host.nic);
-            resolved.Add(uplink);
+            plan.resolved.Add(uplink);
             for (uint32_t j = 0; j < options.vmsPerHost; ++j)
             {
                 Vm& vm = dc.vms[host.vms[j]];
@@ -217,15 +349,11 @@ VfpDatacenterHelper::Build(const Options& options) const
         {
             hostPorts.Add(host.nic);
             bridge.Install(host.node, hostPorts);
-            const Ipv4Address base((172u << 24) | (16u << 16) | (h * 16));
-            Ipv4AddressHelper addresses(base, "255.255.255.240");
-            const Ipv4Address gateway = addresses.Assign(NetDeviceContainer(uplink.Get(1))).GetAddress(0);
             for (uint32_t j = 0; j < options.vmsPerHost; ++j)
             {
                 Vm& vm = dc.vms[host.vms[j]];
                 vm.address = addresses.Assign(NetDeviceContainer(vm.nic)).GetAddress(0);
-                staticRouting.GetStaticRouting(vm.node->GetObject<Ipv4>())
-                    ->SetDefaultRoute(gateway, InterfaceOf(vm.nic));
+                SetDefaultRoute(vm.nic, gateway);
                 // Resolved neighbours, as on the fabric (below): the bridge's segment has
                 // no IP on the host, so the helper cannot see across it.
                 AddNeighbor(vm.nic, gateway, uplink.Get(1)->GetAddress());
@@ -235,31 +363,47 @@ VfpDatacenterHelper::Build(const Options& options) const
     }
     if (vfp)
     {
-        resolved.Add(InstallControllers(dc));
+        InstallControllers(dc, plan);
         if (options.muxes > 0)
         {
-            resolved.Add(InstallAnanta(dc));
+            InstallAnanta(dc, plan);
         }
     }
+    plan.Finish(dc);
     // A running datacenter has resolved its neighbours; first-packet ARP on every hop
     // (with ns-3's 3-packet pending queue) would only add start-up losses.
-    NeighborCacheHelper().PopulateNeighborCache(resolved);
-    Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    NeighborCacheHelper().PopulateNeighborCache(plan.resolved);
     return dc;
 }
 
-NetDeviceContainer
-VfpDatacenterHelper::InstallControllers(Datacenter& dc) const
+Ipv4Address
+VfpDatacenterHelper::AttachServer(Datacenter& dc, FabricPlan& plan, Ptr<Node> server, Ipv4Address network)
 {
-    // The directory: a server on ToR 0, in the PA space (100.126.0.0/30).
-    dc.directoryNode = CreateObject<Node>();
-    RoutedStack().Install(dc.directoryNode);
+    // Servers of the infrastructure share 100.126.0.0/24 behind ToR 0, a /30 each.
+    const FabricPlan::Prefix infrastructure{Ipv4Address("100.126.0.0"), 24};
+    std::vector<FabricPlan::Prefix>& reached = plan.rackPrefixes[0];
+    if (std::find(reached.begin(), reached.end(), infrastructure) == reached.end())
+    {
+        reached.push_back(infrastructure);
+    }
+    ListStack().Install(server);
     CsmaHelper serverLink;
     serverLink.SetChannelAttribute("DataRate", StringValue(dc.options.hostLinkRate));
     serverLink.SetChannelAttribute("Delay", TimeValue(dc.options.hostLinkDelay));
-    NetDeviceContainer link = serverLink.Install(NodeContainer(dc.tors.Get(0), dc.directoryNode));
-    Ipv4AddressHelper addresses("100.126.0.0", "255.255.255.252");
-    dc.directoryAddress = addresses.Assign(link).GetAddress(1);
+    NetDeviceContainer link = serverLink.Install(NodeContainer(dc.tors.Get(0), server));
+    Ipv4AddressHelper addresses(network, "255.255.255.252");
+    Ipv4InterfaceContainer interfaces = addresses.Assign(link);
+    plan.Route(link.Get(0), {network, 30}, Ipv4Address("0.0.0.0"));
+    SetDefaultRoute(link.Get(1), interfaces.GetAddress(0));
+    plan.resolved.Add(link);
+    return interfaces.GetAddress(1);
+}
+
+void
+VfpDatacenterHelper::InstallControllers(Datacenter& dc, FabricPlan& plan) const
+{
+    dc.directoryNode = CreateObject<Node>();
+    dc.directoryAddress = AttachServer(dc, plan, dc.directoryNode, Ipv4Address("100.126.0.0"));
     dc.directory = CreateObject<VnetDirectory>();
     dc.directoryNode->AddApplication(dc.directory);
     UintegerValue directoryPort;
@@ -310,81 +454,70 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc) const
             dc.metering->AddPort(host.vswitch, vm.port);
         }
     }
-    return link;
 }
 
-NetDeviceContainer
-VfpDatacenterHelper::InstallAnanta(Datacenter& dc) const
+void
+VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
 {
     const Options& options = dc.options;
-    NetDeviceContainer links;
     PointToPointHelper p2p;
     p2p.SetDeviceAttribute("DataRate", StringValue(options.fabricLinkRate));
     p2p.SetChannelAttribute("Delay", TimeValue(options.fabricLinkDelay));
-    InternetStackHelper routed = RoutedStack();
 
-    // The border router, linked to every intermediate router (100.124.0.0/16).
+    // The border router, linked to every intermediate router (100.124.0.0/16); the fabric
+    // reaches the Muxes, the outside and the VIPs through it.
     dc.border = CreateObject<Node>();
-    routed.Install(dc.border);
+    ListStack().Install(dc.border);
     Ipv4AddressHelper borderLinks("100.124.0.0", "255.255.255.252");
-    auto link = [&](Ptr<Node> far, Ipv4AddressHelper& addresses) {
-        NetDeviceContainer devices = p2p.Install(dc.border, far);
-        Ipv4InterfaceContainer interfaces = addresses.Assign(devices);
-        addresses.NewNetwork();
-        links.Add(devices);
-        return std::make_pair(devices, interfaces);
-    };
     for (uint32_t i = 0; i < dc.intermediates.GetN(); ++i)
     {
-        link(dc.intermediates.Get(i), borderLinks);
+        plan.borderLinks.push_back(plan.Connect(p2p, dc.intermediates.Get(i), dc.border, borderLinks));
     }
+    plan.borderPrefixes = {{Ipv4Address("100.125.0.0"), 16}, {Ipv4Address("198.18.0.0"), 15},
+                           {Ipv4Address("203.0.113.0"), 24}};
     Ptr<Ipv4> borderIp = dc.border->GetObject<Ipv4>();
     dc.spread = CreateObject<VipSpreadRouting>();
     dc.spread->SetVipPrefix(Ipv4Address("203.0.113.0"), Ipv4Mask("255.255.255.0"));
-    DynamicCast<Ipv4ListRouting>(borderIp->GetRoutingProtocol())->AddRoutingProtocol(dc.spread, 10);
+    AddRouting(dc.border, dc.spread, 10);
+    // A node on its own link below the border router, which is its way out.
+    auto attach = [&](Ptr<Node> node, Ipv4AddressHelper& addresses) {
+        FabricPlan::Link link = plan.Connect(p2p, node, dc.border, addresses);
+        plan.Route(link.up, {link.downAddress, 30}, Ipv4Address("0.0.0.0"));
+        SetDefaultRoute(link.down, link.upAddress);
+        return link;
+    };
 
-    // The Muxes, each on its own link to the border router (100.125.0.0/16).
+    // The Muxes (100.125.0.0/16).
     Ipv4AddressHelper muxLinks("100.125.0.0", "255.255.255.252");
     dc.muxNodes.Create(options.muxes);
-    routed.Install(dc.muxNodes);
+    ListStack().Install(dc.muxNodes);
     for (uint32_t m = 0; m < options.muxes; ++m)
     {
-        auto [devices, interfaces] = link(dc.muxNodes.Get(m), muxLinks);
+        FabricPlan::Link link = attach(dc.muxNodes.Get(m), muxLinks);
         Ptr<SlbMux> mux = CreateObject<SlbMux>();
-        mux->SetDevice(devices.Get(1));
+        mux->SetDevice(link.down);
         dc.muxNodes.Get(m)->AddApplication(mux);
         dc.muxes.push_back(mux);
-        dc.spread->AddMux(borderIp->GetInterfaceForDevice(devices.Get(0)), interfaces.GetAddress(1));
+        dc.spread->AddMux(borderIp->GetInterfaceForDevice(link.up), link.downAddress);
     }
 
     // Outside nodes: clients in 198.18.0.0/16, servers in 198.19.0.0/16, a /30 each.
     p2p.SetDeviceAttribute("DataRate", StringValue(options.hostLinkRate));
-    Ipv4StaticRoutingHelper staticRouting;
     auto outside = [&](uint32_t count, const char* network, NodeContainer& nodes, std::vector<Ipv4Address>& addresses) {
-        Ipv4AddressHelper plan(network, "255.255.255.252");
+        Ipv4AddressHelper links(network, "255.255.255.252");
         nodes.Create(count);
-        routed.Install(nodes);
+        ListStack().Install(nodes);
         for (uint32_t i = 0; i < count; ++i)
         {
-            auto [devices, interfaces] = link(nodes.Get(i), plan);
-            addresses.push_back(interfaces.GetAddress(1));
-            staticRouting.GetStaticRouting(nodes.Get(i)->GetObject<Ipv4>())
-                ->SetDefaultRoute(interfaces.GetAddress(0), InterfaceOf(devices.Get(1)));
+            addresses.push_back(attach(nodes.Get(i), links).downAddress);
         }
     };
     outside(options.clients, "198.18.0.0", dc.clients, dc.clientAddresses);
     outside(options.servers, "198.19.0.0", dc.servers, dc.serverAddresses);
 
-    // The SLB manager on ToR 0 (100.126.0.4/30), and an agent on every host.
+    // The SLB manager on ToR 0, and an agent on every host.
     Ptr<Node> manager = CreateObject<Node>();
-    routed.Install(manager);
-    CsmaHelper serverLink;
-    serverLink.SetChannelAttribute("DataRate", StringValue(options.hostLinkRate));
-    serverLink.SetChannelAttribute("Delay", TimeValue(options.hostLinkDelay));
-    NetDeviceContainer managerLink = serverLink.Install(NodeContainer(dc.tors.Get(0), manager));
-    Ipv4AddressHelper managerAddress("100.126.0.4", "255.255.255.252");
-    const Ipv4Address managerIp = managerAddress.Assign(managerLink).GetAddress(1);
-    links.Add(managerLink);
+    const Ipv4Address managerIp = AttachServer(dc, plan, manager, Ipv4Address("100.126.0.4"));
     dc.slb = CreateObject<SlbController>();
     manager->AddApplication(dc.slb);
     UintegerValue managerPort;
@@ -422,7 +555,6 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc) const
         }
         dc.vips.push_back(vip);
     }
-    return links;
 }
 
 SlbController::Dip

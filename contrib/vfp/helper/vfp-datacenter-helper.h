@@ -4,9 +4,12 @@
  *
  * Fabric: racks of hosts under a top-of-rack router (ToR); each ToR is linked to two
  * aggregation routers, each aggregation router to every intermediate router (a folded
- * Clos). Routers are ns-3 IPv4 routers on point-to-point links with global routing; with
- * `ecmp`, ns-3's Ipv4GlobalRouting spreads packets over equal-cost paths (per packet:
- * ns-3.37 has no per-flow hashing). The fabric routes provider addresses (PA) only.
+ * Clos). Routers are ns-3 IPv4 routers on point-to-point links whose FabricRouting tables
+ * follow from the wiring, as VL2's do: every host link lies in its rack's prefix, ToRs
+ * route their host links and send the rest up, aggregation routers route their racks'
+ * prefixes down, intermediate routers route every rack over the aggregation routers
+ * above it. With `ecmp` (the default) flows spread over equal-cost next hops by 5-tuple
+ * hash. The fabric routes provider addresses (PA) only.
  *
  * Hosts: each host has a physical NIC on a two-node CSMA link to its ToR (CSMA rather
  * than point-to-point because switch uplinks need Ethernet addressing, as does
@@ -35,6 +38,7 @@
 #include "vfp-helper.h"
 
 #include "acl-controller.h"
+#include "fabric-routing.h"
 #include "slb-controller.h"
 #include "vip-spread-routing.h"
 #include "ns3/bridge-net-device.h"
@@ -73,7 +77,7 @@ class VfpDatacenterHelper
         Time fabricLinkDelay = MicroSeconds(2); //!< propagation, router <-> router
         std::string vmLinkRate = "10Gbps";     //!< VNIC <-> switch port
         SwitchType switchType = SwitchType::Vfp; //!< VFP or the bridge baseline
-        bool ecmp = false;              //!< per-packet ECMP in the fabric
+        bool ecmp = true;               //!< per-flow ECMP in the fabric (else one path)
         // Ananta (VFP only; none unless muxes > 0):
         uint32_t muxes = 0;             //!< Muxes behind the border router
         uint32_t vips = 0;              //!< load-balanced VIPs (203.0.113.1, .2, ...), port 80
@@ -149,7 +153,7 @@ class VfpDatacenterHelper
     /**
      * Builds the fabric, the hosts and the VMs, for VFP also the directory node, the host
      * agents and the controllers (started at time zero; their attributes come from
-     * Config::SetDefault), and populates global routing.
+     * Config::SetDefault), and fills every router's FabricRouting.
      * @throws std::invalid_argument naming the option when the options are impossible
      */
     Datacenter Build(const Options& options) const;
@@ -178,10 +182,14 @@ class VfpDatacenterHelper
     }
 
   private:
-    /// Adds the directory, agents and controllers; returns the directory's link.
-    NetDeviceContainer InstallControllers(Datacenter& dc) const;
-    /// Adds the border router, Muxes, SLB manager, VIPs and outside nodes; returns their links.
-    NetDeviceContainer InstallAnanta(Datacenter& dc) const;
+    struct FabricPlan; // the links and prefixes the fabric's routes are computed from
+
+    /// Adds the directory, agents and controllers.
+    void InstallControllers(Datacenter& dc, FabricPlan& plan) const;
+    /// Adds the border router, Muxes, SLB manager, VIPs and outside nodes.
+    void InstallAnanta(Datacenter& dc, FabricPlan& plan) const;
+    /// Links @p server to ToR 0 on the /30 @p network; returns its address.
+    static Ipv4Address AttachServer(Datacenter& dc, FabricPlan& plan, Ptr<Node> server, Ipv4Address network);
 
     VfpHelper m_vfp; //!< installs the switches
 };

@@ -1,10 +1,10 @@
 /*
- * The 5-tuple a load balancer spreads by (Ananta, SIGCOMM 2013): the border router's
- * flow-hash choice of a Mux and a Mux's choice of a DIP both hash it, so every packet of a
- * connection takes the same Mux and reaches the same DIP.
+ * The 5-tuple that everything spreading traffic per flow hashes: the fabric's ECMP, the
+ * border router's choice of an Ananta Mux and a Mux's choice of a DIP. Hashing the same
+ * fields everywhere keeps every packet of a connection on one path, one Mux, one DIP.
  */
-#ifndef SLB_FLOW_H
-#define SLB_FLOW_H
+#ifndef VFP_FIVE_TUPLE_H
+#define VFP_FIVE_TUPLE_H
 
 #include "engine/packet/hash-mix.h"
 
@@ -17,7 +17,7 @@
 namespace ns3
 {
 
-struct SlbFlow
+struct FiveTuple
 {
     uint32_t src = 0;     //!< source address (host order)
     uint32_t dst = 0;     //!< destination address
@@ -26,9 +26,9 @@ struct SlbFlow
     uint16_t dstPort = 0; //!< TCP/UDP destination port
 
     /// The flow of an IPv4 packet: @p header and the IP payload @p payload.
-    static SlbFlow Of(const Ipv4Header& header, Ptr<const Packet> payload)
+    static FiveTuple Of(const Ipv4Header& header, Ptr<const Packet> payload)
     {
-        SlbFlow flow;
+        FiveTuple flow;
         flow.src = header.GetSource().Get();
         flow.dst = header.GetDestination().Get();
         flow.protocol = header.GetProtocol();
@@ -47,7 +47,7 @@ struct SlbFlow
         hash = vfp::HashMix(hash, protocol);
         return vfp::HashMix(hash, uint64_t(srcPort) << 16 | dstPort);
     }
-    bool operator<(const SlbFlow& other) const
+    bool operator<(const FiveTuple& other) const
     {
         return std::tie(src, dst, protocol, srcPort, dstPort) <
                std::tie(other.src, other.dst, other.protocol, other.srcPort, other.dstPort);

@@ -78,7 +78,7 @@ SlbMux::StopApplication()
 }
 
 bool
-SlbMux::Lookup(const SlbFlow& flow, SlbDip& dip)
+SlbMux::Lookup(const FiveTuple& flow, SlbDip& dip)
 {
     if (auto known = m_flows.find(flow); known != m_flows.end())
     {
@@ -128,7 +128,7 @@ SlbMux::Receive(Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t, const Addres
     }
     Ptr<Packet> payload = packet->Copy();
     payload->RemoveHeader(ip);
-    const SlbFlow flow = SlbFlow::Of(ip, payload);
+    const FiveTuple flow = FiveTuple::Of(ip, payload);
     if (m_vips.count(flow.dst) == 0)
     {
         m_returnPackets += m_vips.count(flow.src); // a VIP's own traffic here: DSR failed
@@ -146,7 +146,7 @@ SlbMux::Receive(Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t, const Addres
 }
 
 void
-SlbMux::Tunnel(Ptr<Packet> packet, const SlbFlow& flow, const SlbDip& dip)
+SlbMux::Tunnel(Ptr<Packet> packet, const FiveTuple& flow, const SlbDip& dip)
 {
     Ptr<Ipv4L3Protocol> ip = GetNode()->GetObject<Ipv4L3Protocol>();
     const Ipv4Address self = ip->GetAddress(ip->GetInterfaceForDevice(m_device), 0).GetLocal();

@@ -17,7 +17,7 @@
 #ifndef SLB_MUX_H
 #define SLB_MUX_H
 
-#include "slb-flow.h"
+#include "five-tuple.h"
 
 #include "ns3/application.h"
 #include "ns3/ipv4-address.h"
@@ -104,14 +104,14 @@ class SlbMux : public Application
     void Receive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
                  const Address& from, const Address& to, NetDevice::PacketType type);
     /// The DIP for a packet of @p flow, or false if it belongs to none.
-    bool Lookup(const SlbFlow& flow, SlbDip& dip);
-    void Tunnel(Ptr<Packet> packet, const SlbFlow& flow, const SlbDip& dip);
+    bool Lookup(const FiveTuple& flow, SlbDip& dip);
+    void Tunnel(Ptr<Packet> packet, const FiveTuple& flow, const SlbDip& dip);
 
     Ptr<NetDevice> m_device;
     std::map<std::tuple<uint32_t, uint16_t, uint8_t>, Endpoint> m_endpoints; //!< (VIP, port, protocol)
     std::map<uint32_t, std::vector<SnatRange>> m_snat;                         //!< by VIP
     std::set<uint32_t> m_vips;                                                 //!< every VIP served
-    std::map<SlbFlow, SlbDip> m_flows;                                         //!< per-flow state
+    std::map<FiveTuple, SlbDip> m_flows;                                         //!< per-flow state
     std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint64_t> m_flowsPerDip;
     uint64_t m_packets = 0;
     uint64_t m_bytes = 0;

@@ -1,6 +1,6 @@
 #include "vip-spread-routing.h"
 
-#include "slb-flow.h"
+#include "five-tuple.h"
 
 #include "ns3/ipv4-route.h"
 #include "ns3/log.h"
@@ -60,7 +60,7 @@ VipSpreadRouting::Choose(Ptr<const Packet> payload, const Ipv4Header& header)
     {
         return nullptr;
     }
-    const size_t chosen = up[SlbFlow::Of(header, payload).Hash() % up.size()];
+    const size_t chosen = up[FiveTuple::Of(header, payload).Hash() % up.size()];
     ++m_packets[chosen];
     return &m_muxes[chosen];
 }

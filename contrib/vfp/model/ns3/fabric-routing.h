@@ -1,0 +1,81 @@
+/*
+ * FabricRouting: the forwarding table of a datacenter fabric router, filled by the
+ * topology helper from what it built (as a VL2 fabric's routes follow from its regular
+ * wiring), with equal-cost multipath per flow.
+ *
+ * Design: routes are (prefix, length) -> next hops. A fabric has a handful of prefix
+ * lengths (host links, racks, the default), so the table is one hash map per length,
+ * searched longest first: a lookup costs one probe per length present, independent of
+ * the number of routes (ns-3's global routing scans every route, which dominates a
+ * thousand-host simulation). Several next hops are equal-cost; a packet takes the one its
+ * 5-tuple hashes to, so a flow stays on one path (no reordering), flows spread, and
+ * tunnelled packets spread by their outer UDP source port, which carries the inner
+ * flow's entropy. With PerFlowEcmp false every packet takes the first next hop.
+ *
+ * It only forwards: installed in an Ipv4ListRouting, which delivers local packets itself.
+ */
+#ifndef VFP_FABRIC_ROUTING_H
+#define VFP_FABRIC_ROUTING_H
+
+#include "ns3/ipv4-routing-protocol.h"
+#include "ns3/ipv4.h"
+
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+namespace ns3
+{
+
+class FabricRouting : public Ipv4RoutingProtocol
+{
+  public:
+    static TypeId GetTypeId();
+
+    /**
+     * Adds a next hop for @p network/@p length: out of @p interface to @p gateway
+     * (0.0.0.0: the destination is on that link). Next hops of one prefix are equal-cost.
+     */
+    void AddRoute(Ipv4Address network, uint8_t length, uint32_t interface, Ipv4Address gateway);
+    /// Routes in the table (prefixes, not next hops).
+    size_t GetNRoutes() const;
+
+    Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p,
+                               const Ipv4Header& header,
+                               Ptr<NetDevice> oif,
+                               Socket::SocketErrno& sockerr) override;
+    bool RouteInput(Ptr<const Packet> p,
+                    const Ipv4Header& header,
+                    Ptr<const NetDevice> idev,
+                    UnicastForwardCallback ucb,
+                    MulticastForwardCallback mcb,
+                    LocalDeliverCallback lcb,
+                    ErrorCallback ecb) override;
+    void NotifyInterfaceUp(uint32_t interface) override;
+    void NotifyInterfaceDown(uint32_t interface) override;
+    void NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
+    void NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
+    void SetIpv4(Ptr<Ipv4> ipv4) override;
+    void PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit = Time::S) const override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct NextHop
+    {
+        uint32_t interface;  //!< out of here
+        Ipv4Address gateway; //!< to this router (0.0.0.0: on link)
+    };
+    /// The route for @p header's destination, or null.
+    Ptr<Ipv4Route> Lookup(const Ipv4Header& header, Ptr<const Packet> payload) const;
+
+    Ptr<Ipv4> m_ipv4;
+    bool m_perFlowEcmp; //!< attribute PerFlowEcmp
+    /// By prefix length, longest first: network -> next hops.
+    std::map<uint8_t, std::unordered_map<uint32_t, std::vector<NextHop>>, std::greater<uint8_t>> m_tables;
+};
+
+} // namespace ns3
+
+#endif
