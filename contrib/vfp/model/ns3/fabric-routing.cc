@@ -3,7 +3,6 @@
 #include "five-tuple.h"
 
 #include "ns3/boolean.h"
-#include "ns3/ipv4-route.h"
 #include "ns3/log.h"
 #include "ns3/output-stream-wrapper.h"
 
@@ -26,7 +25,7 @@ TypeId
 FabricRouting::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::FabricRouting")
-                            .SetParent<Ipv4RoutingProtocol>()
+                            .SetParent<LookupRouting>()
                             .SetGroupName("Vfp")
                             .AddConstructor<FabricRouting>()
                             .AddAttribute("PerFlowEcmp",
@@ -57,7 +56,7 @@ FabricRouting::GetNRoutes() const
 }
 
 Ptr<Ipv4Route>
-FabricRouting::Lookup(const Ipv4Header& header, Ptr<const Packet> payload) const
+FabricRouting::Lookup(const Ipv4Header& header, Ptr<const Packet> payload)
 {
     const uint32_t destination = header.GetDestination().Get();
     for (const auto& [length, table] : m_tables)
@@ -71,70 +70,12 @@ FabricRouting::Lookup(const Ipv4Header& header, Ptr<const Packet> payload) const
         size_t choice = 0;
         if (m_perFlowEcmp && hops.size() > 1)
         {
-            const FiveTuple flow = payload ? FiveTuple::Of(header, payload) : FiveTuple::Of(header, Create<Packet>());
+            const FiveTuple flow = FiveTuple::Of(header, payload);
             choice = flow.Hash() % hops.size();
         }
-        const NextHop& hop = hops[choice];
-        Ptr<Ipv4Route> route = Create<Ipv4Route>();
-        route->SetDestination(header.GetDestination());
-        route->SetGateway(hop.gateway);
-        route->SetOutputDevice(m_ipv4->GetNetDevice(hop.interface));
-        route->SetSource(m_ipv4->GetAddress(hop.interface, 0).GetLocal());
-        return route;
+        return MakeRoute(header, hops[choice].interface, hops[choice].gateway);
     }
     return nullptr;
-}
-
-Ptr<Ipv4Route>
-FabricRouting::RouteOutput(Ptr<Packet> p, const Ipv4Header& header, Ptr<NetDevice>, Socket::SocketErrno& sockerr)
-{
-    Ptr<Ipv4Route> route = Lookup(header, p);
-    sockerr = route ? Socket::ERROR_NOTERROR : Socket::ERROR_NOROUTETOHOST;
-    return route;
-}
-
-bool
-FabricRouting::RouteInput(Ptr<const Packet> p,
-                          const Ipv4Header& header,
-                          Ptr<const NetDevice>,
-                          UnicastForwardCallback ucb,
-                          MulticastForwardCallback,
-                          LocalDeliverCallback,
-                          ErrorCallback)
-{
-    Ptr<Ipv4Route> route = Lookup(header, p);
-    if (!route)
-    {
-        return false;
-    }
-    ucb(route, p, header);
-    return true;
-}
-
-void
-FabricRouting::NotifyInterfaceUp(uint32_t)
-{
-}
-
-void
-FabricRouting::NotifyInterfaceDown(uint32_t)
-{
-}
-
-void
-FabricRouting::NotifyAddAddress(uint32_t, Ipv4InterfaceAddress)
-{
-}
-
-void
-FabricRouting::NotifyRemoveAddress(uint32_t, Ipv4InterfaceAddress)
-{
-}
-
-void
-FabricRouting::SetIpv4(Ptr<Ipv4> ipv4)
-{
-    m_ipv4 = ipv4;
 }
 
 void
@@ -153,13 +94,6 @@ FabricRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit) co
             os << "\n";
         }
     }
-}
-
-void
-FabricRouting::DoDispose()
-{
-    m_ipv4 = nullptr;
-    Ipv4RoutingProtocol::DoDispose();
 }
 
 } // namespace ns3

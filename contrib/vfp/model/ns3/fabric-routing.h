@@ -17,8 +17,7 @@
 #ifndef VFP_FABRIC_ROUTING_H
 #define VFP_FABRIC_ROUTING_H
 
-#include "ns3/ipv4-routing-protocol.h"
-#include "ns3/ipv4.h"
+#include "lookup-routing.h"
 
 #include <map>
 #include <unordered_map>
@@ -27,7 +26,7 @@
 namespace ns3
 {
 
-class FabricRouting : public Ipv4RoutingProtocol
+class FabricRouting : public LookupRouting
 {
   public:
     static TypeId GetTypeId();
@@ -40,26 +39,10 @@ class FabricRouting : public Ipv4RoutingProtocol
     /// Routes in the table (prefixes, not next hops).
     size_t GetNRoutes() const;
 
-    Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p,
-                               const Ipv4Header& header,
-                               Ptr<NetDevice> oif,
-                               Socket::SocketErrno& sockerr) override;
-    bool RouteInput(Ptr<const Packet> p,
-                    const Ipv4Header& header,
-                    Ptr<const NetDevice> idev,
-                    UnicastForwardCallback ucb,
-                    MulticastForwardCallback mcb,
-                    LocalDeliverCallback lcb,
-                    ErrorCallback ecb) override;
-    void NotifyInterfaceUp(uint32_t interface) override;
-    void NotifyInterfaceDown(uint32_t interface) override;
-    void NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
-    void NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
-    void SetIpv4(Ptr<Ipv4> ipv4) override;
     void PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit = Time::S) const override;
 
   protected:
-    void DoDispose() override;
+    Ptr<Ipv4Route> Lookup(const Ipv4Header& header, Ptr<const Packet> payload) override;
 
   private:
     struct NextHop
@@ -67,10 +50,6 @@ class FabricRouting : public Ipv4RoutingProtocol
         uint32_t interface;  //!< out of here
         Ipv4Address gateway; //!< to this router (0.0.0.0: on link)
     };
-    /// The route for @p header's destination, or null.
-    Ptr<Ipv4Route> Lookup(const Ipv4Header& header, Ptr<const Packet> payload) const;
-
-    Ptr<Ipv4> m_ipv4;
     bool m_perFlowEcmp; //!< attribute PerFlowEcmp
     /// By prefix length, longest first: network -> next hops.
     std::map<uint8_t, std::unordered_map<uint32_t, std::vector<NextHop>>, std::greater<uint8_t>> m_tables;

@@ -25,7 +25,7 @@ struct FiveTuple
     uint16_t srcPort = 0; //!< TCP/UDP source port (0 for other protocols)
     uint16_t dstPort = 0; //!< TCP/UDP destination port
 
-    /// The flow of an IPv4 packet: @p header and the IP payload @p payload.
+    /// The flow of an IPv4 packet: @p header and the IP payload @p payload (null: no ports).
     static FiveTuple Of(const Ipv4Header& header, Ptr<const Packet> payload)
     {
         FiveTuple flow;
@@ -33,7 +33,7 @@ struct FiveTuple
         flow.dst = header.GetDestination().Get();
         flow.protocol = header.GetProtocol();
         uint8_t ports[4] = {0, 0, 0, 0};
-        if ((flow.protocol == 6 || flow.protocol == 17) && payload->CopyData(ports, 4) == 4)
+        if ((flow.protocol == 6 || flow.protocol == 17) && payload && payload->CopyData(ports, 4) == 4)
         {
             flow.srcPort = uint16_t(ports[0] << 8 | ports[1]);
             flow.dstPort = uint16_t(ports[2] << 8 | ports[3]);

@@ -2,7 +2,6 @@
 
 #include "five-tuple.h"
 
-#include "ns3/ipv4-route.h"
 #include "ns3/log.h"
 #include "ns3/output-stream-wrapper.h"
 
@@ -16,7 +15,7 @@ TypeId
 VipSpreadRouting::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::VipSpreadRouting")
-                            .SetParent<Ipv4RoutingProtocol>()
+                            .SetParent<LookupRouting>()
                             .SetGroupName("Vfp")
                             .AddConstructor<VipSpreadRouting>();
     return tid;
@@ -45,9 +44,13 @@ VipSpreadRouting::RemoveMux(Ipv4Address address)
     }
 }
 
-const VipSpreadRouting::Mux*
-VipSpreadRouting::Choose(Ptr<const Packet> payload, const Ipv4Header& header)
+Ptr<Ipv4Route>
+VipSpreadRouting::Lookup(const Ipv4Header& header, Ptr<const Packet> payload)
 {
+    if (!m_mask.IsMatch(header.GetDestination(), m_prefix))
+    {
+        return nullptr;
+    }
     std::vector<size_t> up;
     for (size_t i = 0; i < m_muxes.size(); ++i)
     {
@@ -60,69 +63,10 @@ VipSpreadRouting::Choose(Ptr<const Packet> payload, const Ipv4Header& header)
     {
         return nullptr;
     }
-    const size_t chosen = up[FiveTuple::Of(header, payload).Hash() % up.size()];
+    const FiveTuple flow = FiveTuple::Of(header, payload);
+    const size_t chosen = up[flow.Hash() % up.size()];
     ++m_packets[chosen];
-    return &m_muxes[chosen];
-}
-
-Ptr<Ipv4Route>
-VipSpreadRouting::RouteOutput(Ptr<Packet>, const Ipv4Header&, Ptr<NetDevice>, Socket::SocketErrno& sockerr)
-{
-    sockerr = Socket::ERROR_NOROUTETOHOST; // the router originates nothing to VIPs
-    return nullptr;
-}
-
-bool
-VipSpreadRouting::RouteInput(Ptr<const Packet> p,
-                             const Ipv4Header& header,
-                             Ptr<const NetDevice>,
-                             UnicastForwardCallback ucb,
-                             MulticastForwardCallback,
-                             LocalDeliverCallback,
-                             ErrorCallback)
-{
-    if (!m_mask.IsMatch(header.GetDestination(), m_prefix))
-    {
-        return false;
-    }
-    const Mux* mux = Choose(p, header);
-    if (mux == nullptr)
-    {
-        return false;
-    }
-    Ptr<Ipv4Route> route = Create<Ipv4Route>();
-    route->SetDestination(header.GetDestination());
-    route->SetGateway(mux->address);
-    route->SetOutputDevice(m_ipv4->GetNetDevice(mux->interface));
-    route->SetSource(m_ipv4->GetAddress(mux->interface, 0).GetLocal());
-    ucb(route, p, header);
-    return true;
-}
-
-void
-VipSpreadRouting::NotifyInterfaceUp(uint32_t)
-{
-}
-
-void
-VipSpreadRouting::NotifyInterfaceDown(uint32_t)
-{
-}
-
-void
-VipSpreadRouting::NotifyAddAddress(uint32_t, Ipv4InterfaceAddress)
-{
-}
-
-void
-VipSpreadRouting::NotifyRemoveAddress(uint32_t, Ipv4InterfaceAddress)
-{
-}
-
-void
-VipSpreadRouting::SetIpv4(Ptr<Ipv4> ipv4)
-{
-    m_ipv4 = ipv4;
+    return MakeRoute(header, m_muxes[chosen].interface, m_muxes[chosen].address);
 }
 
 void
@@ -135,13 +79,6 @@ VipSpreadRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit)
         os << " " << mux.address << (mux.up ? "" : "(down)");
     }
     os << "\n";
-}
-
-void
-VipSpreadRouting::DoDispose()
-{
-    m_ipv4 = nullptr;
-    Ipv4RoutingProtocol::DoDispose();
 }
 
 } // namespace ns3

@@ -8,15 +8,14 @@
 #ifndef VIP_SPREAD_ROUTING_H
 #define VIP_SPREAD_ROUTING_H
 
-#include "ns3/ipv4-routing-protocol.h"
-#include "ns3/ipv4.h"
+#include "lookup-routing.h"
 
 #include <vector>
 
 namespace ns3
 {
 
-class VipSpreadRouting : public Ipv4RoutingProtocol
+class VipSpreadRouting : public LookupRouting
 {
   public:
     static TypeId GetTypeId();
@@ -33,26 +32,11 @@ class VipSpreadRouting : public Ipv4RoutingProtocol
         return m_packets;
     }
 
-    Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p,
-                               const Ipv4Header& header,
-                               Ptr<NetDevice> oif,
-                               Socket::SocketErrno& sockerr) override;
-    bool RouteInput(Ptr<const Packet> p,
-                    const Ipv4Header& header,
-                    Ptr<const NetDevice> idev,
-                    UnicastForwardCallback ucb,
-                    MulticastForwardCallback mcb,
-                    LocalDeliverCallback lcb,
-                    ErrorCallback ecb) override;
-    void NotifyInterfaceUp(uint32_t interface) override;
-    void NotifyInterfaceDown(uint32_t interface) override;
-    void NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
-    void NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
-    void SetIpv4(Ptr<Ipv4> ipv4) override;
     void PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit = Time::S) const override;
 
   protected:
-    void DoDispose() override;
+    /// VIP traffic to the Mux its flow hashes to; null for anything else.
+    Ptr<Ipv4Route> Lookup(const Ipv4Header& header, Ptr<const Packet> payload) override;
 
   private:
     struct Mux
@@ -61,10 +45,6 @@ class VipSpreadRouting : public Ipv4RoutingProtocol
         Ipv4Address address; //!< its address on that link
         bool up;             //!< announcing
     };
-    /// The Mux for @p header's flow, or null when none is up.
-    const Mux* Choose(Ptr<const Packet> payload, const Ipv4Header& header);
-
-    Ptr<Ipv4> m_ipv4;
     Ipv4Address m_prefix;
     Ipv4Mask m_mask;
     std::vector<Mux> m_muxes;
