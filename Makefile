@@ -61,7 +61,7 @@ bench: build
 	$(PYTHON) analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
 
 format:
-	find contrib scenarios tests -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	find contrib scenarios tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -46,7 +46,9 @@ GetRuleSet(ClassBenchProfile profile, size_t count)
         for (const RuleSpec& spec : ToRuleSpecs(rules, ActionSpec{}))
         {
             slot->rules.push_back(std::make_unique<Rule>(
-                spec, RuleAction(spec.action, false, slot->resources, slot->meters, spec.id), sequence++));
+                spec,
+                RuleAction(spec.action, false, slot->resources, slot->meters, spec.id),
+                sequence++));
             slot->pointers.push_back(slot->rules.back().get());
         }
         slot->packets = GenerateClassBenchPackets(rules, PACKETS, HIT_FRACTION, PACKET_SEED);
@@ -82,9 +84,11 @@ BM_ClassifierLookup(benchmark::State& state)
     for (const auto& part : classifier.Describe())
     {
         memory += part.memoryBytes;
-        state.counters[std::string(ClassifierKindName(part.kind)) + "_rules"] += static_cast<double>(part.rules);
+        state.counters[std::string(ClassifierKindName(part.kind)) + "_rules"] +=
+            static_cast<double>(part.rules);
     }
-    state.counters["bytes_per_rule"] = static_cast<double>(memory) / static_cast<double>(set.rules.size());
+    state.counters["bytes_per_rule"] =
+        static_cast<double>(memory) / static_cast<double>(set.rules.size());
     SetLabel(state);
 }
 

@@ -32,7 +32,7 @@ Key(uint32_t i)
     return key;
 }
 
-template <typename Table>
+template<typename Table>
 void
 Fill(Table& table, uint32_t flows)
 {
@@ -42,7 +42,7 @@ Fill(Table& table, uint32_t flows)
     }
 }
 
-template <typename Table>
+template<typename Table>
 void
 BM_Find(benchmark::State& state)
 {
@@ -65,7 +65,7 @@ BM_Find(benchmark::State& state)
     state.SetItemsProcessed(state.iterations());
 }
 
-template <typename Table>
+template<typename Table>
 void
 BM_Insert(benchmark::State& state)
 {

@@ -53,8 +53,9 @@ LayeredPort(int layers)
             RuleSpec rule;
             rule.id = "r" + std::to_string(r);
             rule.priority = r;
-            rule.conditions = {Cond(ConditionType::DstIp, fmt::format("192.0.{}.{}/32", r / 200, r % 200 + 1)),
-                               Cond(ConditionType::DstPort, std::to_string(1000 + r))};
+            rule.conditions = {
+                Cond(ConditionType::DstIp, fmt::format("192.0.{}.{}/32", r / 200, r % 200 + 1)),
+                Cond(ConditionType::DstPort, std::to_string(1000 + r))};
             rule.action.type = r % 2 ? ActionType::Block : ActionType::Allow;
             group.rules.push_back(rule);
         }
@@ -93,7 +94,8 @@ Flow(uint32_t i, uint8_t flags)
     group.hasIpv4 = true;
     group.ip = Ipv4Header{*ParseIpv4("10.0.0.1"), 0xac100000u + (i >> 14), IP_PROTOCOL_TCP, 64};
     group.l4 = L4Type::Tcp;
-    group.transport = TransportHeader{static_cast<uint16_t>(1024 + (i & 0x3fff)), 80, flags, 1000, 0};
+    group.transport =
+        TransportHeader{static_cast<uint16_t>(1024 + (i & 0x3fff)), 80, flags, 1000, 0};
     stack.payloadBytes = 1000;
     return stack;
 }
@@ -121,7 +123,8 @@ BM_EstablishedFlows(benchmark::State& state)
     double now = 1;
     for (auto _ : state)
     {
-        benchmark::DoNotOptimize(port.Process(Direction::Outbound, packets[i++ & (FLOWS - 1)], now));
+        benchmark::DoNotOptimize(
+            port.Process(Direction::Outbound, packets[i++ & (FLOWS - 1)], now));
         now += 1e-6;
     }
     state.SetItemsProcessed(state.iterations());
@@ -145,7 +148,8 @@ BM_LookupAtScale(benchmark::State& state)
     std::vector<HeaderStack> probes;
     for (uint32_t i = 0; i < 4096; ++i)
     {
-        probes.push_back(Flow(static_cast<uint32_t>((uint64_t(i) * 2654435761u) % flows), TcpFlags::ACK));
+        probes.push_back(
+            Flow(static_cast<uint32_t>((uint64_t(i) * 2654435761u) % flows), TcpFlags::ACK));
     }
     uint32_t i = 0;
     for (auto _ : state)

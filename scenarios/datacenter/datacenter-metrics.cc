@@ -5,9 +5,8 @@
 #include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <fstream>
 #include <stdexcept>
 
@@ -65,14 +64,17 @@ OpenOutput(const std::string& directory, const std::string& name)
 
 } // namespace
 
-DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, Time start, Time stop, Time interval)
-    : m_dc(dc),
-      m_start(start),
-      m_stop(stop),
-      m_interval(interval),
-      m_audit(Create<VfpPacketAudit>()),
-      m_vms(dc.vms.size()),
-      m_hosts(dc.hosts.size())
+DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
+                                     Time start,
+                                     Time stop,
+                                     Time interval)
+    : m_dc(dc)
+    , m_start(start)
+    , m_stop(stop)
+    , m_interval(interval)
+    , m_audit(Create<VfpPacketAudit>())
+    , m_vms(dc.vms.size())
+    , m_hosts(dc.hosts.size())
 {
     auto count = [](uint64_t* bytes, Ptr<const Packet> packet) { *bytes += packet->GetSize(); };
     for (uint32_t i = 0; i < dc.vms.size(); ++i)
@@ -85,8 +87,10 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, 
     for (uint32_t h = 0; h < dc.hosts.size(); ++h)
     {
         const VfpDatacenterHelper::Host& host = dc.hosts[h];
-        host.nic->TraceConnectWithoutContext("MacTx", MakeCallback(+count).Bind(&m_hosts[h].txBytes));
-        host.nic->TraceConnectWithoutContext("MacRx", MakeCallback(+count).Bind(&m_hosts[h].rxBytes));
+        host.nic->TraceConnectWithoutContext("MacTx",
+                                             MakeCallback(+count).Bind(&m_hosts[h].txBytes));
+        host.nic->TraceConnectWithoutContext("MacRx",
+                                             MakeCallback(+count).Bind(&m_hosts[h].rxBytes));
         m_audit->WatchNode(host.node, false);
         if (!host.vswitch)
         {
@@ -94,16 +98,24 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, 
         }
         m_audit->WatchSwitch(host.vswitch);
         host.vswitch->TraceConnectWithoutContext(
-            "Hold", MakeCallback(+[](uint64_t* held, Ptr<const Packet>) { ++*held; }).Bind(&m_hosts[h].held));
-        host.vswitch->TraceConnectWithoutContext(
-            "Drop", MakeCallback(+[](DatacenterMetrics* self, uint32_t host, Ptr<const Packet>, const std::string& reason) {
-                        ++self->m_hosts[host].dropped;
-                        ++self->m_switchDrops[reason];
-                    }).Bind(this, h));
+            "Hold", MakeCallback(+[](uint64_t* held, Ptr<const Packet>) {
+                        ++*held;
+                    }).Bind(&m_hosts[h].held));
+        host.vswitch->TraceConnectWithoutContext("Drop",
+                                                 MakeCallback(+[](DatacenterMetrics* self,
+                                                                  uint32_t host,
+                                                                  Ptr<const Packet>,
+                                                                  const std::string& reason)
+                                                              {
+                                                                  ++self->m_hosts[host].dropped;
+                                                                  ++self->m_switchDrops[reason];
+                                                              })
+                                                     .Bind(this, h));
         host.agent->TraceConnectWithoutContext(
-            "Resolved", MakeCallback(+[](std::vector<double>* latencies, uint32_t, Ipv4Address, Time latency) {
-                            latencies->push_back(latency.GetSeconds() * 1e6);
-                        }).Bind(&m_lookupLatencyUs));
+            "Resolved",
+            MakeCallback(+[](std::vector<double>* latencies, uint32_t, Ipv4Address, Time latency) {
+                latencies->push_back(latency.GetSeconds() * 1e6);
+            }).Bind(&m_lookupLatencyUs));
     }
     NodeContainer routers(dc.tors, dc.aggregations, dc.intermediates);
     if (dc.border)
@@ -132,27 +144,43 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, 
         if (dc.hosts[h].slbAgent)
         {
             dc.hosts[h].slbAgent->TraceConnectWithoutContext(
-                "Granted", MakeCallback(+[](DatacenterMetrics* self, uint32_t host, const std::string& port, uint16_t lo,
-                                            uint16_t hi, Time latency) {
-                               self->m_snatGrants.push_back(SnatGrant{Simulator::Now().GetSeconds(), port, host, lo, hi,
-                                                                      latency.GetSeconds() * 1e6});
-                           }).Bind(this, h));
+                "Granted",
+                MakeCallback(+[](DatacenterMetrics* self,
+                                 uint32_t host,
+                                 const std::string& port,
+                                 uint16_t lo,
+                                 uint16_t hi,
+                                 Time latency)
+                             {
+                                 self->m_snatGrants.push_back(
+                                     SnatGrant{Simulator::Now().GetSeconds(),
+                                               port,
+                                               host,
+                                               lo,
+                                               hi,
+                                               latency.GetSeconds() * 1e6});
+                             })
+                    .Bind(this, h));
         }
     }
     for (uint32_t c = 0; c < dc.clients.GetN(); ++c)
     {
         Ptr<NetDevice> link = dc.clients.Get(c)->GetDevice(1); // 0 is the loopback
         link->TraceConnectWithoutContext(
-            "MacRx", MakeCallback(+[](DatacenterMetrics* self, Ptr<const Packet> frame) {
-                         Ptr<Packet> packet = frame->Copy();
-                         PppHeader ppp;
-                         packet->RemoveHeader(ppp);
-                         Ipv4Header ip;
-                         if (packet->PeekHeader(ip) && (ip.GetSource().Get() >> 8) == (203u << 16 | 113u))
+            "MacRx",
+            MakeCallback(+[](DatacenterMetrics* self, Ptr<const Packet> frame)
                          {
-                             self->m_dsrBytes += packet->GetSize();
-                         }
-                     }).Bind(this));
+                             Ptr<Packet> packet = frame->Copy();
+                             PppHeader ppp;
+                             packet->RemoveHeader(ppp);
+                             Ipv4Header ip;
+                             if (packet->PeekHeader(ip) &&
+                                 (ip.GetSource().Get() >> 8) == (203u << 16 | 113u))
+                             {
+                                 self->m_dsrBytes += packet->GetSize();
+                             }
+                         })
+                .Bind(this));
     }
     // Packet-hops: every frame any device transmits, for the performance report.
     for (NodeList::Iterator node = NodeList::Begin(); node != NodeList::End(); ++node)
@@ -160,7 +188,9 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, 
         for (uint32_t d = 0; d < (*node)->GetNDevices(); ++d)
         {
             (*node)->GetDevice(d)->TraceConnectWithoutContext(
-                "MacTx", MakeCallback(+[](uint64_t* hops, Ptr<const Packet>) { ++*hops; }).Bind(&m_packetHops));
+                "MacTx", MakeCallback(+[](uint64_t* hops, Ptr<const Packet>) {
+                             ++*hops;
+                         }).Bind(&m_packetHops));
         }
     }
 }
@@ -170,19 +200,33 @@ DatacenterMetrics::WatchClient(uint32_t vm, Ptr<RequestResponseClient> client)
 {
     m_vms[vm].client = client;
     client->TraceConnectWithoutContext(
-        "Established", MakeCallback(+[](DatacenterMetrics* self, uint32_t vm, uint64_t, Time setup) {
-                           ++self->m_vms[vm].connections;
-                           self->m_setupUs.push_back(setup.GetSeconds() * 1e6);
-                       }).Bind(this, vm));
+        "Established",
+        MakeCallback(+[](DatacenterMetrics* self, uint32_t vm, uint64_t, Time setup)
+                     {
+                         ++self->m_vms[vm].connections;
+                         self->m_setupUs.push_back(setup.GetSeconds() * 1e6);
+                     })
+            .Bind(this, vm));
     client->TraceConnectWithoutContext(
         "Completed",
-        MakeCallback(+[](DatacenterMetrics* self, uint32_t vm, uint64_t, const Address& peer, uint32_t bytes, Time fct) {
-            const InetSocketAddress server = InetSocketAddress::ConvertFrom(peer);
-            std::ostringstream name;
-            name << server.GetIpv4() << ":" << server.GetPort();
-            self->m_flows.push_back(FlowRecord{vm, name.str(), bytes, (Simulator::Now() - fct).GetSeconds(),
-                                               fct.GetSeconds() * 1e6, false});
-        }).Bind(this, vm));
+        MakeCallback(+[](DatacenterMetrics* self,
+                         uint32_t vm,
+                         uint64_t,
+                         const Address& peer,
+                         uint32_t bytes,
+                         Time fct)
+                     {
+                         const InetSocketAddress server = InetSocketAddress::ConvertFrom(peer);
+                         std::ostringstream name;
+                         name << server.GetIpv4() << ":" << server.GetPort();
+                         self->m_flows.push_back(FlowRecord{vm,
+                                                            name.str(),
+                                                            bytes,
+                                                            (Simulator::Now() - fct).GetSeconds(),
+                                                            fct.GetSeconds() * 1e6,
+                                                            false});
+                     })
+            .Bind(this, vm));
     client->TraceConnectWithoutContext(
         "Failed", MakeCallback(+[](DatacenterMetrics* self, uint64_t, const std::string& reason) {
                       ++self->m_failures[reason];
@@ -193,63 +237,84 @@ void
 DatacenterMetrics::WatchServer(uint32_t vm, Ptr<RequestResponseServer> server)
 {
     m_vms[vm].server = server;
-    server->TraceConnectWithoutContext(
-        "Served", MakeCallback(+[](uint64_t* connections, uint32_t) { ++*connections; }).Bind(&m_vms[vm].connections));
+    server->TraceConnectWithoutContext("Served", MakeCallback(+[](uint64_t* connections, uint32_t) {
+                                                     ++*connections;
+                                                 }).Bind(&m_vms[vm].connections));
 }
 
 void
 DatacenterMetrics::WatchOutsideClient(uint32_t client, Ptr<RequestResponseClient> app)
 {
     app->TraceConnectWithoutContext(
-        "Established", MakeCallback(+[](DatacenterMetrics* self, uint32_t client, uint64_t, Time setup) {
-                           self->m_clientSetupUs.emplace_back(client, setup.GetSeconds() * 1e6);
-                       }).Bind(this, client));
+        "Established",
+        MakeCallback(+[](DatacenterMetrics* self, uint32_t client, uint64_t, Time setup) {
+            self->m_clientSetupUs.emplace_back(client, setup.GetSeconds() * 1e6);
+        }).Bind(this, client));
     app->TraceConnectWithoutContext(
-        "Completed", MakeCallback(+[](DatacenterMetrics* self, uint64_t, const Address& peer, uint32_t bytes, Time fct) {
-                         auto& vip = self->m_vipCompleted[InetSocketAddress::ConvertFrom(peer).GetIpv4().Get()];
-                         ++vip.first;
-                         vip.second += bytes;
-                         self->m_clientFctUs.push_back(fct.GetSeconds() * 1e6);
-                     }).Bind(this));
-    app->TraceConnectWithoutContext(
-        "Failed", MakeCallback(+[](std::map<std::string, uint64_t>* failures, uint64_t, const std::string& reason) {
-                      ++(*failures)[reason];
-                  }).Bind(&m_clientFailures));
+        "Completed",
+        MakeCallback(
+            +[](DatacenterMetrics* self, uint64_t, const Address& peer, uint32_t bytes, Time fct)
+            {
+                auto& vip =
+                    self->m_vipCompleted[InetSocketAddress::ConvertFrom(peer).GetIpv4().Get()];
+                ++vip.first;
+                vip.second += bytes;
+                self->m_clientFctUs.push_back(fct.GetSeconds() * 1e6);
+            })
+            .Bind(this));
+    app->TraceConnectWithoutContext("Failed",
+                                    MakeCallback(+[](std::map<std::string, uint64_t>* failures,
+                                                     uint64_t,
+                                                     const std::string& reason) {
+                                        ++(*failures)[reason];
+                                    }).Bind(&m_clientFailures));
 }
 
 void
 DatacenterMetrics::WatchSnatClient(uint32_t, Ptr<RequestResponseClient> app)
 {
     app->TraceConnectWithoutContext(
-        "Completed", MakeCallback(+[](uint64_t* completed, uint64_t, const Address&, uint32_t, Time) {
-                         ++*completed;
-                     }).Bind(&m_snatCompleted));
-    app->TraceConnectWithoutContext(
-        "Failed", MakeCallback(+[](std::map<std::string, uint64_t>* failures, uint64_t, const std::string& reason) {
-                      ++(*failures)[reason];
-                  }).Bind(&m_snatFailures));
+        "Completed",
+        MakeCallback(+[](uint64_t* completed, uint64_t, const Address&, uint32_t, Time) {
+            ++*completed;
+        }).Bind(&m_snatCompleted));
+    app->TraceConnectWithoutContext("Failed",
+                                    MakeCallback(+[](std::map<std::string, uint64_t>* failures,
+                                                     uint64_t,
+                                                     const std::string& reason) {
+                                        ++(*failures)[reason];
+                                    }).Bind(&m_snatFailures));
 }
 
 void
-DatacenterMetrics::WatchLongFlow(uint32_t vm, uint32_t peer, Ptr<PacketSink> sink, uint64_t bytes, Time start)
+DatacenterMetrics::WatchLongFlow(
+    uint32_t vm, uint32_t peer, Ptr<PacketSink> sink, uint64_t bytes, Time start)
 {
     ++m_vms[vm].longFlowsActive;
     ++m_vms[vm].connections;
     m_longFlows.push_back(LongFlow{vm, peer, sink, bytes, start, false});
     sink->TraceConnectWithoutContext(
-        "Rx", MakeCallback(+[](DatacenterMetrics* self, size_t index, Ptr<const Packet>, const Address&) {
-                  LongFlow& flow = self->m_longFlows[index];
-                  if (flow.done || flow.sink->GetTotalRx() < flow.bytes)
-                  {
-                      return;
-                  }
-                  flow.done = true;
-                  --self->m_vms[flow.vm].longFlowsActive;
-                  std::ostringstream server;
-                  server << self->m_dc.vms[flow.peer].address;
-                  self->m_flows.push_back(FlowRecord{flow.vm, server.str(), flow.bytes, flow.start.GetSeconds(),
-                                                     (Simulator::Now() - flow.start).GetSeconds() * 1e6, true});
-              }).Bind(this, m_longFlows.size() - 1));
+        "Rx",
+        MakeCallback(+[](DatacenterMetrics* self, size_t index, Ptr<const Packet>, const Address&)
+                     {
+                         LongFlow& flow = self->m_longFlows[index];
+                         if (flow.done || flow.sink->GetTotalRx() < flow.bytes)
+                         {
+                             return;
+                         }
+                         flow.done = true;
+                         --self->m_vms[flow.vm].longFlowsActive;
+                         std::ostringstream server;
+                         server << self->m_dc.vms[flow.peer].address;
+                         self->m_flows.push_back(
+                             FlowRecord{flow.vm,
+                                        server.str(),
+                                        flow.bytes,
+                                        flow.start.GetSeconds(),
+                                        (Simulator::Now() - flow.start).GetSeconds() * 1e6,
+                                        true});
+                     })
+            .Bind(this, m_longFlows.size() - 1));
 }
 
 void
@@ -299,8 +364,8 @@ DatacenterMetrics::TakeSample()
     uint64_t connections = 0;
     for (VmStats& vm : m_vms)
     {
-        const uint64_t open = (vm.client ? vm.client->GetOpen() : 0) + (vm.server ? vm.server->GetOpen() : 0) +
-                              vm.longFlowsActive;
+        const uint64_t open = (vm.client ? vm.client->GetOpen() : 0) +
+                              (vm.server ? vm.server->GetOpen() : 0) + vm.longFlowsActive;
         vm.activeSum += open;
         vm.activePeak = std::max(vm.activePeak, open);
         active += open;
@@ -316,10 +381,14 @@ DatacenterMetrics::TakeSample()
     const uint64_t drops = m_audit->GetDroppedTotal();
     if (m_sampled)
     {
-        m_samples.push_back(Sample{Simulator::Now().GetSeconds(), active, connections - m_connectionsBefore,
-                                   paths.first - m_pathsBefore.first, paths.second - m_pathsBefore.second,
-                                   cores == 0 ? 0 : (busy - m_busyBefore).GetSeconds() / (m_interval.GetSeconds() * cores),
-                                   drops - m_dropsBefore});
+        m_samples.push_back(Sample{
+            Simulator::Now().GetSeconds(),
+            active,
+            connections - m_connectionsBefore,
+            paths.first - m_pathsBefore.first,
+            paths.second - m_pathsBefore.second,
+            cores == 0 ? 0 : (busy - m_busyBefore).GetSeconds() / (m_interval.GetSeconds() * cores),
+            drops - m_dropsBefore});
     }
     m_connectionsBefore = connections;
     m_pathsBefore = paths;
@@ -340,7 +409,8 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
     const size_t samples = std::max<size_t>(1, m_samples.size() + 1);
 
     std::ofstream vmCsv = OpenOutput(directory, "vm.csv");
-    vmCsv << "vm,host,tenant,ca,tx_bytes,rx_bytes,throughput_mbps,connections,cps,mean_active_flows,peak_active_flows\n";
+    vmCsv << "vm,host,tenant,ca,tx_bytes,rx_bytes,throughput_mbps,connections,cps,mean_active_"
+             "flows,peak_active_flows\n";
     std::vector<double> throughputs;
     uint64_t rxTotal = 0;
     uint64_t connectionsTotal = 0;
@@ -354,13 +424,23 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         throughputs.push_back(mbps);
         rxTotal += vm.rxBytes;
         connectionsTotal += vm.connections;
-        vmCsv << fmt::format("{},{},{},{},{},{},{:.3f},{},{:.3f},{:.3f},{}\n", where.port, where.host, where.tenant,
-                             ca.str(), vm.txBytes, vm.rxBytes, mbps, vm.connections, vm.connections / duration,
-                             double(vm.activeSum) / samples, vm.activePeak);
+        vmCsv << fmt::format("{},{},{},{},{},{},{:.3f},{},{:.3f},{:.3f},{}\n",
+                             where.port,
+                             where.host,
+                             where.tenant,
+                             ca.str(),
+                             vm.txBytes,
+                             vm.rxBytes,
+                             mbps,
+                             vm.connections,
+                             vm.connections / duration,
+                             double(vm.activeSum) / samples,
+                             vm.activePeak);
     }
 
     std::ofstream hostCsv = OpenOutput(directory, "host.csv");
-    hostCsv << "host,vms,tx_bytes,rx_bytes,uft_hit_rate,slow_path_fraction,cpu_utilisation,held_packets,dropped_packets,"
+    hostCsv << "host,vms,tx_bytes,rx_bytes,uft_hit_rate,slow_path_fraction,cpu_utilisation,held_"
+               "packets,dropped_packets,"
                "tracked_connections\n";
     std::vector<double> cpu;
     uint64_t fastTotal = 0;
@@ -386,9 +466,17 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         }
         fastTotal += fast;
         slowTotal += slow;
-        hostCsv << fmt::format("host{},{},{},{},{},{},{:.6f},{},{},{}\n", h, host.vms.size(), m_hosts[h].txBytes,
-                               m_hosts[h].rxBytes, Rate(fast, fast + slow), Rate(slow, fast + slow), utilisation,
-                               m_hosts[h].held, m_hosts[h].dropped, tracked);
+        hostCsv << fmt::format("host{},{},{},{},{},{},{:.6f},{},{},{}\n",
+                               h,
+                               host.vms.size(),
+                               m_hosts[h].txBytes,
+                               m_hosts[h].rxBytes,
+                               Rate(fast, fast + slow),
+                               Rate(slow, fast + slow),
+                               utilisation,
+                               m_hosts[h].held,
+                               m_hosts[h].dropped,
+                               tracked);
     }
 
     std::ofstream fctCsv = OpenOutput(directory, "fct.csv");
@@ -399,17 +487,31 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
     {
         const FlowRecord& flow = m_flows[f];
         (flow.longFlow ? longFct : shortFct).push_back(flow.fctUs);
-        fctCsv << fmt::format("{},{},{},{},{},{:.9f},{:.3f},{}\n", f, m_dc.vms[flow.vm].port, m_dc.vms[flow.vm].tenant,
-                              flow.peer, flow.bytes, flow.start, flow.fctUs, flow.longFlow ? "long" : "short");
+        fctCsv << fmt::format("{},{},{},{},{},{:.9f},{:.3f},{}\n",
+                              f,
+                              m_dc.vms[flow.vm].port,
+                              m_dc.vms[flow.vm].tenant,
+                              flow.peer,
+                              flow.bytes,
+                              flow.start,
+                              flow.fctUs,
+                              flow.longFlow ? "long" : "short");
     }
 
     std::ofstream seriesCsv = OpenOutput(directory, "timeseries.csv");
-    seriesCsv << "time_s,active_flows,new_connections,fast_path_packets,slow_path_packets,uft_hit_rate,cpu_utilisation,"
+    seriesCsv << "time_s,active_flows,new_connections,fast_path_packets,slow_path_packets,uft_hit_"
+                 "rate,cpu_utilisation,"
                  "drops\n";
     for (const Sample& sample : m_samples)
     {
-        seriesCsv << fmt::format("{:.6f},{},{},{},{},{},{:.6f},{}\n", sample.time, sample.active, sample.newConnections,
-                                 sample.fast, sample.slow, Rate(sample.fast, sample.fast + sample.slow), sample.cpu,
+        seriesCsv << fmt::format("{:.6f},{},{},{},{},{},{:.6f},{}\n",
+                                 sample.time,
+                                 sample.active,
+                                 sample.newConnections,
+                                 sample.fast,
+                                 sample.slow,
+                                 Rate(sample.fast, sample.fast + sample.slow),
+                                 sample.cpu,
                                  sample.drops);
     }
 
@@ -426,7 +528,8 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         }
         for (const auto& [name, counter] : host.vswitch->GetEngine().GetPort(vm.port).GetMeters())
         {
-            meteringCsv << fmt::format("{},{},{},{}\n", vm.port, name, counter.packets, counter.bytes);
+            meteringCsv << fmt::format(
+                "{},{},{},{}\n", vm.port, name, counter.packets, counter.bytes);
             auto& total = meterTotals[name];
             total.first += counter.packets;
             total.second += counter.bytes;
@@ -454,8 +557,9 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         }
     }
     double converged = 0;
-    for (Ptr<VfpController> controller :
-         {Ptr<VfpController>(m_dc.vnet), Ptr<VfpController>(m_dc.acl), Ptr<VfpController>(m_dc.metering)})
+    for (Ptr<VfpController> controller : {Ptr<VfpController>(m_dc.vnet),
+                                          Ptr<VfpController>(m_dc.acl),
+                                          Ptr<VfpController>(m_dc.metering)})
     {
         if (controller)
         {
@@ -471,7 +575,9 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         {"vms", m_dc.vms.size()},
         {"short_flows_completed", shortFct.size()},
         {"long_flows_completed", longFct.size()},
-        {"flows_failed", [&] {
+        {"flows_failed",
+         [&]
+         {
              uint64_t failed = 0;
              for (const auto& [reason, count] : m_failures)
              {
@@ -481,11 +587,14 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
          }()},
         {"short_fct_p50_us", Percentile(shortFct, 0.5)},
         {"short_fct_p99_us", Percentile(shortFct, 0.99)},
-        {"vm_throughput_mean_mbps", rxTotal * 8.0 / duration / 1e6 / std::max<size_t>(1, m_vms.size())},
+        {"vm_throughput_mean_mbps",
+         rxTotal * 8.0 / duration / 1e6 / std::max<size_t>(1, m_vms.size())},
         {"goodput_total_gbps", rxTotal * 8.0 / duration / 1e9},
         {"connections_per_second", connectionsTotal / duration},
-        {"uft_hit_rate", fastTotal + slowTotal == 0 ? 0.0 : double(fastTotal) / double(fastTotal + slowTotal)},
-        {"slow_path_fraction", fastTotal + slowTotal == 0 ? 0.0 : double(slowTotal) / double(fastTotal + slowTotal)},
+        {"uft_hit_rate",
+         fastTotal + slowTotal == 0 ? 0.0 : double(fastTotal) / double(fastTotal + slowTotal)},
+        {"slow_path_fraction",
+         fastTotal + slowTotal == 0 ? 0.0 : double(slowTotal) / double(fastTotal + slowTotal)},
         {"cpu_utilisation_mean", Distribution(cpu)["mean"]},
         {"cpu_utilisation_max", Distribution(cpu)["max"]},
         {"policy_converged_at_s", converged},
@@ -530,7 +639,8 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
 nlohmann::json
 DatacenterMetrics::WriteAnanta(const std::string& directory) const
 {
-    auto text = [](auto address) {
+    auto text = [](auto address)
+    {
         std::ostringstream out;
         out << address;
         return out.str();
@@ -548,7 +658,8 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
             for (uint32_t vm = 0; vm < m_dc.vms.size(); ++vm)
             {
                 const VfpDatacenterHelper::Vm& where = m_dc.vms[vm];
-                if (where.address.Get() == customer && VfpDatacenterHelper::VniOf(where.tenant) == vni)
+                if (where.address.Get() == customer &&
+                    VfpDatacenterHelper::VniOf(where.tenant) == vni)
                 {
                     muxFlows[{vip, vm}] += count;
                 }
@@ -556,17 +667,25 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
         }
     }
     std::ofstream vipCsv = OpenOutput(directory, "vip.csv");
-    vipCsv << "vip,tenant,dips,connections_started,connections_completed,connections_failed,response_bytes\n";
+    vipCsv << "vip,tenant,dips,connections_started,connections_completed,connections_failed,"
+              "response_bytes\n";
     std::ofstream dipCsv = OpenOutput(directory, "dip.csv");
     dipCsv << "vip,dip_vm,host,ca,mux_flows,served\n";
     for (const VfpDatacenterHelper::Vip& vip : m_dc.vips)
     {
-        const uint64_t started = vipStarted.count(vip.address.Get()) ? vipStarted.at(vip.address.Get()) : 0;
-        const auto completed =
-            m_vipCompleted.count(vip.address.Get()) ? m_vipCompleted.at(vip.address.Get()) : std::make_pair(uint64_t(0), uint64_t(0));
+        const uint64_t started =
+            vipStarted.count(vip.address.Get()) ? vipStarted.at(vip.address.Get()) : 0;
+        const auto completed = m_vipCompleted.count(vip.address.Get())
+                                   ? m_vipCompleted.at(vip.address.Get())
+                                   : std::make_pair(uint64_t(0), uint64_t(0));
         const uint32_t tenant = vip.dips.empty() ? 0 : m_dc.vms[vip.dips[0]].tenant;
-        vipCsv << fmt::format("{},{},{},{},{},{},{}\n", text(vip.address), tenant, vip.dips.size(), started,
-                              completed.first, started > completed.first ? started - completed.first : 0,
+        vipCsv << fmt::format("{},{},{},{},{},{},{}\n",
+                              text(vip.address),
+                              tenant,
+                              vip.dips.size(),
+                              started,
+                              completed.first,
+                              started > completed.first ? started - completed.first : 0,
                               completed.second);
         for (const auto& [key, count] : muxFlows)
         {
@@ -574,8 +693,13 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
             {
                 const VfpDatacenterHelper::Vm& where = m_dc.vms[key.second];
                 const Ptr<RequestResponseServer> server = m_vms[key.second].server;
-                dipCsv << fmt::format("{},{},{},{},{},{}\n", text(vip.address), where.port, where.host,
-                                      text(where.address), count, server ? server->GetServed() : 0);
+                dipCsv << fmt::format("{},{},{},{},{},{}\n",
+                                      text(vip.address),
+                                      where.port,
+                                      where.host,
+                                      text(where.address),
+                                      count,
+                                      server ? server->GetServed() : 0);
             }
         }
     }
@@ -589,7 +713,11 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
         const Ptr<SlbMux> mux = m_dc.muxes[m];
         muxBytes += mux->GetBytes();
         returnPackets += mux->GetReturnPackets();
-        muxCsv << fmt::format("{},{},{},{},{}\n", m, mux->GetPackets(), mux->GetBytes(), mux->GetReturnPackets(),
+        muxCsv << fmt::format("{},{},{},{},{}\n",
+                              m,
+                              mux->GetPackets(),
+                              mux->GetBytes(),
+                              mux->GetReturnPackets(),
                               mux->GetUnknown());
     }
 
@@ -599,7 +727,12 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
     for (const SnatGrant& grant : m_snatGrants)
     {
         grantLatency.push_back(grant.latencyUs);
-        snatCsv << fmt::format("{:.9f},{},{},{},{},{:.3f}\n", grant.time, grant.port, grant.host, grant.lo, grant.hi,
+        snatCsv << fmt::format("{:.9f},{},{},{},{},{:.3f}\n",
+                               grant.time,
+                               grant.port,
+                               grant.host,
+                               grant.lo,
+                               grant.hi,
                                grant.latencyUs);
     }
     std::ofstream setupCsv = OpenOutput(directory, "client_setup.csv");
@@ -608,7 +741,8 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
     for (size_t f = 0; f < m_clientSetupUs.size(); ++f)
     {
         setup.push_back(m_clientSetupUs[f].second);
-        setupCsv << fmt::format("{},{},{:.3f}\n", f, m_clientSetupUs[f].first, m_clientSetupUs[f].second);
+        setupCsv << fmt::format(
+            "{},{},{:.3f}\n", f, m_clientSetupUs[f].first, m_clientSetupUs[f].second);
     }
     uint64_t requests = 0;
     uint64_t refusals = 0;

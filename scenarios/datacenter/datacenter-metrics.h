@@ -7,15 +7,13 @@
 #ifndef VFP_DATACENTER_METRICS_H
 #define VFP_DATACENTER_METRICS_H
 
+#include "ns3/packet-sink.h"
 #include "request-response-client.h"
 #include "request-response-server.h"
 #include "vfp-datacenter-helper.h"
 #include "vfp-packet-audit.h"
 
-#include "ns3/packet-sink.h"
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -24,14 +22,18 @@ namespace ns3
 
 class DatacenterMetrics
 {
-  public:
+public:
     /// Watches @p dc; traffic runs from @p start to @p stop; samples every @p interval.
-    DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc, Time start, Time stop, Time interval);
+    DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
+                      Time start,
+                      Time stop,
+                      Time interval);
 
     void WatchClient(uint32_t vm, Ptr<RequestResponseClient> client);
     void WatchServer(uint32_t vm, Ptr<RequestResponseServer> server);
     /// A long flow of @p bytes from @p vm to @p peer, received by @p sink.
-    void WatchLongFlow(uint32_t vm, uint32_t peer, Ptr<PacketSink> sink, uint64_t bytes, Time start);
+    void WatchLongFlow(
+        uint32_t vm, uint32_t peer, Ptr<PacketSink> sink, uint64_t bytes, Time start);
     /// Ananta: a client outside the datacenter connecting to VIPs.
     void WatchOutsideClient(uint32_t client, Ptr<RequestResponseClient> app);
     /// Ananta: a DIP's connections to servers outside, through SNAT.
@@ -42,46 +44,37 @@ class DatacenterMetrics
     /// Writes metrics.json and the CSVs into @p directory; returns the summary.
     nlohmann::json Write(const std::string& directory, const nlohmann::json& scenario) const;
     /// Frames transmitted by any device so far (packet-hops).
-    uint64_t GetPacketHops() const
-    {
-        return m_packetHops;
-    }
-    uint64_t GetCompletedFlows() const
-    {
-        return m_flows.size();
-    }
-    const VfpPacketAudit& GetAudit() const
-    {
-        return *m_audit;
-    }
+    uint64_t GetPacketHops() const { return m_packetHops; }
+    uint64_t GetCompletedFlows() const { return m_flows.size(); }
+    const VfpPacketAudit& GetAudit() const { return *m_audit; }
 
-  private:
+private:
     struct VmStats
     {
-        uint64_t txBytes = 0;         //!< frames the VNIC sent
-        uint64_t rxBytes = 0;         //!< frames the VNIC received
-        uint64_t connections = 0;     //!< connections it opened or accepted
-        uint64_t activeSum = 0;       //!< active flows, summed over samples
-        uint64_t activePeak = 0;      //!< most active flows in a sample
+        uint64_t txBytes = 0;              //!< frames the VNIC sent
+        uint64_t rxBytes = 0;              //!< frames the VNIC received
+        uint64_t connections = 0;          //!< connections it opened or accepted
+        uint64_t activeSum = 0;            //!< active flows, summed over samples
+        uint64_t activePeak = 0;           //!< most active flows in a sample
         Ptr<RequestResponseClient> client; //!< its short flows
         Ptr<RequestResponseServer> server; //!< the flows it serves
-        uint32_t longFlowsActive = 0; //!< long flows it sends, not finished
+        uint32_t longFlowsActive = 0;      //!< long flows it sends, not finished
     };
     struct HostStats
     {
-        uint64_t txBytes = 0;  //!< frames the NIC sent
-        uint64_t rxBytes = 0;  //!< frames the NIC received
-        uint64_t held = 0;     //!< packets the switch held
-        uint64_t dropped = 0;  //!< packets the switch dropped
+        uint64_t txBytes = 0; //!< frames the NIC sent
+        uint64_t rxBytes = 0; //!< frames the NIC received
+        uint64_t held = 0;    //!< packets the switch held
+        uint64_t dropped = 0; //!< packets the switch dropped
     };
     struct FlowRecord
     {
-        uint32_t vm;       //!< the VM that opened it
-        std::string peer;  //!< its server
-        uint64_t bytes;    //!< response (short) or transfer (long) size
-        double start;      //!< seconds
-        double fctUs;      //!< completion time, µs
-        bool longFlow;     //!< kind
+        uint32_t vm;      //!< the VM that opened it
+        std::string peer; //!< its server
+        uint64_t bytes;   //!< response (short) or transfer (long) size
+        double start;     //!< seconds
+        double fctUs;     //!< completion time, µs
+        bool longFlow;    //!< kind
     };
     struct LongFlow
     {
@@ -119,10 +112,10 @@ class DatacenterMetrics
     std::vector<HostStats> m_hosts;
     std::vector<FlowRecord> m_flows;
     std::vector<LongFlow> m_longFlows;
-    std::map<std::string, uint64_t> m_failures;        //!< short flows, by reason
-    std::map<std::string, uint64_t> m_switchDrops;     //!< every switch drop, by reason
-    std::vector<double> m_lookupLatencyUs;             //!< directory lookups
-    std::vector<double> m_setupUs;                     //!< connection set-up times
+    std::map<std::string, uint64_t> m_failures;    //!< short flows, by reason
+    std::map<std::string, uint64_t> m_switchDrops; //!< every switch drop, by reason
+    std::vector<double> m_lookupLatencyUs;         //!< directory lookups
+    std::vector<double> m_setupUs;                 //!< connection set-up times
     std::vector<Sample> m_samples;
     uint64_t m_packetHops = 0;
     uint64_t m_connectionsBefore = 0;
@@ -133,21 +126,22 @@ class DatacenterMetrics
     // Ananta
     struct SnatGrant
     {
-        double time;       //!< seconds
-        std::string port;  //!< the DIP's port
-        uint32_t host;     //!< its host
-        uint16_t lo;       //!< first port
-        uint16_t hi;       //!< last port
-        double latencyUs;  //!< from exhaustion to the grant
+        double time;      //!< seconds
+        std::string port; //!< the DIP's port
+        uint32_t host;    //!< its host
+        uint16_t lo;      //!< first port
+        uint16_t hi;      //!< last port
+        double latencyUs; //!< from exhaustion to the grant
     };
     std::vector<SnatGrant> m_snatGrants;
     std::vector<std::pair<uint32_t, double>> m_clientSetupUs; //!< (client, setup µs)
-    std::map<uint32_t, std::pair<uint64_t, uint64_t>> m_vipCompleted; //!< VIP -> (connections, response bytes)
-    std::map<std::string, uint64_t> m_clientFailures;   //!< outside clients, by reason
-    std::map<std::string, uint64_t> m_snatFailures;     //!< DIPs' outbound connections, by reason
-    std::vector<double> m_clientFctUs;                  //!< outside clients' flow completion times
-    uint64_t m_snatCompleted = 0;                       //!< DIPs' outbound connections completed
-    uint64_t m_dsrBytes = 0;                            //!< IP bytes from VIPs that reached clients
+    std::map<uint32_t, std::pair<uint64_t, uint64_t>>
+        m_vipCompleted;                               //!< VIP -> (connections, response bytes)
+    std::map<std::string, uint64_t> m_clientFailures; //!< outside clients, by reason
+    std::map<std::string, uint64_t> m_snatFailures;   //!< DIPs' outbound connections, by reason
+    std::vector<double> m_clientFctUs;                //!< outside clients' flow completion times
+    uint64_t m_snatCompleted = 0;                     //!< DIPs' outbound connections completed
+    uint64_t m_dsrBytes = 0;                          //!< IP bytes from VIPs that reached clients
 };
 
 } // namespace ns3

@@ -22,7 +22,10 @@ Cond(const std::string& type, std::initializer_list<std::string> values, HeaderS
 }
 
 RuleSpec
-MakeRule(const std::string& id, int32_t priority, std::vector<Condition> conditions, ActionSpec action)
+MakeRule(const std::string& id,
+         int32_t priority,
+         std::vector<Condition> conditions,
+         ActionSpec action)
 {
     RuleSpec rule;
     rule.id = id;
@@ -127,7 +130,10 @@ Meter(const std::string& name)
 }
 
 GroupSpec
-MakeGroup(const std::string& name, Direction direction, int32_t priority, std::vector<RuleSpec> rules,
+MakeGroup(const std::string& name,
+          Direction direction,
+          int32_t priority,
+          std::vector<RuleSpec> rules,
           std::vector<Condition> conditions)
 {
     GroupSpec group;
@@ -140,7 +146,10 @@ MakeGroup(const std::string& name, Direction direction, int32_t priority, std::v
 }
 
 LayerSpec
-MakeLayer(const std::string& name, int32_t priority, DefaultAction outbound, DefaultAction inbound,
+MakeLayer(const std::string& name,
+          int32_t priority,
+          DefaultAction outbound,
+          DefaultAction inbound,
           std::vector<GroupSpec> groups)
 {
     LayerSpec layer;
@@ -177,7 +186,10 @@ MakeMapping(const std::string& name, std::map<std::string, std::string> entries,
 }
 
 ResourceSpec
-MakeRangeList(const std::string& name, const std::string& ip, std::vector<PortRange> ranges, MissPolicy onExhausted)
+MakeRangeList(const std::string& name,
+              const std::string& ip,
+              std::vector<PortRange> ranges,
+              MissPolicy onExhausted)
 {
     ResourceSpec resource;
     resource.name = name;

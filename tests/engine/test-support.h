@@ -28,7 +28,7 @@ Mac(const std::string& text)
 /// Builds a header stack group by group: Packet().Eth(..).Ipv4(..).Tcp(..).
 class Packet
 {
-  public:
+public:
     Packet& Eth(const std::string& src, const std::string& dst)
     {
         HeaderGroup& group = Open();
@@ -55,7 +55,11 @@ class Packet
         group->ip.protocol = protocol;
         return *this;
     }
-    Packet& Tcp(uint16_t srcPort, uint16_t dstPort, const std::string& flags = "A", uint32_t seq = 0, uint32_t ack = 0)
+    Packet& Tcp(uint16_t srcPort,
+                uint16_t dstPort,
+                const std::string& flags = "A",
+                uint32_t seq = 0,
+                uint32_t ack = 0)
     {
         HeaderGroup& group = *Current();
         group.ip.protocol = IP_PROTOCOL_TCP;
@@ -94,16 +98,10 @@ class Packet
         m_stack.payloadBytes = bytes;
         return *this;
     }
-    operator HeaderStack() const
-    {
-        return m_stack;
-    }
-    HeaderStack Build() const
-    {
-        return m_stack;
-    }
+    operator HeaderStack() const { return m_stack; }
+    HeaderStack Build() const { return m_stack; }
 
-  private:
+private:
     HeaderGroup& Open()
     {
         m_open = false;
@@ -119,11 +117,15 @@ class Packet
 };
 
 /// A condition from its JSON name and textual values.
-Condition Cond(const std::string& type, std::initializer_list<std::string> values,
+Condition Cond(const std::string& type,
+               std::initializer_list<std::string> values,
                HeaderSelector header = HeaderSelector::Outer);
 
 /// A rule: id, priority, conditions, action.
-RuleSpec MakeRule(const std::string& id, int32_t priority, std::vector<Condition> conditions, ActionSpec action);
+RuleSpec MakeRule(const std::string& id,
+                  int32_t priority,
+                  std::vector<Condition> conditions,
+                  ActionSpec action);
 RuleSpec Stateful(RuleSpec rule, double ttl = DEFAULT_FLOW_TTL);
 RuleSpec Terminating(RuleSpec rule);
 
@@ -132,13 +134,22 @@ ActionSpec Block();
 ActionSpec NatDst(const std::string& ip, std::optional<uint16_t> port = std::nullopt);
 ActionSpec NatSrc(const std::string& ip, std::optional<uint16_t> port = std::nullopt);
 ActionSpec Snat(const std::string& rangeList);
-ActionSpec EncapVxlan(uint32_t vni, const std::string& srcIp, const std::string& dstIpOrMapping, bool mapping = false);
+ActionSpec EncapVxlan(uint32_t vni,
+                      const std::string& srcIp,
+                      const std::string& dstIpOrMapping,
+                      bool mapping = false);
 ActionSpec Decap();
 ActionSpec Meter(const std::string& name);
 
-GroupSpec MakeGroup(const std::string& name, Direction direction, int32_t priority, std::vector<RuleSpec> rules,
+GroupSpec MakeGroup(const std::string& name,
+                    Direction direction,
+                    int32_t priority,
+                    std::vector<RuleSpec> rules,
                     std::vector<Condition> conditions = {});
-LayerSpec MakeLayer(const std::string& name, int32_t priority, DefaultAction outbound, DefaultAction inbound,
+LayerSpec MakeLayer(const std::string& name,
+                    int32_t priority,
+                    DefaultAction outbound,
+                    DefaultAction inbound,
                     std::vector<GroupSpec> groups);
 
 constexpr const char* VM_MAC = "00:1d:d8:00:00:01";
@@ -146,15 +157,24 @@ constexpr const char* GW_MAC = "12:34:56:78:9a:bc";
 
 /// A port named "vm" with VM_MAC and the given layers and resources.
 PortSpec MakePort(std::vector<LayerSpec> layers, std::vector<ResourceSpec> resources = {});
-ResourceSpec MakeMapping(const std::string& name, std::map<std::string, std::string> entries,
+ResourceSpec MakeMapping(const std::string& name,
+                         std::map<std::string, std::string> entries,
                          MissPolicy onMiss = MissPolicy::Drop);
-ResourceSpec MakeRangeList(const std::string& name, const std::string& ip, std::vector<PortRange> ranges,
+ResourceSpec MakeRangeList(const std::string& name,
+                           const std::string& ip,
+                           std::vector<PortRange> ranges,
                            MissPolicy onExhausted = MissPolicy::Drop);
 
 /// A TCP packet from the VM (10.0.0.1) to @p dst, as the VM sends it.
-HeaderStack VmTcp(const std::string& dst, uint16_t srcPort = 40000, uint16_t dstPort = 80, const std::string& flags = "S");
+HeaderStack VmTcp(const std::string& dst,
+                  uint16_t srcPort = 40000,
+                  uint16_t dstPort = 80,
+                  const std::string& flags = "S");
 /// The reply to VmTcp, as it reaches the port from the network.
-HeaderStack ReplyTcp(const std::string& src, uint16_t srcPort = 80, uint16_t dstPort = 40000, const std::string& flags = "SA");
+HeaderStack ReplyTcp(const std::string& src,
+                     uint16_t srcPort = 80,
+                     uint16_t dstPort = 40000,
+                     const std::string& flags = "SA");
 
 } // namespace vfp::test
 

@@ -3,15 +3,13 @@
  * always takes the same one, flows spread over all), on-link routes send to the
  * destination itself, and a destination without a route gets no route.
  */
-#include "ns3/fabric-routing.h"
-
 #include "ns3/core-module.h"
+#include "ns3/fabric-routing.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 #include "ns3/tcp-header.h"
 
 #include <gtest/gtest.h>
-
 #include <set>
 
 namespace ns3
@@ -21,7 +19,7 @@ namespace
 
 class FabricRoutingTest : public ::testing::Test
 {
-  protected:
+protected:
     void SetUp() override
     {
         node = CreateObject<Node>();
@@ -34,7 +32,9 @@ class FabricRoutingTest : public ::testing::Test
             device->SetChannel(CreateObject<SimpleChannel>());
             node->AddDevice(device);
             const uint32_t interface = ip->AddInterface(device);
-            ip->AddAddress(interface, Ipv4InterfaceAddress(Ipv4Address(0x0A000001 + (i << 8)), Ipv4Mask("/24")));
+            ip->AddAddress(
+                interface,
+                Ipv4InterfaceAddress(Ipv4Address(0x0A000001 + (i << 8)), Ipv4Mask("/24")));
             ip->SetUp(interface);
             interfaces.push_back(interface);
         }
@@ -42,10 +42,7 @@ class FabricRoutingTest : public ::testing::Test
         routing->SetIpv4(ip);
     }
 
-    void TearDown() override
-    {
-        Simulator::Destroy();
-    }
+    void TearDown() override { Simulator::Destroy(); }
 
     /// The route for a TCP packet of the given 5-tuple.
     Ptr<Ipv4Route> Route(const char* destination, uint16_t srcPort = 1000, uint16_t dstPort = 80)
@@ -74,11 +71,14 @@ TEST_F(FabricRoutingTest, TheLongestPrefixWins)
     routing->AddRoute(Ipv4Address("100.64.0.0"), 24, interfaces[1], Ipv4Address("10.0.1.2"));
     routing->AddRoute(Ipv4Address("100.64.0.4"), 30, interfaces[2], Ipv4Address("0.0.0.0"));
     EXPECT_EQ(routing->GetNRoutes(), 3u);
-    EXPECT_EQ(Route("100.64.0.6")->GetGateway(), Ipv4Address("0.0.0.0")) << "on link: to the destination itself";
-    EXPECT_EQ(Route("100.64.0.6")->GetOutputDevice(), node->GetObject<Ipv4>()->GetNetDevice(interfaces[2]));
+    EXPECT_EQ(Route("100.64.0.6")->GetGateway(), Ipv4Address("0.0.0.0"))
+        << "on link: to the destination itself";
+    EXPECT_EQ(Route("100.64.0.6")->GetOutputDevice(),
+              node->GetObject<Ipv4>()->GetNetDevice(interfaces[2]));
     EXPECT_EQ(Route("100.64.0.9")->GetGateway(), Ipv4Address("10.0.1.2"));
     EXPECT_EQ(Route("8.8.8.8")->GetGateway(), Ipv4Address("10.0.0.2"));
-    EXPECT_EQ(Route("100.64.0.9")->GetSource(), Ipv4Address("10.0.1.1")) << "the outgoing interface's address";
+    EXPECT_EQ(Route("100.64.0.9")->GetSource(), Ipv4Address("10.0.1.1"))
+        << "the outgoing interface's address";
 }
 
 TEST_F(FabricRoutingTest, NoRouteMeansNoRoute)

@@ -4,8 +4,6 @@
  * (NAT, VXLAN, NVGRE, IP-in-IP, decap), checksums right, and refusal of truncated input.
  */
 #include "engine/pipeline/port.h"
-#include "ns3/vfp-packet-codec.h"
-
 #include "ns3/boolean.h"
 #include "ns3/ethernet-header.h"
 #include "ns3/global-value.h"
@@ -13,6 +11,7 @@
 #include "ns3/node.h"
 #include "ns3/tcp-header.h"
 #include "ns3/udp-header.h"
+#include "ns3/vfp-packet-codec.h"
 
 #include <gtest/gtest.h>
 
@@ -66,7 +65,11 @@ struct Rewritten
 };
 
 Rewritten
-Rewrite(Ptr<Packet> frame, Mac48Address src, Mac48Address dst, vfp::Direction direction, const vfp::ActionSpec& action)
+Rewrite(Ptr<Packet> frame,
+        Mac48Address src,
+        Mac48Address dst,
+        vfp::Direction direction,
+        const vfp::ActionSpec& action)
 {
     Rewritten out;
     std::string error;
@@ -112,7 +115,8 @@ TEST(VfpPacketCodec, DecodesATcpFrame)
 {
     VfpPacketCodec::Decoded decoded;
     std::string error;
-    ASSERT_TRUE(VfpPacketCodec::Decode(TcpSegment("10.0.0.1", "10.0.0.2", 40000, 80), VM, GW, 0x0800, decoded, error))
+    ASSERT_TRUE(VfpPacketCodec::Decode(
+        TcpSegment("10.0.0.1", "10.0.0.2", 40000, 80), VM, GW, 0x0800, decoded, error))
         << error;
     const vfp::HeaderStack& stack = decoded.stack;
     ASSERT_EQ(stack.count, 1);
@@ -138,7 +142,8 @@ TEST(VfpPacketCodec, NatRewritesTheRealHeadersAndKeepsTheRest)
     nat.type = vfp::ActionType::Nat;
     nat.srcIp = Ipv4Address("203.0.113.10").Get();
     nat.srcPort = 1024;
-    Rewritten out = Rewrite(TcpSegment("10.0.0.1", "198.51.100.1", 40000, 443), VM, GW, vfp::Direction::Outbound, nat);
+    Rewritten out = Rewrite(
+        TcpSegment("10.0.0.1", "198.51.100.1", 40000, 443), VM, GW, vfp::Direction::Outbound, nat);
     Ipv4Header ip;
     out.packet->RemoveHeader(ip);
     EXPECT_EQ(ip.GetSource(), Ipv4Address("203.0.113.10"));
@@ -162,7 +167,8 @@ TEST(VfpPacketCodec, VxlanEncapBuildsARealTunnelThatDecodesBack)
     encap.dstMac = VfpPacketCodec::FromMac(Mac48Address("00:00:00:ff:00:01"));
     Ptr<Packet> frame = TcpSegment("10.0.0.1", "10.0.0.2", 40000, 80);
     Rewritten out = Rewrite(frame, VM, GW, vfp::Direction::Outbound, encap);
-    EXPECT_EQ(out.packet->GetSize(), frame->GetSize() + 50) << "outer IP, UDP, VXLAN and the inner Ethernet header";
+    EXPECT_EQ(out.packet->GetSize(), frame->GetSize() + 50)
+        << "outer IP, UDP, VXLAN and the inner Ethernet header";
     ExpectDecodesTo(out.packet, out.result.packet);
     // The innermost bytes are the original segment.
     Ipv4Header outerIp;
@@ -221,7 +227,8 @@ TEST(VfpPacketCodec, ChecksumsAreRightWhenEnabled)
 
 TEST(VfpPacketCodec, TruncatedAndUnsupportedPacketsAreRefusedWithAReason)
 {
-    auto refuse = [](Ptr<Packet> packet, const std::string& expected) {
+    auto refuse = [](Ptr<Packet> packet, const std::string& expected)
+    {
         VfpPacketCodec::Decoded decoded;
         std::string error;
         EXPECT_FALSE(VfpPacketCodec::Decode(packet, VM, GW, 0x0800, decoded, error));
@@ -265,7 +272,8 @@ TEST(VfpPacketCodec, NonIpFramesAreOneL2Group)
 {
     VfpPacketCodec::Decoded decoded;
     std::string error;
-    ASSERT_TRUE(VfpPacketCodec::Decode(Create<Packet>(28), VM, GW, 0x0806, decoded, error)) << error;
+    ASSERT_TRUE(VfpPacketCodec::Decode(Create<Packet>(28), VM, GW, 0x0806, decoded, error))
+        << error;
     EXPECT_EQ(decoded.stack.count, 1);
     EXPECT_FALSE(decoded.stack[0].hasIpv4);
     EXPECT_EQ(decoded.stack.payloadBytes, 28u);

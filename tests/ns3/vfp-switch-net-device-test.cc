@@ -6,14 +6,13 @@
  * NATed on the way.
  */
 #include "engine/packet/addresses.h"
-#include "ns3/vfp-switch-net-device.h"
-
 #include "ns3/applications-module.h"
 #include "ns3/arp-cache.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
+#include "ns3/vfp-switch-net-device.h"
 
 #include <gtest/gtest.h>
 
@@ -35,7 +34,7 @@ Cond(vfp::ConditionType type, const std::string& text)
 /// Two VMs, 10.0.0.1 and 10.0.0.2, each on its own link to a port of the host's switch.
 class TwoVms
 {
-  public:
+public:
     explicit TwoVms(const std::vector<vfp::LayerSpec>& layers)
     {
         host = CreateObject<Node>();
@@ -54,7 +53,8 @@ class TwoVms
             vmInterfaces.Add(addresses.Assign(NetDeviceContainer(link.Get(0))));
             vfp::PortSpec spec;
             spec.name = "vm" + std::to_string(i + 1);
-            spec.mac = VfpPacketCodec::FromMac(Mac48Address::ConvertFrom(link.Get(0)->GetAddress()));
+            spec.mac =
+                VfpPacketCodec::FromMac(Mac48Address::ConvertFrom(link.Get(0)->GetAddress()));
             spec.layers = layers;
             vswitch->AddVmPort(link.Get(1), spec);
             vmDevices.Add(link.Get(0));
@@ -63,7 +63,8 @@ class TwoVms
         for (uint32_t i = 0; i < 2; ++i)
         {
             Ptr<Ipv4L3Protocol> ip = vms.Get(i)->GetObject<Ipv4L3Protocol>();
-            ArpCache::Entry* entry = ip->GetInterface(1)->GetArpCache()->Add(vmInterfaces.GetAddress(1 - i));
+            ArpCache::Entry* entry =
+                ip->GetInterface(1)->GetArpCache()->Add(vmInterfaces.GetAddress(1 - i));
             entry->SetMacAddress(vmDevices.Get(1 - i)->GetAddress());
             entry->MarkPermanent();
         }
@@ -82,24 +83,18 @@ class TwoVms
         ApplicationContainer apps = client.Install(vms.Get(0));
         apps.Start(Seconds(0.1));
         uint32_t replies = 0;
-        Config::ConnectWithoutContext("/NodeList/" + std::to_string(vms.Get(0)->GetId()) +
-                                          "/ApplicationList/*/$ns3::UdpEchoClient/Rx",
-                                      MakeCallback(+[](uint32_t* counter, Ptr<const Packet>) { ++*counter; })
-                                          .Bind(&replies));
+        Config::ConnectWithoutContext(
+            "/NodeList/" + std::to_string(vms.Get(0)->GetId()) +
+                "/ApplicationList/*/$ns3::UdpEchoClient/Rx",
+            MakeCallback(+[](uint32_t* counter, Ptr<const Packet>) { ++*counter; }).Bind(&replies));
         Simulator::Stop(Seconds(2));
         Simulator::Run();
         return replies;
     }
 
-    ~TwoVms()
-    {
-        Simulator::Destroy();
-    }
+    ~TwoVms() { Simulator::Destroy(); }
 
-    void OnDrop(Ptr<const Packet>, const std::string& reason)
-    {
-        ++drops[reason];
-    }
+    void OnDrop(Ptr<const Packet>, const std::string& reason) { ++drops[reason]; }
 
     Ptr<Node> host;
     NodeContainer vms;
@@ -110,7 +105,8 @@ class TwoVms
 };
 
 vfp::LayerSpec
-Acl(const std::vector<vfp::RuleSpec>& outbound, vfp::DefaultAction inboundDefault = vfp::DefaultAction::Allow)
+Acl(const std::vector<vfp::RuleSpec>& outbound,
+    vfp::DefaultAction inboundDefault = vfp::DefaultAction::Allow)
 {
     vfp::LayerSpec layer;
     layer.name = "acl";
@@ -126,7 +122,8 @@ TEST(VfpSwitchNetDevice, VmsTalkThroughThePipelineAndHitTheFastPath)
 {
     TwoVms net({Acl({})});
     uint32_t fast = 0;
-    net.vswitch->TraceConnectWithoutContext("FastPath", MakeCallback(+[](uint32_t* n, Ptr<const Packet>) { ++*n; }).Bind(&fast));
+    net.vswitch->TraceConnectWithoutContext(
+        "FastPath", MakeCallback(+[](uint32_t* n, Ptr<const Packet>) { ++*n; }).Bind(&fast));
     EXPECT_EQ(net.Echo(10), 10u);
     EXPECT_TRUE(net.drops.empty());
     vfp::Port& vm1 = net.vswitch->GetEngine().GetPort("vm1");
@@ -165,13 +162,19 @@ TEST(VfpSwitchNetDevice, MalformedFramesAreDroppedWithAReason)
     TwoVms net({Acl({})});
     Ptr<NetDevice> vmDevice = net.vmDevices.Get(0);
     // An IPv4 header that claims 1000 bytes in a minimum-size frame (CSMA pads it to 46).
-    static const uint8_t LYING_HEADER[] = {0x45, 0, 0x03, 0xe8, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
-    Simulator::Schedule(Seconds(0.1), [vmDevice]() {
-        vmDevice->Send(Create<Packet>(LYING_HEADER, sizeof(LYING_HEADER)), Mac48Address("00:00:00:00:00:09"), 0x0800);
-    });
+    static const uint8_t LYING_HEADER[] = {0x45, 0, 0x03, 0xe8, 0, 0, 0,  0, 64, 17,
+                                           0,    0, 10,   0,    0, 1, 10, 0, 0,  2};
+    Simulator::Schedule(Seconds(0.1),
+                        [vmDevice]()
+                        {
+                            vmDevice->Send(Create<Packet>(LYING_HEADER, sizeof(LYING_HEADER)),
+                                           Mac48Address("00:00:00:00:00:09"),
+                                           0x0800);
+                        });
     Simulator::Stop(Seconds(1));
     Simulator::Run();
-    EXPECT_EQ(net.drops["malformed: truncated IPv4 payload"], 1u) << [&net] {
+    EXPECT_EQ(net.drops["malformed: truncated IPv4 payload"], 1u) << [&net]
+    {
         std::string reasons;
         for (const auto& [reason, count] : net.drops)
         {

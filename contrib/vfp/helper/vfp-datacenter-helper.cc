@@ -1,19 +1,19 @@
 #include "vfp-datacenter-helper.h"
 
+#include "ns3/arp-cache.h"
+#include "ns3/arp-l3-protocol.h"
 #include "ns3/boolean.h"
 #include "ns3/bridge-helper.h"
 #include "ns3/config.h"
 #include "ns3/csma-helper.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-list-routing-helper.h"
 #include "ns3/ipv4-list-routing.h"
 #include "ns3/ipv4-static-routing-helper.h"
 #include "ns3/ipv4-static-routing.h"
 #include "ns3/ipv4.h"
-#include "ns3/arp-cache.h"
-#include "ns3/arp-l3-protocol.h"
-#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/log.h"
 #include "ns3/neighbor-cache-helper.h"
 #include "ns3/point-to-point-helper.h"
@@ -61,7 +61,8 @@ ListStack()
 void
 AddRouting(Ptr<Node> node, Ptr<Ipv4RoutingProtocol> protocol, int16_t priority)
 {
-    DynamicCast<Ipv4ListRouting>(node->GetObject<Ipv4>()->GetRoutingProtocol())->AddRoutingProtocol(protocol, priority);
+    DynamicCast<Ipv4ListRouting>(node->GetObject<Ipv4>()->GetRoutingProtocol())
+        ->AddRoutingProtocol(protocol, priority);
 }
 
 /// A default route for a node with one way out: @p device, towards @p gateway.
@@ -69,7 +70,8 @@ void
 SetDefaultRoute(Ptr<NetDevice> device, Ipv4Address gateway)
 {
     Ptr<Ipv4> ip = device->GetNode()->GetObject<Ipv4>();
-    Ipv4StaticRoutingHelper().GetStaticRouting(ip)->SetDefaultRoute(gateway, ip->GetInterfaceForDevice(device));
+    Ipv4StaticRoutingHelper().GetStaticRouting(ip)->SetDefaultRoute(
+        gateway, ip->GetInterfaceForDevice(device));
 }
 
 /// The smallest power-of-two exponent that holds @p count addresses.
@@ -117,13 +119,13 @@ struct VfpDatacenterHelper::FabricPlan
     };
     using Prefix = std::pair<Ipv4Address, uint8_t>;
 
-    std::vector<std::vector<Link>> torUplinks;       //!< per rack: ToR -> aggregation
-    std::vector<std::vector<Link>> aggUplinks;       //!< per aggregation router: -> intermediate
-    std::vector<std::vector<Prefix>> rackPrefixes;   //!< per rack: what its ToR reaches
-    std::vector<Link> borderLinks;                   //!< intermediate -> border router
-    std::vector<Prefix> borderPrefixes;              //!< what the border router reaches
-    std::map<uint32_t, Ptr<FabricRouting>> routing;  //!< by node id
-    NetDeviceContainer resolved;                     //!< links whose ends all have IP
+    std::vector<std::vector<Link>> torUplinks;      //!< per rack: ToR -> aggregation
+    std::vector<std::vector<Link>> aggUplinks;      //!< per aggregation router: -> intermediate
+    std::vector<std::vector<Prefix>> rackPrefixes;  //!< per rack: what its ToR reaches
+    std::vector<Link> borderLinks;                  //!< intermediate -> border router
+    std::vector<Prefix> borderPrefixes;             //!< what the border router reaches
+    std::map<uint32_t, Ptr<FabricRouting>> routing; //!< by node id
+    NetDeviceContainer resolved;                    //!< links whose ends all have IP
 
     /// The fabric routing of router @p node (added to its list on first use).
     Ptr<FabricRouting> Of(Ptr<Node> node)
@@ -148,7 +150,8 @@ struct VfpDatacenterHelper::FabricPlan
         Ipv4InterfaceContainer interfaces = plan.Assign(devices);
         plan.NewNetwork();
         resolved.Add(devices);
-        return Link{devices.Get(0), devices.Get(1), interfaces.GetAddress(0), interfaces.GetAddress(1)};
+        return Link{
+            devices.Get(0), devices.Get(1), interfaces.GetAddress(0), interfaces.GetAddress(1)};
     }
     /// Every router's routes: down towards racks and the border, up by default.
     void Finish(const Datacenter& dc)
@@ -213,18 +216,25 @@ VfpDatacenterHelper::Build(const Options& options) const
     const uint8_t rackBits = BitsFor(uint64_t(options.hostsPerRack) << hostBits);
     const uint32_t racks = (options.hosts + options.hostsPerRack - 1) / options.hostsPerRack;
     Require(uint64_t(racks) << rackBits <= (vfp ? uint64_t(1) << 22 : uint64_t(1) << 20),
-            vfp ? "hosts: too many for 100.64.0.0/10 at a /30 per host, racks rounded up to powers of two"
-                : "hosts: too many for 172.16.0.0/12 at a /28 per host, racks rounded up to powers of two");
-    Require(vfp || options.vmsPerHost <= 13, "vms-per-host: at most 13 with the bridge baseline (a /28 per host)");
+            vfp ? "hosts: too many for 100.64.0.0/10 at a /30 per host, racks rounded up to powers "
+                  "of two"
+                : "hosts: too many for 172.16.0.0/12 at a /28 per host, racks rounded up to powers "
+                  "of two");
+    Require(vfp || options.vmsPerHost <= 13,
+            "vms-per-host: at most 13 with the bridge baseline (a /28 per host)");
     Require(options.muxes == 0 || vfp, "muxes: Ananta load balancing needs --switch vfp");
     Require(options.vips == 0 || options.muxes > 0, "vips: a VIP needs at least one Mux");
     Require(options.vips <= 254, "vips: at most 254 (203.0.113.0/24)");
-    Require(uint64_t(options.vips) * options.dipsPerVip <= uint64_t(options.hosts) * options.vmsPerHost,
+    Require(uint64_t(options.vips) * options.dipsPerVip <=
+                uint64_t(options.hosts) * options.vmsPerHost,
             "dips-per-vip: more DIPs than VMs");
     Require(options.vips == 0 || options.dipsPerVip >= 1, "dips-per-vip: at least 1");
-    Require(options.clients <= 16000 && options.servers <= 16000, "clients, servers: at most 16000 each");
-    const uint32_t vmsPerTenant = (options.hosts * options.vmsPerHost + options.tenants - 1) / options.tenants;
-    Require(vmsPerTenant <= 254 * 255, "VMs per tenant: at most 64770 (a /16 of customer addresses, less the gateway's /24)");
+    Require(options.clients <= 16000 && options.servers <= 16000,
+            "clients, servers: at most 16000 each");
+    const uint32_t vmsPerTenant =
+        (options.hosts * options.vmsPerHost + options.tenants - 1) / options.tenants;
+    Require(vmsPerTenant <= 254 * 255,
+            "VMs per tenant: at most 64770 (a /16 of customer addresses, less the gateway's /24)");
 
     Datacenter dc;
     dc.options = options;
@@ -257,17 +267,19 @@ VfpDatacenterHelper::Build(const Options& options) const
         const uint32_t uplinks = std::min<uint32_t>(2, options.aggregations);
         for (uint32_t u = 0; u < uplinks; ++u)
         {
-            plan.torUplinks[r].push_back(plan.Connect(fabric, dc.tors.Get(r),
-                                                      dc.aggregations.Get((2 * r + u) % options.aggregations),
-                                                      fabricAddresses));
+            plan.torUplinks[r].push_back(
+                plan.Connect(fabric,
+                             dc.tors.Get(r),
+                             dc.aggregations.Get((2 * r + u) % options.aggregations),
+                             fabricAddresses));
         }
     }
     for (uint32_t a = 0; a < options.aggregations; ++a)
     {
         for (uint32_t i = 0; i < options.intermediates; ++i)
         {
-            plan.aggUplinks[a].push_back(
-                plan.Connect(fabric, dc.aggregations.Get(a), dc.intermediates.Get(i), fabricAddresses));
+            plan.aggUplinks[a].push_back(plan.Connect(
+                fabric, dc.aggregations.Get(a), dc.intermediates.Get(i), fabricAddresses));
         }
     }
 
@@ -310,15 +322,18 @@ VfpDatacenterHelper::Build(const Options& options) const
         }
 
         // Host h's link: its block of its rack's prefix; the ToR has the first address.
-        const uint32_t rackBase = (vfp ? (100u << 24 | 64u << 16) : (172u << 24 | 16u << 16)) + (host.rack << rackBits);
+        const uint32_t rackBase =
+            (vfp ? (100u << 24 | 64u << 16) : (172u << 24 | 16u << 16)) + (host.rack << rackBits);
         const Ipv4Address network(rackBase + ((h % options.hostsPerRack) << hostBits));
         const Ipv4Mask mask(~uint32_t(0) << hostBits);
         if (h % options.hostsPerRack == 0)
         {
-            plan.rackPrefixes[host.rack].emplace_back(Ipv4Address(rackBase), uint8_t(32 - rackBits));
+            plan.rackPrefixes[host.rack].emplace_back(Ipv4Address(rackBase),
+                                                      uint8_t(32 - rackBits));
         }
         Ipv4AddressHelper addresses(network, mask);
-        const Ipv4Address gateway = addresses.Assign(NetDeviceContainer(uplink.Get(1))).GetAddress(0);
+        const Ipv4Address gateway =
+            addresses.Assign(NetDeviceContainer(uplink.Get(1))).GetAddress(0);
         plan.Route(uplink.Get(1), {network, uint8_t(32 - hostBits)}, Ipv4Address("0.0.0.0"));
         if (vfp)
         {
@@ -377,7 +392,10 @@ VfpDatacenterHelper::Build(const Options& options) const
 }
 
 Ipv4Address
-VfpDatacenterHelper::AttachServer(Datacenter& dc, FabricPlan& plan, Ptr<Node> server, Ipv4Address network)
+VfpDatacenterHelper::AttachServer(Datacenter& dc,
+                                  FabricPlan& plan,
+                                  Ptr<Node> server,
+                                  Ipv4Address network)
 {
     // Servers of the infrastructure share 100.126.0.0/24 behind ToR 0, a /30 each.
     const FabricPlan::Prefix infrastructure{Ipv4Address("100.126.0.0"), 24};
@@ -415,7 +433,8 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc, FabricPlan& plan) const
     dc.acl = CreateObject<AclController>();
     dc.metering = CreateObject<MeteringController>();
     dc.vnet->SetDirectory(dc.directory);
-    for (Ptr<Application> controller : {Ptr<Application>(dc.vnet), Ptr<Application>(dc.acl), Ptr<Application>(dc.metering)})
+    for (Ptr<Application> controller :
+         {Ptr<Application>(dc.vnet), Ptr<Application>(dc.acl), Ptr<Application>(dc.metering)})
     {
         Ptr<Node> node = CreateObject<Node>();
         node->AddApplication(controller);
@@ -425,7 +444,8 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc, FabricPlan& plan) const
         dc.vnet->AddVirtualNetwork(VniOf(t), CustomerPrefix(), CustomerMask());
     }
     // Billing per quarter of the first customer /24, and the rest of the /16.
-    for (const char* prefix : {"10.0.0.0/26", "10.0.0.64/26", "10.0.0.128/26", "10.0.0.192/26", "10.0.0.0/16"})
+    for (const char* prefix :
+         {"10.0.0.0/26", "10.0.0.64/26", "10.0.0.128/26", "10.0.0.192/26", "10.0.0.0/16"})
     {
         dc.metering->AddDestination(prefix, prefix);
     }
@@ -471,16 +491,19 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
     Ipv4AddressHelper borderLinks("100.124.0.0", "255.255.255.252");
     for (uint32_t i = 0; i < dc.intermediates.GetN(); ++i)
     {
-        plan.borderLinks.push_back(plan.Connect(p2p, dc.intermediates.Get(i), dc.border, borderLinks));
+        plan.borderLinks.push_back(
+            plan.Connect(p2p, dc.intermediates.Get(i), dc.border, borderLinks));
     }
-    plan.borderPrefixes = {{Ipv4Address("100.125.0.0"), 16}, {Ipv4Address("198.18.0.0"), 15},
+    plan.borderPrefixes = {{Ipv4Address("100.125.0.0"), 16},
+                           {Ipv4Address("198.18.0.0"), 15},
                            {Ipv4Address("203.0.113.0"), 24}};
     Ptr<Ipv4> borderIp = dc.border->GetObject<Ipv4>();
     dc.spread = CreateObject<VipSpreadRouting>();
     dc.spread->SetVipPrefix(Ipv4Address("203.0.113.0"), Ipv4Mask("255.255.255.0"));
     AddRouting(dc.border, dc.spread, 10);
     // A node on its own link below the border router, which is its way out.
-    auto attach = [&](Ptr<Node> node, Ipv4AddressHelper& addresses) {
+    auto attach = [&](Ptr<Node> node, Ipv4AddressHelper& addresses)
+    {
         FabricPlan::Link link = plan.Connect(p2p, node, dc.border, addresses);
         plan.Route(link.up, {link.downAddress, 30}, Ipv4Address("0.0.0.0"));
         SetDefaultRoute(link.down, link.upAddress);
@@ -503,7 +526,11 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
 
     // Outside nodes: clients in 198.18.0.0/16, servers in 198.19.0.0/16, a /30 each.
     p2p.SetDeviceAttribute("DataRate", StringValue(options.hostLinkRate));
-    auto outside = [&](uint32_t count, const char* network, NodeContainer& nodes, std::vector<Ipv4Address>& addresses) {
+    auto outside = [&](uint32_t count,
+                       const char* network,
+                       NodeContainer& nodes,
+                       std::vector<Ipv4Address>& addresses)
+    {
         Ipv4AddressHelper links(network, "255.255.255.252");
         nodes.Create(count);
         ListStack().Install(nodes);
@@ -566,13 +593,18 @@ VfpDatacenterHelper::MakeDip(const Datacenter& dc, uint32_t vm)
     dip.vswitch = host.vswitch;
     dip.port = where.port;
     dip.agent = host.slbAgent;
-    dip.where = SlbDip{host.provider, VniOf(where.tenant), Mac48Address::ConvertFrom(where.nic->GetAddress()),
+    dip.where = SlbDip{host.provider,
+                       VniOf(where.tenant),
+                       Mac48Address::ConvertFrom(where.nic->GetAddress()),
                        where.address};
     return dip;
 }
 
 void
-VfpDatacenterHelper::ReplaceDips(Datacenter* dc, uint32_t vip, std::vector<uint32_t> leaving, std::vector<uint32_t> joining)
+VfpDatacenterHelper::ReplaceDips(Datacenter* dc,
+                                 uint32_t vip,
+                                 std::vector<uint32_t> leaving,
+                                 std::vector<uint32_t> joining)
 {
     Vip& changed = dc->vips.at(vip);
     for (uint32_t vm : joining)
@@ -583,7 +615,8 @@ VfpDatacenterHelper::ReplaceDips(Datacenter* dc, uint32_t vip, std::vector<uint3
     for (uint32_t vm : leaving)
     {
         dc->slb->RemoveDip(changed.address, MakeDip(*dc, vm).where);
-        changed.dips.erase(std::remove(changed.dips.begin(), changed.dips.end(), vm), changed.dips.end());
+        changed.dips.erase(std::remove(changed.dips.begin(), changed.dips.end(), vm),
+                           changed.dips.end());
     }
 }
 

@@ -35,17 +35,16 @@
 #ifndef VFP_DATACENTER_HELPER_H
 #define VFP_DATACENTER_HELPER_H
 
-#include "vfp-helper.h"
-
 #include "acl-controller.h"
 #include "fabric-routing.h"
-#include "slb-controller.h"
-#include "vip-spread-routing.h"
+#include "metering-controller.h"
 #include "ns3/bridge-net-device.h"
 #include "ns3/ipv4-address.h"
-#include "metering-controller.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
+#include "slb-controller.h"
+#include "vfp-helper.h"
+#include "vip-spread-routing.h"
 #include "vnet-controller.h"
 
 #include <string>
@@ -56,7 +55,7 @@ namespace ns3
 
 class VfpDatacenterHelper
 {
-  public:
+public:
     enum class SwitchType
     {
         Vfp,    //!< VfpSwitchNetDevice on every host
@@ -65,25 +64,25 @@ class VfpDatacenterHelper
 
     struct Options
     {
-        uint32_t hosts = 64;            //!< physical hosts
-        uint32_t hostsPerRack = 16;     //!< hosts under one ToR
-        uint32_t aggregations = 4;      //!< aggregation routers
-        uint32_t intermediates = 2;     //!< intermediate (core) routers
-        uint32_t vmsPerHost = 8;        //!< VMs on each host (at most 13 for the bridge's /28)
-        uint32_t tenants = 4;           //!< tenants; VM i of the datacenter is in tenant i % tenants
-        std::string hostLinkRate = "10Gbps";   //!< host NIC <-> ToR
-        Time hostLinkDelay = MicroSeconds(1);  //!< propagation, host <-> ToR
-        std::string fabricLinkRate = "40Gbps"; //!< router <-> router
-        Time fabricLinkDelay = MicroSeconds(2); //!< propagation, router <-> router
-        std::string vmLinkRate = "10Gbps";     //!< VNIC <-> switch port
+        uint32_t hosts = 64;        //!< physical hosts
+        uint32_t hostsPerRack = 16; //!< hosts under one ToR
+        uint32_t aggregations = 4;  //!< aggregation routers
+        uint32_t intermediates = 2; //!< intermediate (core) routers
+        uint32_t vmsPerHost = 8;    //!< VMs on each host (at most 13 for the bridge's /28)
+        uint32_t tenants = 4;       //!< tenants; VM i of the datacenter is in tenant i % tenants
+        std::string hostLinkRate = "10Gbps";     //!< host NIC <-> ToR
+        Time hostLinkDelay = MicroSeconds(1);    //!< propagation, host <-> ToR
+        std::string fabricLinkRate = "40Gbps";   //!< router <-> router
+        Time fabricLinkDelay = MicroSeconds(2);  //!< propagation, router <-> router
+        std::string vmLinkRate = "10Gbps";       //!< VNIC <-> switch port
         SwitchType switchType = SwitchType::Vfp; //!< VFP or the bridge baseline
-        bool ecmp = true;               //!< per-flow ECMP in the fabric (else one path)
+        bool ecmp = true;                        //!< per-flow ECMP in the fabric (else one path)
         // Ananta (VFP only; none unless muxes > 0):
-        uint32_t muxes = 0;             //!< Muxes behind the border router
-        uint32_t vips = 0;              //!< load-balanced VIPs (203.0.113.1, .2, ...), port 80
-        uint32_t dipsPerVip = 4;        //!< DIPs behind each VIP (VMs of one tenant, port 5000)
-        uint32_t clients = 0;           //!< client nodes outside the datacenter
-        uint32_t servers = 0;           //!< server nodes outside, that VMs connect to (SNAT)
+        uint32_t muxes = 0;      //!< Muxes behind the border router
+        uint32_t vips = 0;       //!< load-balanced VIPs (203.0.113.1, .2, ...), port 80
+        uint32_t dipsPerVip = 4; //!< DIPs behind each VIP (VMs of one tenant, port 5000)
+        uint32_t clients = 0;    //!< client nodes outside the datacenter
+        uint32_t servers = 0;    //!< server nodes outside, that VMs connect to (SNAT)
     };
 
     struct Host
@@ -101,12 +100,12 @@ class VfpDatacenterHelper
 
     struct Vm
     {
-        Ptr<Node> node;        //!< the VM
-        Ptr<NetDevice> nic;    //!< its VNIC
-        uint32_t host = 0;     //!< index into Datacenter::hosts
-        uint32_t tenant = 0;   //!< its tenant
-        Ipv4Address address;   //!< its CA (VFP) or its routed address (bridge)
-        std::string port;      //!< its port's name on the host's switch ("vm<index>")
+        Ptr<Node> node;      //!< the VM
+        Ptr<NetDevice> nic;  //!< its VNIC
+        uint32_t host = 0;   //!< index into Datacenter::hosts
+        uint32_t tenant = 0; //!< its tenant
+        Ipv4Address address; //!< its CA (VFP) or its routed address (bridge)
+        std::string port;    //!< its port's name on the host's switch ("vm<index>")
     };
 
     /// A load-balanced VIP.
@@ -120,36 +119,33 @@ class VfpDatacenterHelper
 
     struct Datacenter
     {
-        Options options;               //!< what was built
-        std::vector<Host> hosts;       //!< physical hosts
-        std::vector<Vm> vms;           //!< every VM
-        NodeContainer tors;            //!< top-of-rack routers
-        NodeContainer aggregations;    //!< aggregation routers
-        NodeContainer intermediates;   //!< intermediate routers
-        Ptr<Node> directoryNode;       //!< VL2 directory (InstallControllers)
-        Ipv4Address directoryAddress;  //!< its PA
-        Ptr<VnetDirectory> directory;  //!< the service
-        Ptr<VnetController> vnet;      //!< controllers (InstallControllers)
+        Options options;              //!< what was built
+        std::vector<Host> hosts;      //!< physical hosts
+        std::vector<Vm> vms;          //!< every VM
+        NodeContainer tors;           //!< top-of-rack routers
+        NodeContainer aggregations;   //!< aggregation routers
+        NodeContainer intermediates;  //!< intermediate routers
+        Ptr<Node> directoryNode;      //!< VL2 directory (InstallControllers)
+        Ipv4Address directoryAddress; //!< its PA
+        Ptr<VnetDirectory> directory; //!< the service
+        Ptr<VnetController> vnet;     //!< controllers (InstallControllers)
         Ptr<AclController> acl;
         Ptr<MeteringController> metering;
         // Ananta (Options::muxes > 0)
-        Ptr<Node> border;                 //!< border router: the Internet side of the fabric
-        NodeContainer muxNodes;           //!< the Mux pool
-        std::vector<Ptr<SlbMux>> muxes;   //!< their Mux applications
-        Ptr<VipSpreadRouting> spread;     //!< the border router's flow hash over Muxes
-        Ptr<SlbController> slb;           //!< the SLB manager and NAT layer controller
-        std::vector<Vip> vips;            //!< load-balanced VIPs
-        NodeContainer clients;            //!< outside the datacenter, connecting to VIPs
+        Ptr<Node> border;               //!< border router: the Internet side of the fabric
+        NodeContainer muxNodes;         //!< the Mux pool
+        std::vector<Ptr<SlbMux>> muxes; //!< their Mux applications
+        Ptr<VipSpreadRouting> spread;   //!< the border router's flow hash over Muxes
+        Ptr<SlbController> slb;         //!< the SLB manager and NAT layer controller
+        std::vector<Vip> vips;          //!< load-balanced VIPs
+        NodeContainer clients;          //!< outside the datacenter, connecting to VIPs
         std::vector<Ipv4Address> clientAddresses;
-        NodeContainer servers;            //!< outside, that VMs connect to through SNAT
+        NodeContainer servers; //!< outside, that VMs connect to through SNAT
         std::vector<Ipv4Address> serverAddresses;
     };
 
     /// Switch and CPU attributes go through this helper.
-    VfpHelper& GetVfpHelper()
-    {
-        return m_vfp;
-    }
+    VfpHelper& GetVfpHelper() { return m_vfp; }
     /**
      * Builds the fabric, the hosts and the VMs, for VFP also the directory node, the host
      * agents and the controllers (started at time zero; their attributes come from
@@ -158,14 +154,8 @@ class VfpDatacenterHelper
      */
     Datacenter Build(const Options& options) const;
     /// Every tenant's customer address space (they overlap): 10.0.0.0/16.
-    static Ipv4Address CustomerPrefix()
-    {
-        return Ipv4Address("10.0.0.0");
-    }
-    static Ipv4Mask CustomerMask()
-    {
-        return Ipv4Mask("255.255.0.0");
-    }
+    static Ipv4Address CustomerPrefix() { return Ipv4Address("10.0.0.0"); }
+    static Ipv4Mask CustomerMask() { return Ipv4Mask("255.255.0.0"); }
     /// The SLB controller's view of VM @p vm as a DIP.
     static SlbController::Dip MakeDip(const Datacenter& dc, uint32_t vm);
     /**
@@ -174,14 +164,14 @@ class VfpDatacenterHelper
      * flows avoid them, their existing connections continue). Swapping one DIP, or moving
      * the VIP to other VMs altogether, are both this.
      */
-    static void ReplaceDips(Datacenter* dc, uint32_t vip, std::vector<uint32_t> leaving, std::vector<uint32_t> joining);
+    static void ReplaceDips(Datacenter* dc,
+                            uint32_t vip,
+                            std::vector<uint32_t> leaving,
+                            std::vector<uint32_t> joining);
     /// The virtual network id of a tenant.
-    static uint32_t VniOf(uint32_t tenant)
-    {
-        return 5000 + tenant;
-    }
+    static uint32_t VniOf(uint32_t tenant) { return 5000 + tenant; }
 
-  private:
+private:
     struct FabricPlan; // the links and prefixes the fabric's routes are computed from
 
     /// Adds the directory, agents and controllers.
@@ -189,7 +179,10 @@ class VfpDatacenterHelper
     /// Adds the border router, Muxes, SLB manager, VIPs and outside nodes.
     void InstallAnanta(Datacenter& dc, FabricPlan& plan) const;
     /// Links @p server to ToR 0 on the /30 @p network; returns its address.
-    static Ipv4Address AttachServer(Datacenter& dc, FabricPlan& plan, Ptr<Node> server, Ipv4Address network);
+    static Ipv4Address AttachServer(Datacenter& dc,
+                                    FabricPlan& plan,
+                                    Ptr<Node> server,
+                                    Ipv4Address network);
 
     VfpHelper m_vfp; //!< installs the switches
 };

@@ -71,7 +71,8 @@ VfpHelper::AddVm(Ptr<VfpSwitchNetDevice> vswitch,
 void
 VfpHelper::EnablePcap(const std::string& prefix, Ptr<VfpSwitchNetDevice> vswitch)
 {
-    auto enable = [&prefix](Ptr<NetDevice> device) {
+    auto enable = [&prefix](Ptr<NetDevice> device)
+    {
         if (device->GetObject<CsmaNetDevice>())
         {
             CsmaHelper().EnablePcap(prefix, device, true);

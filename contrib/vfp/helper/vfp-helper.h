@@ -18,7 +18,7 @@ namespace ns3
 
 class VfpHelper
 {
-  public:
+public:
     VfpHelper();
     /// An attribute of every VfpSwitchNetDevice installed from now on.
     void SetSwitchAttribute(const std::string& name, const AttributeValue& value);
@@ -43,7 +43,7 @@ class VfpHelper
     /// Pcap on every port device and the uplink of @p vswitch: PREFIX-NODE-DEVICE.pcap.
     static void EnablePcap(const std::string& prefix, Ptr<VfpSwitchNetDevice> vswitch);
 
-  private:
+private:
     ObjectFactory m_switchFactory; //!< VfpSwitchNetDevice
     ObjectFactory m_cpuFactory;    //!< VfpHostCpu
 };

@@ -6,7 +6,6 @@
 #define VFP_COMMAND_LINE_H
 
 #include <boost/program_options.hpp>
-
 #include <optional>
 #include <string>
 

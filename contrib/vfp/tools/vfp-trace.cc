@@ -10,10 +10,10 @@
  * errors name the file, line and field, and stop the run with exit status 2; the lines
  * already written stay written.
  */
+#include "command-line.h"
 #include "engine/diagnostics/trace-runner.h"
 #include "engine/format/policy-json.h"
 
-#include "command-line.h"
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
@@ -27,18 +27,15 @@ main(int argc, char** argv)
     std::string eventsFile;
     std::string outFile;
     std::string uft = "on";
-    po::options_description options("vfp-trace: run packets and policy operations through a VFP switch\n\n"
-                                    "Options");
+    po::options_description options(
+        "vfp-trace: run packets and policy operations through a VFP switch\n\n"
+        "Options");
     options.add_options()("help,h", "print this help")(
-        "policy",
-        po::value(&policyFile)->required(),
-        "policy JSON file (docs/policy-format.md)")(
+        "policy", po::value(&policyFile)->required(), "policy JSON file (docs/policy-format.md)")(
         "events",
         po::value(&eventsFile)->required(),
         "event stream, one JSON object per line: a packet or a policy operation")(
-        "out",
-        po::value(&outFile),
-        "write the result lines here instead of standard output")(
+        "out", po::value(&outFile), "write the result lines here instead of standard output")(
         "uft",
         po::value(&uft)->default_value("on"),
         "unified flow table: on (the fast path caches flows) or off (every packet takes the "

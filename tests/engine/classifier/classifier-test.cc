@@ -17,10 +17,10 @@ namespace
 using namespace test;
 
 /// How each kind is made and which key values it takes.
-template <typename T>
+template<typename T>
 struct KindTraits;
 
-template <>
+template<>
 struct KindTraits<ListClassifier>
 {
     static constexpr ValueKinds VALUES = ValueKinds::Ranges;
@@ -31,7 +31,7 @@ struct KindTraits<ListClassifier>
     static constexpr bool KEYED = false;
 };
 
-template <>
+template<>
 struct KindTraits<HashClassifier>
 {
     static constexpr ValueKinds VALUES = ValueKinds::Singles;
@@ -42,7 +42,7 @@ struct KindTraits<HashClassifier>
     static constexpr bool KEYED = true;
 };
 
-template <>
+template<>
 struct KindTraits<PrefixTrie>
 {
     static constexpr ValueKinds VALUES = ValueKinds::Prefixes;
@@ -53,7 +53,7 @@ struct KindTraits<PrefixTrie>
     static constexpr bool KEYED = true;
 };
 
-template <>
+template<>
 struct KindTraits<IntervalTree>
 {
     static constexpr ValueKinds VALUES = ValueKinds::Ranges;
@@ -64,10 +64,10 @@ struct KindTraits<IntervalTree>
     static constexpr bool KEYED = true;
 };
 
-template <typename T>
+template<typename T>
 class ClassifierKindTest : public ::testing::Test
 {
-  protected:
+protected:
     using Traits = KindTraits<T>;
 
     /// Rules whose key condition (type @p keyType, first in the list) suits the kind.
@@ -111,8 +111,9 @@ class ClassifierKindTest : public ::testing::Test
             const HeaderStack packet = random.Packet();
             const Rule* expected = LinearBest(m_rules, packet);
             const Rule* found = m_classifier->Find(packet, nullptr);
-            ASSERT_EQ(found, expected) << "packet " << i << ": found " << (found ? found->spec.id : "none")
-                                       << ", linear " << (expected ? expected->spec.id : "none");
+            ASSERT_EQ(found, expected)
+                << "packet " << i << ": found " << (found ? found->spec.id : "none") << ", linear "
+                << (expected ? expected->spec.id : "none");
         }
     }
 
@@ -150,7 +151,8 @@ TYPED_TEST(ClassifierKindTest, PriorityThenInsertionOrderDecide)
 TYPED_TEST(ClassifierKindTest, EveryConditionMustMatchNotOnlyTheKey)
 {
     this->m_classifier = TestFixture::Traits::Make(ConditionType::DstPort, HeaderSelector::Outer);
-    this->Add(MakeRuleObject(MakeRule("udp-only", 0, {Cond("dst_port", {"80"}), Cond("protocol", {"17"})}, Allow()), 0));
+    this->Add(MakeRuleObject(
+        MakeRule("udp-only", 0, {Cond("dst_port", {"80"}), Cond("protocol", {"17"})}, Allow()), 0));
     this->Add(MakeRuleObject(MakeRule("any", 5, {Cond("dst_port", {"80"})}, Allow()), 1));
     EXPECT_EQ(this->m_classifier->Find(VmTcp("10.0.0.2", 1, 80), nullptr)->spec.id, "any");
 }
@@ -175,7 +177,8 @@ TYPED_TEST(ClassifierKindTest, APacketWithoutTheFieldMatchesNoKeyedRule)
 
 TYPED_TEST(ClassifierKindTest, RandomRuleSetsAgreeWithLinearSearch)
 {
-    for (ConditionType keyType : {ConditionType::DstIp, ConditionType::SrcPort, ConditionType::Protocol})
+    for (ConditionType keyType :
+         {ConditionType::DstIp, ConditionType::SrcPort, ConditionType::Protocol})
     {
         RandomRules random(static_cast<uint32_t>(keyType) * 7919 + 1);
         this->m_rules.clear();
@@ -207,7 +210,8 @@ TYPED_TEST(ClassifierKindTest, RemovingEverythingEmptiesTheStructure)
 {
     RandomRules random(42);
     this->Fill(random, 300, ConditionType::DstIp);
-    const size_t emptyMemory = TestFixture::Traits::Make(ConditionType::DstIp, HeaderSelector::Outer)->MemoryBytes();
+    const size_t emptyMemory =
+        TestFixture::Traits::Make(ConditionType::DstIp, HeaderSelector::Outer)->MemoryBytes();
     EXPECT_GT(this->m_classifier->MemoryBytes(), emptyMemory);
     while (!this->m_rules.empty())
     {
@@ -225,8 +229,9 @@ TEST(PrefixTrie, CompressesPathsAndMergesOnRemoval)
     trie.Insert(a.get(), &a->spec.conditions[0]);
     EXPECT_EQ(trie.NodeCount(), 2u) << "root and one compressed leaf, not 24 / STRIDE levels";
     trie.Insert(b.get(), &b->spec.conditions[0]);
-    EXPECT_EQ(trie.NodeCount(), 4u) << "two leaves and a branch node at the multiple of STRIDE below "
-                                       "bit 23, where they part";
+    EXPECT_EQ(trie.NodeCount(), 4u)
+        << "two leaves and a branch node at the multiple of STRIDE below "
+           "bit 23, where they part";
     trie.Remove(a.get(), &a->spec.conditions[0]);
     EXPECT_EQ(trie.NodeCount(), 2u) << "the branch node merged away";
     EXPECT_EQ(trie.Find(VmTcp("10.1.3.7"), nullptr), b.get());
@@ -238,11 +243,14 @@ TEST(PrefixTrie, LongestPrefixModeWithDefaultRoute)
     PrefixTrie trie(ConditionType::DstIp, HeaderSelector::Outer);
     std::vector<std::unique_ptr<Rule>> rules;
     rules.push_back(MakeRuleObject(MakeRule("default", 0, {}, Allow()), 0));
-    rules.push_back(MakeRuleObject(MakeRule("eight", 9, {Cond("dst_ip", {"10.0.0.0/8"})}, Allow()), 1));
-    rules.push_back(MakeRuleObject(MakeRule("host", 5, {Cond("dst_ip", {"10.1.1.1"}), Cond("protocol", {"17"})}, Allow()), 2));
+    rules.push_back(
+        MakeRuleObject(MakeRule("eight", 9, {Cond("dst_ip", {"10.0.0.0/8"})}, Allow()), 1));
+    rules.push_back(MakeRuleObject(
+        MakeRule("host", 5, {Cond("dst_ip", {"10.1.1.1"}), Cond("protocol", {"17"})}, Allow()), 2));
     for (const auto& rule : rules)
     {
-        trie.Insert(rule.get(), rule->spec.conditions.empty() ? nullptr : &rule->spec.conditions[0]);
+        trie.Insert(rule.get(),
+                    rule->spec.conditions.empty() ? nullptr : &rule->spec.conditions[0]);
     }
     EXPECT_EQ(trie.FindLongest(VmTcp("10.1.1.1"))->spec.id, "eight") << "host needs UDP";
     HeaderStack udp = Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "10.1.1.1").Udp(1, 2);
@@ -267,14 +275,16 @@ TEST(PrefixTrie, PrefixesWithinOneStrideShareANode)
     {
         for (uint32_t address : {ones, zeros})
         {
-            const std::string prefix = FormatIpv4(address & ~(~uint32_t(0) >> length)) + "/" +
-                                       std::to_string(length);
-            rules.push_back(MakeRuleObject(MakeRule(prefix, 0, {Cond("dst_ip", {prefix})}, Allow()), rules.size()));
+            const std::string prefix =
+                FormatIpv4(address & ~(~uint32_t(0) >> length)) + "/" + std::to_string(length);
+            rules.push_back(MakeRuleObject(MakeRule(prefix, 0, {Cond("dst_ip", {prefix})}, Allow()),
+                                           rules.size()));
             trie.Insert(rules.back().get(), &rules.back()->spec.conditions[0]);
         }
     }
     EXPECT_EQ(trie.NodeCount(), 2u);
-    EXPECT_EQ(trie.Find(VmTcp("10.255.1.1"), nullptr), rules[0].get()) << "the shortest, inserted first";
+    EXPECT_EQ(trie.Find(VmTcp("10.255.1.1"), nullptr), rules[0].get())
+        << "the shortest, inserted first";
     EXPECT_EQ(trie.FindLongest(VmTcp("10.255.255.1")), rules[2 * PrefixTrie::STRIDE - 2].get());
     for (const auto& rule : rules)
     {
@@ -289,13 +299,15 @@ TEST(PrefixTrie, PrefixesWithinOneStrideShareANode)
 /// checked in both modes against the linear references while rules come and go.
 class PrefixTrieOverlaps : public ::testing::TestWithParam<ConditionType>
 {
-  protected:
+protected:
     /// A packet whose @p value is the field under test; the rest fixed.
     static HeaderStack PacketWith(ConditionType type, uint64_t value)
     {
         Packet packet;
         packet.Eth(FormatMac(type == ConditionType::SrcMac ? value : 0x020000000001), GW_MAC)
-            .Ipv4("10.0.0.1", FormatIpv4(type == ConditionType::DstIp ? static_cast<uint32_t>(value) : 0x0a000002),
+            .Ipv4("10.0.0.1",
+                  FormatIpv4(type == ConditionType::DstIp ? static_cast<uint32_t>(value)
+                                                          : 0x0a000002),
                   type == ConditionType::Protocol ? static_cast<uint8_t>(value) : 0);
         if (type == ConditionType::DstPort)
         {
@@ -329,11 +341,12 @@ class PrefixTrieOverlaps : public ::testing::TestWithParam<ConditionType>
         {
             ConditionValue value;
             const auto length = static_cast<uint8_t>(random.Below(m_width + 1));
-            const uint64_t hostBits = length == m_width ? 0 : (((uint64_t(1) << m_width) - 1) >> length);
+            const uint64_t hostBits =
+                length == m_width ? 0 : (((uint64_t(1) << m_width) - 1) >> length);
             value.lo = Near(random) & ~hostBits & ((uint64_t(1) << m_width) - 1);
             value.hi = value.lo | hostBits;
             value.kind = length == m_width && random.Chance(0.5) ? ConditionValue::Kind::Single
-                                                                  : ConditionValue::Kind::Prefix;
+                                                                 : ConditionValue::Kind::Prefix;
             value.prefixLength = length;
             key.values.push_back(value);
         }
@@ -344,14 +357,16 @@ class PrefixTrieOverlaps : public ::testing::TestWithParam<ConditionType>
         }
         const auto priority = static_cast<int32_t>(random.Below(4));
         const uint64_t sequence = m_sequence++;
-        return MakeRuleObject(MakeRule("r" + std::to_string(sequence), priority, conditions, Allow()), sequence);
+        return MakeRuleObject(
+            MakeRule("r" + std::to_string(sequence), priority, conditions, Allow()), sequence);
     }
 
     void ExpectSameAsLinear(const PrefixTrie& trie, RandomRules& random)
     {
         for (int i = 0; i < 1500; ++i)
         {
-            const uint64_t field = random.Chance(0.9) ? Near(random) : random.Below(uint64_t(1) << m_width);
+            const uint64_t field =
+                random.Chance(0.9) ? Near(random) : random.Below(uint64_t(1) << m_width);
             const HeaderStack packet = PacketWith(GetParam(), field);
             const Rule* best = LinearBest(m_rules, packet);
             ASSERT_EQ(trie.Find(packet, nullptr), best) << "field " << field;
@@ -393,11 +408,13 @@ TEST_P(PrefixTrieOverlaps, AgreesWithLinearSearchInBothModes)
         m_addresses.push_back(random.Below(uint64_t(1) << m_width));
     }
     PrefixTrie trie(GetParam(), HeaderSelector::Outer);
-    auto add = [&] {
+    auto add = [&]
+    {
         m_rules.push_back(MakeRandomRule(random));
         trie.Insert(m_rules.back().get(), &m_rules.back()->spec.conditions[0]);
     };
-    auto removeOne = [&] {
+    auto removeOne = [&]
+    {
         const size_t index = random.Below(m_rules.size());
         trie.Remove(m_rules[index].get(), &m_rules[index]->spec.conditions[0]);
         m_rules.erase(m_rules.begin() + static_cast<long>(index));
@@ -471,12 +488,15 @@ TEST_P(PrefixTrieOverlaps, FreedBlocksAreReusedUnderChurn)
     EXPECT_LE(trie.MemoryBytes(), 2 * fresh.MemoryBytes());
 }
 
-INSTANTIATE_TEST_SUITE_P(Widths, PrefixTrieOverlaps,
-                         ::testing::Values(ConditionType::SrcMac, ConditionType::DstIp, ConditionType::TunnelKey,
-                                           ConditionType::DstPort, ConditionType::Protocol),
-                         [](const ::testing::TestParamInfo<ConditionType>& info) {
-                             return std::string(ConditionTypeName(info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(Widths,
+                         PrefixTrieOverlaps,
+                         ::testing::Values(ConditionType::SrcMac,
+                                           ConditionType::DstIp,
+                                           ConditionType::TunnelKey,
+                                           ConditionType::DstPort,
+                                           ConditionType::Protocol),
+                         [](const ::testing::TestParamInfo<ConditionType>& info)
+                         { return std::string(ConditionTypeName(info.param)); });
 
 TEST(IntervalTree, DepthIsBoundedByTheFieldWidthWhateverTheOrder)
 {
@@ -484,9 +504,10 @@ TEST(IntervalTree, DepthIsBoundedByTheFieldWidthWhateverTheOrder)
     std::vector<std::unique_ptr<Rule>> rules;
     for (uint16_t port = 0; port < 2000; ++port) // sorted inserts would skew a naive BST
     {
-        rules.push_back(MakeRuleObject(MakeRule("p" + std::to_string(port), 0,
-                                                {Cond("dst_port", {std::to_string(port)})}, Allow()),
-                                       port));
+        rules.push_back(MakeRuleObject(
+            MakeRule(
+                "p" + std::to_string(port), 0, {Cond("dst_port", {std::to_string(port)})}, Allow()),
+            port));
         tree.Insert(rules.back().get(), &rules.back()->spec.conditions[0]);
     }
     EXPECT_LE(tree.Depth(), 17u);

@@ -18,14 +18,15 @@ using namespace test;
 
 class GroupAgainstReference : public ::testing::TestWithParam<uint32_t>
 {
-  protected:
+protected:
     void Check(Group& group, RandomRules& random, size_t packets, ConditionType lpmOn)
     {
         for (size_t i = 0; i < packets; ++i)
         {
             const HeaderStack packet = random.Packet();
-            const Rule* expected = group.GetType() == GroupType::Lpm ? LinearLongest(group.GetRules(), packet, lpmOn)
-                                                                      : LinearBest(group.GetRules(), packet);
+            const Rule* expected = group.GetType() == GroupType::Lpm
+                                       ? LinearLongest(group.GetRules(), packet, lpmOn)
+                                       : LinearBest(group.GetRules(), packet);
             const Rule* found = group.Select(packet);
             ASSERT_EQ(found, expected) << "seed " << GetParam() << " packet " << i << ": found "
                                        << (found ? found->spec.id : "none") << ", reference "
@@ -89,7 +90,8 @@ TEST_P(GroupAgainstReference, PriorityGroup)
         for (int i = 0; i < 150; ++i)
         {
             const uint64_t sequence = m_sequence++;
-            group.Insert(MakeRuleObject(MakeSpec(random, 100000 + sequence, GroupType::Priority), sequence));
+            group.Insert(
+                MakeRuleObject(MakeSpec(random, 100000 + sequence, GroupType::Priority), sequence));
         }
         Check(group, random, 1000, ConditionType::DstIp);
     }
@@ -139,7 +141,8 @@ TEST(GroupClassifierHeuristic, KeysRulesWhereTheRuleSetSplitsBest)
     std::vector<std::unique_ptr<Rule>> rules;
     for (int i = 0; i < 100; ++i)
     {
-        RuleSpec spec = MakeRule("r" + std::to_string(i), i,
+        RuleSpec spec = MakeRule("r" + std::to_string(i),
+                                 i,
                                  {Cond("protocol", {i % 2 ? "6" : "17"}),
                                   Cond("dst_ip", {"10.0." + std::to_string(i) + ".0/24"})},
                                  Allow());
@@ -158,10 +161,12 @@ TEST(GroupClassifierHeuristic, WildcardsAndWideConditionsGoToTheList)
 {
     Group group(MakeGroup("g", Direction::Outbound, 0, {}), 0);
     group.Insert(MakeRuleObject(MakeRule("any", 0, {}, Allow()), 0));
-    group.Insert(MakeRuleObject(MakeRule("high-ports", 0, {Cond("src_port", {"1024-65535"})}, Allow()), 1));
+    group.Insert(
+        MakeRuleObject(MakeRule("high-ports", 0, {Cond("src_port", {"1024-65535"})}, Allow()), 1));
     group.Insert(MakeRuleObject(MakeRule("syn", 0, {Cond("tcp_flags", {"S/SA"})}, Allow()), 2));
     group.Insert(MakeRuleObject(MakeRule("web", 0, {Cond("dst_port", {"80", "443"})}, Allow()), 3));
-    group.Insert(MakeRuleObject(MakeRule("range", 0, {Cond("dst_port", {"8000-8080"})}, Allow()), 4));
+    group.Insert(
+        MakeRuleObject(MakeRule("range", 0, {Cond("dst_port", {"8000-8080"})}, Allow()), 4));
     std::map<ClassifierKind, size_t> byKind;
     for (const auto& part : group.GetClassifier().Describe())
     {

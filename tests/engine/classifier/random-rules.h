@@ -17,14 +17,14 @@ namespace vfp::test
 /// Which value kinds a generated key condition may use.
 enum class ValueKinds
 {
-    Singles,        //!< hash-able
-    Prefixes,       //!< trie-able: singles and prefixes
-    Ranges,         //!< interval-able: singles, prefixes, ranges
+    Singles,  //!< hash-able
+    Prefixes, //!< trie-able: singles and prefixes
+    Ranges,   //!< interval-able: singles, prefixes, ranges
 };
 
 class RandomRules
 {
-  public:
+public:
     explicit RandomRules(uint32_t seed)
         : m_random(seed)
     {
@@ -45,7 +45,8 @@ class RandomRules
         const uint8_t width = ConditionWidth(type);
         const uint64_t base = PoolValue(type);
         ConditionValue value;
-        const uint64_t pick = Below(kinds == ValueKinds::Singles ? 1 : (kinds == ValueKinds::Prefixes ? 2 : 3));
+        const uint64_t pick =
+            Below(kinds == ValueKinds::Singles ? 1 : (kinds == ValueKinds::Prefixes ? 2 : 3));
         if (pick == 0)
         {
             value.lo = value.hi = base;
@@ -54,7 +55,8 @@ class RandomRules
         if (pick == 1)
         {
             const uint8_t length = static_cast<uint8_t>(Below(width + 1));
-            const uint64_t hostBits = length == width ? 0 : (((uint64_t(1) << width) - 1) >> length);
+            const uint64_t hostBits =
+                length == width ? 0 : (((uint64_t(1) << width) - 1) >> length);
             value.kind = ConditionValue::Kind::Prefix;
             value.prefixLength = length;
             value.lo = base & ~hostBits & ((uint64_t(1) << width) - 1);
@@ -72,7 +74,17 @@ class RandomRules
     uint64_t PoolValue(ConditionType type)
     {
         const uint8_t width = ConditionWidth(type);
-        static const uint64_t POOL[] = {0x0a000001, 0x0a000102, 0x0a0001ff, 0x0a010000, 0xc0a80001, 0xc0a80101, 80, 443, 1024, 6, 17};
+        static const uint64_t POOL[] = {0x0a000001,
+                                        0x0a000102,
+                                        0x0a0001ff,
+                                        0x0a010000,
+                                        0xc0a80001,
+                                        0xc0a80101,
+                                        80,
+                                        443,
+                                        1024,
+                                        6,
+                                        17};
         uint64_t value = POOL[Below(std::size(POOL))];
         if (Chance(0.3))
         {
@@ -85,8 +97,12 @@ class RandomRules
     /// priority from a small range (ties are common) and an allow action.
     RuleSpec Spec(size_t index, ValueKinds kinds)
     {
-        static const ConditionType TYPES[] = {ConditionType::SrcIp, ConditionType::DstIp, ConditionType::SrcPort,
-                                              ConditionType::DstPort, ConditionType::Protocol, ConditionType::TunnelKey};
+        static const ConditionType TYPES[] = {ConditionType::SrcIp,
+                                              ConditionType::DstIp,
+                                              ConditionType::SrcPort,
+                                              ConditionType::DstPort,
+                                              ConditionType::Protocol,
+                                              ConditionType::TunnelKey};
         RuleSpec rule;
         rule.id = "r" + std::to_string(index);
         rule.priority = static_cast<int32_t>(Below(8));
@@ -109,12 +125,15 @@ class RandomRules
     /// A packet: TCP or UDP, sometimes VXLAN-encapsulated, fields from the pools.
     HeaderStack Packet()
     {
-        auto ip = [this] { return FormatIpv4(static_cast<uint32_t>(PoolValue(ConditionType::SrcIp))); };
+        auto ip = [this]
+        { return FormatIpv4(static_cast<uint32_t>(PoolValue(ConditionType::SrcIp))); };
         auto port = [this] { return static_cast<uint16_t>(PoolValue(ConditionType::DstPort)); };
         test::Packet packet;
         if (Chance(0.25))
         {
-            packet.Eth("00:00:00:ff:00:01", "00:00:00:aa:00:01").Ipv4(ip(), ip()).Udp(port(), VXLAN_UDP_PORT)
+            packet.Eth("00:00:00:ff:00:01", "00:00:00:aa:00:01")
+                .Ipv4(ip(), ip())
+                .Udp(port(), VXLAN_UDP_PORT)
                 .Vxlan(static_cast<uint32_t>(PoolValue(ConditionType::TunnelKey)));
         }
         packet.Eth(GW_MAC, VM_MAC).Ipv4(ip(), ip(), 1); // ICMP unless a transport follows
@@ -130,12 +149,9 @@ class RandomRules
         return stack;
     }
 
-    std::mt19937& Engine()
-    {
-        return m_random;
-    }
+    std::mt19937& Engine() { return m_random; }
 
-  private:
+private:
     std::mt19937 m_random;
 };
 
@@ -145,7 +161,8 @@ MakeRuleObject(const RuleSpec& spec, uint64_t sequence)
 {
     static ResourceSet resources;
     static std::map<std::string, PacketByteCounter> meters;
-    return std::make_unique<Rule>(spec, RuleAction(spec.action, false, resources, meters, spec.id), sequence);
+    return std::make_unique<Rule>(
+        spec, RuleAction(spec.action, false, resources, meters, spec.id), sequence);
 }
 
 /// The plain reference: the best-ranked rule whose conditions all match.
@@ -166,7 +183,9 @@ LinearBest(const std::vector<std::unique_ptr<Rule>>& rules, const HeaderStack& m
 /// The plain LPM reference: longest prefix of the @p lpmOn condition containing the
 /// field (a rule without it: 0), ties by rank.
 inline const Rule*
-LinearLongest(const std::vector<std::unique_ptr<Rule>>& rules, const HeaderStack& meta, ConditionType lpmOn)
+LinearLongest(const std::vector<std::unique_ptr<Rule>>& rules,
+              const HeaderStack& meta,
+              ConditionType lpmOn)
 {
     auto field = ReadField(meta, lpmOn, HeaderSelector::Outer);
     const Rule* best = nullptr;
@@ -184,8 +203,10 @@ LinearLongest(const std::vector<std::unique_ptr<Rule>>& rules, const HeaderStack
             {
                 if (condition.type == lpmOn && field && value.Contains(*field))
                 {
-                    length = std::max<int>(length, value.kind == ConditionValue::Kind::Prefix ? value.prefixLength
-                                                                                              : ConditionWidth(lpmOn));
+                    length = std::max<int>(length,
+                                           value.kind == ConditionValue::Kind::Prefix
+                                               ? value.prefixLength
+                                               : ConditionWidth(lpmOn));
                 }
             }
         }

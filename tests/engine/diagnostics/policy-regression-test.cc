@@ -132,7 +132,8 @@ TEST_P(PolicyRegression, MatchesExpectedTrace)
         const Json expected = ParseJsonText(text, "expected.jsonl");
         EXPECT_EQ(output[index], expected)
             << "output line " << index + 1 << " differs\n  actual:   " << output[index].dump()
-            << "\n  expected: " << expected.dump() << "\n  diff: " << Json::diff(expected, output[index]).dump();
+            << "\n  expected: " << expected.dump()
+            << "\n  diff: " << Json::diff(expected, output[index]).dump();
         ++index;
     }
     EXPECT_EQ(index, output.size()) << "the run produced more lines than expected";
@@ -141,7 +142,8 @@ TEST_P(PolicyRegression, MatchesExpectedTrace)
 INSTANTIATE_TEST_SUITE_P(Cases,
                          PolicyRegression,
                          ::testing::ValuesIn(CaseNames()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
+                         [](const ::testing::TestParamInfo<std::string>& info)
+                         {
                              std::string name = info.param;
                              for (char& c : name)
                              {

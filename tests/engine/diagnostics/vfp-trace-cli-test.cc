@@ -39,7 +39,8 @@ RunTrace(const std::string& args)
 {
     const std::string out = TempFile("stdout");
     const std::string err = TempFile("stderr");
-    const std::string command = std::string(VFP_TRACE_BINARY) + " " + args + " >" + out + " 2>" + err;
+    const std::string command =
+        std::string(VFP_TRACE_BINARY) + " " + args + " >" + out + " 2>" + err;
     const int status = std::system(command.c_str());
     return TraceRun{WEXITSTATUS(status), Slurp(out), Slurp(err)};
 }
@@ -61,7 +62,8 @@ const char* GOOD_PACKET =
 TEST(VfpTraceCli, WritesOneLinePerPacket)
 {
     const std::string policy = WriteFile("p.json", POLICY);
-    const std::string events = WriteFile("e.jsonl", std::string(GOOD_PACKET) + "\n\n" + GOOD_PACKET + "\n");
+    const std::string events =
+        WriteFile("e.jsonl", std::string(GOOD_PACKET) + "\n\n" + GOOD_PACKET + "\n");
     TraceRun run = RunTrace("--policy " + policy + " --events " + events);
     EXPECT_EQ(run.status, 0) << run.err;
     EXPECT_NE(run.out.find(R"("line":1,)"), std::string::npos);
@@ -84,7 +86,8 @@ TEST(VfpTraceCli, BadEventNamesFileLineAndFieldAndKeepsEarlierLines)
             "\n" + GOOD_PACKET + "\n");
     TraceRun run = RunTrace("--policy " + policy + " --events " + events);
     EXPECT_EQ(run.status, 2);
-    EXPECT_NE(run.err.find(events + ":2: headers: group 0: ipv4 protocol 6 announces a tcp header"), std::string::npos)
+    EXPECT_NE(run.err.find(events + ":2: headers: group 0: ipv4 protocol 6 announces a tcp header"),
+              std::string::npos)
         << run.err;
     EXPECT_NE(run.out.find(R"("line":1,)"), std::string::npos) << "the first line's result is kept";
     EXPECT_EQ(run.out.find(R"("line":3,)"), std::string::npos) << "nothing after the error runs";
@@ -93,27 +96,41 @@ TEST(VfpTraceCli, BadEventNamesFileLineAndFieldAndKeepsEarlierLines)
 TEST(VfpTraceCli, MalformedJsonLineAndBadPolicyAndMissingArguments)
 {
     const std::string policy = WriteFile("p.json", POLICY);
-    TraceRun json = RunTrace("--policy " + policy + " --events " + WriteFile("j.jsonl", "{\"port\": \n"));
+    TraceRun json =
+        RunTrace("--policy " + policy + " --events " + WriteFile("j.jsonl", "{\"port\": \n"));
     EXPECT_EQ(json.status, 2);
     EXPECT_NE(json.err.find("j.jsonl:1: malformed JSON"), std::string::npos) << json.err;
 
-    TraceRun badPolicy = RunTrace("--policy " + WriteFile("bad.json", R"({"version":1,"ports":[{"name":"vm","mac":"x"}]})") +
-                             " --events " + WriteFile("e.jsonl", ""));
+    TraceRun badPolicy = RunTrace(
+        "--policy " + WriteFile("bad.json", R"({"version":1,"ports":[{"name":"vm","mac":"x"}]})") +
+        " --events " + WriteFile("e.jsonl", ""));
     EXPECT_EQ(badPolicy.status, 2);
-    EXPECT_NE(badPolicy.err.find("bad.json: ports[0].mac: expected a MAC address"), std::string::npos) << badPolicy.err;
+    EXPECT_NE(badPolicy.err.find("bad.json: ports[0].mac: expected a MAC address"),
+              std::string::npos)
+        << badPolicy.err;
 
     TraceRun missing = RunTrace("--policy " + policy);
     EXPECT_EQ(missing.status, 2);
     EXPECT_NE(missing.err.find("events"), std::string::npos) << missing.err;
 
-    TraceRun unknownOp = RunTrace("--policy " + policy + " --events " + WriteFile("op.jsonl", R"({"op":"reboot","port":"vm"})" "\n"));
+    TraceRun unknownOp = RunTrace("--policy " + policy + " --events " +
+                                  WriteFile("op.jsonl",
+                                            R"({"op":"reboot","port":"vm"})"
+                                            "\n"));
     EXPECT_EQ(unknownOp.status, 2);
-    EXPECT_NE(unknownOp.err.find(R"(op.jsonl:1: op: unknown operation "reboot")"), std::string::npos) << unknownOp.err;
+    EXPECT_NE(unknownOp.err.find(R"(op.jsonl:1: op: unknown operation "reboot")"),
+              std::string::npos)
+        << unknownOp.err;
 
     TraceRun backwards = RunTrace("--policy " + policy + " --events " +
-                             WriteFile("t.jsonl", std::string(GOOD_PACKET) + "\n" + R"({"op":"expire","time":0.5})" "\n"));
+                                  WriteFile("t.jsonl",
+                                            std::string(GOOD_PACKET) + "\n" +
+                                                R"({"op":"expire","time":0.5})"
+                                                "\n"));
     EXPECT_EQ(backwards.status, 2);
-    EXPECT_NE(backwards.err.find("t.jsonl:2: time: events must not go back in time"), std::string::npos) << backwards.err;
+    EXPECT_NE(backwards.err.find("t.jsonl:2: time: events must not go back in time"),
+              std::string::npos)
+        << backwards.err;
 }
 
 } // namespace

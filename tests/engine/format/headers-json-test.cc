@@ -92,26 +92,35 @@ TEST(HeadersJson, TruncatedAndInconsistentStacksAreRefused)
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"[" + eth + R"(,{"ipv4":{"src":"10.0.0.1","dst":"10.0.0.2","proto":6}}])",
          "headers: group 0: ipv4 protocol 6 announces a tcp header, but none follows (truncated)"},
-        {"[" + eth + "]", "headers: group 0: eth type 0x0800 announces an ipv4 header, but none follows (truncated)"},
+        {"[" + eth + "]",
+         "headers: group 0: eth type 0x0800 announces an ipv4 header, but none follows "
+         "(truncated)"},
         {"[" + eth + "," + ip + R"(,{"udp":{"sport":1,"dport":4789}},{"vxlan":{"vni":1}}])",
          "the tunnel header carries no inner group (truncated)"},
-        {"[" + eth + "," + ip + R"(,{"udp":{"sport":1,"dport":4789}}])", "udp to port 4789 must carry a vxlan header"},
-        {"[" + ip + R"(,{"tcp":{"sport":1,"dport":2}}])", "group 0: the outermost group needs an eth header"},
+        {"[" + eth + "," + ip + R"(,{"udp":{"sport":1,"dport":4789}}])",
+         "udp to port 4789 must carry a vxlan header"},
+        {"[" + ip + R"(,{"tcp":{"sport":1,"dport":2}}])",
+         "group 0: the outermost group needs an eth header"},
         {"[" + eth + "," + ip + R"(,{"tcp":{"sport":1,"dport":2}},{"udp":{"sport":1,"dport":2}}])",
          "headers[3]: a udp header follows an ipv4 header in its group"},
-        {"[" + eth + "," + ip + R"(,{"tcp":{"sport":1}}])", R"(headers[2].tcp: the required field "dport" is missing)"},
-        {"[" + eth + "," + ip + R"(,{"tcp":{"sport":1,"dport":2,"flags":"SX"}}])", "headers[2].tcp.flags: expected TCP flag letters"},
-        {"[" + eth + "," + ip + R"(,{"sctp":{"sport":1,"dport":2}}])", R"(headers[2]: unknown header "sctp")"},
-        {"[" + eth + R"(,{"ipv4":{"src":"10.0.0.1","dst":"10.0.0.2","color":"red"}}])", "headers[1].ipv4.color: unknown field"},
+        {"[" + eth + "," + ip + R"(,{"tcp":{"sport":1}}])",
+         R"(headers[2].tcp: the required field "dport" is missing)"},
+        {"[" + eth + "," + ip + R"(,{"tcp":{"sport":1,"dport":2,"flags":"SX"}}])",
+         "headers[2].tcp.flags: expected TCP flag letters"},
+        {"[" + eth + "," + ip + R"(,{"sctp":{"sport":1,"dport":2}}])",
+         R"(headers[2]: unknown header "sctp")"},
+        {"[" + eth + R"(,{"ipv4":{"src":"10.0.0.1","dst":"10.0.0.2","color":"red"}}])",
+         "headers[1].ipv4.color: unknown field"},
         {"[]", "headers: expected a non-empty list of headers"},
         {"[" + eth + "," + eth + "]", "headers[1]: eth starts a group"},
-        {"[" + eth + "," + ip + R"(,{"gre":{"key":16777216}}])", "headers[2].gre.key: expected a whole number from 0 to 16777215"},
+        {"[" + eth + "," + ip + R"(,{"gre":{"key":16777216}}])",
+         "headers[2].gre.key: expected a whole number from 0 to 16777215"},
     };
     for (const auto& [text, expected] : cases)
     {
         const std::string error = ReadError(text);
-        EXPECT_NE(error.find(expected), std::string::npos) << "input: " << text << "\nerror: " << error
-                                                           << "\nexpected: " << expected;
+        EXPECT_NE(error.find(expected), std::string::npos)
+            << "input: " << text << "\nerror: " << error << "\nexpected: " << expected;
     }
 }
 

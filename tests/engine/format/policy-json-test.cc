@@ -143,7 +143,8 @@ TEST(PolicyJson, ARoundTrippedPolicyBehavesTheSame)
 
 TEST(PolicyJson, MalformedJsonNamesTheByte)
 {
-    EXPECT_NE(LoadError(R"({"version": 1, "ports": [)").find("policy.json: malformed JSON at byte"), std::string::npos);
+    EXPECT_NE(LoadError(R"({"version": 1, "ports": [)").find("policy.json: malformed JSON at byte"),
+              std::string::npos);
 }
 
 struct BadInput
@@ -156,55 +157,95 @@ struct BadInput
 std::string
 WithRule(const std::string& rule, const std::string& resources = "{}")
 {
-    return R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00:01","resources":)" + resources +
-           R"(,"layers":[{"name":"l","groups":[{"name":"g","direction":"outbound","rules":[)" + rule + "]}]}]}]}";
+    return R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00:01","resources":)" +
+           resources +
+           R"(,"layers":[{"name":"l","groups":[{"name":"g","direction":"outbound","rules":[)" +
+           rule + "]}]}]}]}";
 }
 
 TEST(PolicyJson, BadInputIsRefusedWithWhereAndWhat)
 {
     const std::vector<BadInput> cases = {
-        {"unknown action", WithRule(R"({"id":"r","action":{"type":"teleport"}})"),
+        {"unknown action",
+         WithRule(R"({"id":"r","action":{"type":"teleport"}})"),
          R"(ports[0].layers[0].groups[0].rules[0].action.type: unknown action type "teleport")"},
-        {"unknown condition", WithRule(R"({"id":"r","conditions":[{"type":"dscp","values":[1]}],"action":{"type":"allow"}})"),
+        {"unknown condition",
+         WithRule(
+             R"({"id":"r","conditions":[{"type":"dscp","values":[1]}],"action":{"type":"allow"}})"),
          R"(rules[0].conditions[0].type: unknown condition type "dscp"; expected one of: src_mac)"},
-        {"prefix over 32", WithRule(R"({"id":"r","conditions":[{"type":"dst_ip","values":["10.0.0.0/33"]}],"action":{"type":"allow"}})"),
-         "conditions[0].values[0]: \"10.0.0.0/33\" is not a valid dst_ip value: prefix length 33 exceeds 32"},
-        {"inverted range", WithRule(R"({"id":"r","conditions":[{"type":"dst_port","values":["90-80"]}],"action":{"type":"allow"}})"),
+        {"prefix over 32",
+         WithRule(
+             R"({"id":"r","conditions":[{"type":"dst_ip","values":["10.0.0.0/33"]}],"action":{"type":"allow"}})"),
+         "conditions[0].values[0]: \"10.0.0.0/33\" is not a valid dst_ip value: prefix length 33 "
+         "exceeds 32"},
+        {"inverted range",
+         WithRule(
+             R"({"id":"r","conditions":[{"type":"dst_port","values":["90-80"]}],"action":{"type":"allow"}})"),
          "values[0]: \"90-80\" is not a valid dst_port value: the range is inverted"},
-        {"inverted ip range", WithRule(R"({"id":"r","conditions":[{"type":"src_ip","values":["10.0.0.9-10.0.0.1"]}],"action":{"type":"allow"}})"),
+        {"inverted ip range",
+         WithRule(
+             R"({"id":"r","conditions":[{"type":"src_ip","values":["10.0.0.9-10.0.0.1"]}],"action":{"type":"allow"}})"),
          "the range is inverted"},
-        {"missing resource", WithRule(R"({"id":"r","action":{"type":"encap","format":"vxlan","key":1,"src_ip":"1.1.1.1","mapping":"vnet"}})"),
-         "port 'vm' layer 'l' group 'g' rule 'r' references mapping resource 'vnet', which does not exist"},
-        {"unknown field", WithRule(R"({"id":"r","prority":3,"action":{"type":"allow"}})"),
+        {"missing resource",
+         WithRule(
+             R"({"id":"r","action":{"type":"encap","format":"vxlan","key":1,"src_ip":"1.1.1.1","mapping":"vnet"}})"),
+         "port 'vm' layer 'l' group 'g' rule 'r' references mapping resource 'vnet', which does "
+         "not exist"},
+        {"unknown field",
+         WithRule(R"({"id":"r","prority":3,"action":{"type":"allow"}})"),
          "rules[0].prority: unknown field; expected one of: id, priority"},
-        {"unknown action field", WithRule(R"({"id":"r","action":{"type":"nat","dst_ip":"1.1.1.1","dts_port":1}})"),
+        {"unknown action field",
+         WithRule(R"({"id":"r","action":{"type":"nat","dst_ip":"1.1.1.1","dts_port":1}})"),
          "action.dts_port: unknown field"},
-        {"bad address", WithRule(R"({"id":"r","action":{"type":"nat","dst_ip":"10.0.0"}})"),
+        {"bad address",
+         WithRule(R"({"id":"r","action":{"type":"nat","dst_ip":"10.0.0"}})"),
          R"(action.dst_ip: expected an IPv4 address like "10.0.0.1", got "10.0.0")"},
-        {"missing id", WithRule(R"({"action":{"type":"allow"}})"), R"(rules[0]: the required field "id" is missing)"},
-        {"bad direction", R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00:01","layers":[{"name":"l","groups":[{"name":"g","direction":"sideways"}]}]}]})",
+        {"missing id",
+         WithRule(R"({"action":{"type":"allow"}})"),
+         R"(rules[0]: the required field "id" is missing)"},
+        {"bad direction",
+         R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00:01","layers":[{"name":"l","groups":[{"name":"g","direction":"sideways"}]}]}]})",
          R"(groups[0].direction: expected outbound or inbound, got "sideways")"},
-        {"bad default", R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00:01","layers":[{"name":"l","default":{"outbound":"maybe"}}]}]})",
+        {"bad default",
+         R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00:01","layers":[{"name":"l","default":{"outbound":"maybe"}}]}]})",
          R"(layers[0].default.outbound: expected allow or block, got "maybe")"},
-        {"wrong version", R"({"version":2,"ports":[]})", "version: this build reads policy format version 1, got 2"},
-        {"bad mac", R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00"}]})", "ports[0].mac: expected a MAC address"},
-        {"duplicate port", R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00:01"},{"name":"vm","mac":"00:00:00:00:00:02"}]})",
+        {"wrong version",
+         R"({"version":2,"ports":[]})",
+         "version: this build reads policy format version 1, got 2"},
+        {"bad mac",
+         R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00"}]})",
+         "ports[0].mac: expected a MAC address"},
+        {"duplicate port",
+         R"({"version":1,"ports":[{"name":"vm","mac":"00:00:00:00:00:01"},{"name":"vm","mac":"00:00:00:00:00:02"}]})",
          R"(ports[1].name: port "vm" is defined twice)"},
-        {"resource for a missing port", R"({"version":1,"ports":[],"resources":{"m":{"type":"mapping","ports":["vm9"]}}})",
+        {"resource for a missing port",
+         R"({"version":1,"ports":[],"resources":{"m":{"type":"mapping","ports":["vm9"]}}})",
          R"(resources.m.ports[0]: no port "vm9" in this policy)"},
-        {"bad range list", WithRule(R"({"id":"r","action":{"type":"allow"}})", R"({"p":{"type":"range_list","ip":"1.1.1.1","ranges":["9-1"]}})"),
+        {"bad range list",
+         WithRule(R"({"id":"r","action":{"type":"allow"}})",
+                  R"({"p":{"type":"range_list","ip":"1.1.1.1","ranges":["9-1"]}})"),
          "resources.p.ranges[0]: \"9-1\" is not a valid"},
-        {"port out of range", WithRule(R"({"id":"r","action":{"type":"nat","dst_port":70000}})"),
+        {"port out of range",
+         WithRule(R"({"id":"r","action":{"type":"nat","dst_port":70000}})"),
          "action.dst_port: expected a whole number from 0 to 65535, got 70000"},
-        {"key over 24 bits", WithRule(R"({"id":"r","action":{"type":"encap","format":"vxlan","key":16777216,"src_ip":"1.1.1.1","dst_ip":"2.2.2.2"}})"),
+        {"key over 24 bits",
+         WithRule(
+             R"({"id":"r","action":{"type":"encap","format":"vxlan","key":16777216,"src_ip":"1.1.1.1","dst_ip":"2.2.2.2"}})"),
          "action.key: expected a whole number from 0 to 16777215"},
-        {"encap without destination", WithRule(R"({"id":"r","action":{"type":"encap","format":"vxlan","key":1,"src_ip":"1.1.1.1"}})"),
+        {"encap without destination",
+         WithRule(
+             R"({"id":"r","action":{"type":"encap","format":"vxlan","key":1,"src_ip":"1.1.1.1"}})"),
          "give exactly one of dst_ip (a fixed outer destination) or mapping"},
-        {"negative ttl", WithRule(R"({"id":"r","stateful":true,"ttl":-1,"action":{"type":"allow"}})"),
+        {"negative ttl",
+         WithRule(R"({"id":"r","stateful":true,"ttl":-1,"action":{"type":"allow"}})"),
          "rules[0].ttl: expected a positive number of seconds"},
-        {"empty values", WithRule(R"({"id":"r","conditions":[{"type":"dst_ip","values":[]}],"action":{"type":"allow"}})"),
+        {"empty values",
+         WithRule(
+             R"({"id":"r","conditions":[{"type":"dst_ip","values":[]}],"action":{"type":"allow"}})"),
          "conditions[0].values: a condition needs at least one value"},
-        {"transposition out of order", WithRule(R"({"id":"r","action":{"type":"transposition","groups":[{"op":"pop"},{"op":"push","headers":[]}]}})"),
+        {"transposition out of order",
+         WithRule(
+             R"({"id":"r","action":{"type":"transposition","groups":[{"op":"pop"},{"op":"push","headers":[]}]}})"),
          "action.groups[1]: push after pop or modify"},
     };
     for (const BadInput& bad : cases)
@@ -226,7 +267,8 @@ TEST(PolicyJson, LoadPolicyFileNamesTheFile)
     }
     catch (const PolicyError& error)
     {
-        EXPECT_EQ(std::string(error.what()), file + R"(: ports[0]: the required field "mac" is missing)");
+        EXPECT_EQ(std::string(error.what()),
+                  file + R"(: ports[0]: the required field "mac" is missing)");
     }
     EXPECT_THROW(LoadPolicyFile(file + ".absent"), PolicyError);
 }

@@ -41,11 +41,16 @@ MorePackets()
     const char* GW = "12:34:56:78:9a:bc";
     const char* VM1 = "00:1d:d8:00:00:01";
     return {
-        {Direction::Outbound, Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "10.1.0.5").Tcp(49152, 22, "A", 1001, 5001)},
-        {Direction::Outbound, Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "198.51.100.53").Udp(5353, 53)},
-        {Direction::Outbound, Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "198.51.100.54").Udp(5353, 53)},
-        {Direction::Outbound, Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "198.51.100.55").Udp(5353, 53)},
-        {Direction::Outbound, Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "198.51.100.7").Tcp(80, 40000, "A", 901, 2)},
+        {Direction::Outbound,
+         Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "10.1.0.5").Tcp(49152, 22, "A", 1001, 5001)},
+        {Direction::Outbound,
+         Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "198.51.100.53").Udp(5353, 53)},
+        {Direction::Outbound,
+         Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "198.51.100.54").Udp(5353, 53)},
+        {Direction::Outbound,
+         Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "198.51.100.55").Udp(5353, 53)},
+        {Direction::Outbound,
+         Packet().Eth(VM1, GW).Ipv4("10.1.0.1", "198.51.100.7").Tcp(80, 40000, "A", 901, 2)},
     };
 }
 
@@ -98,7 +103,8 @@ TEST(PortState, RefusesUnknownVersionsAndMalformedDocuments)
     }
     catch (const PolicyError& error)
     {
-        EXPECT_EQ(std::string(error.what()), "version: this build restores port state version 1, got 2");
+        EXPECT_EQ(std::string(error.what()),
+                  "version: this build restores port state version 1, got 2");
     }
     Json broken = saved;
     broken["layers"][0].erase("slots");
@@ -112,9 +118,12 @@ TEST(PortState, RefusesUnknownVersionsAndMalformedDocuments)
     }
     catch (const PolicyError& error)
     {
-        EXPECT_NE(std::string(error.what()).find("layers[0].name: no layer \"nope\""), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("layers[0].name: no layer \"nope\""),
+                  std::string::npos)
+            << error.what();
     }
-    EXPECT_THROW(PortState::Restore(Json::parse(R"({"format":"something-else","version":1})")), PolicyError);
+    EXPECT_THROW(PortState::Restore(Json::parse(R"({"format":"something-else","version":1})")),
+                 PolicyError);
 }
 
 } // namespace

@@ -84,7 +84,8 @@ TEST(AddressesTest, ParseUnsignedReadsDecimalAndHexUpToMax)
     EXPECT_EQ(ParseUnsigned("65535", 0xffff), std::optional<uint64_t>(65535));
     EXPECT_EQ(ParseUnsigned("0x0800", 0xffff), std::optional<uint64_t>(0x800));
     EXPECT_EQ(ParseUnsigned("0XfF", 0xff), std::optional<uint64_t>(0xff));
-    EXPECT_EQ(ParseUnsigned("18446744073709551615", UINT64_MAX), std::optional<uint64_t>(UINT64_MAX));
+    EXPECT_EQ(ParseUnsigned("18446744073709551615", UINT64_MAX),
+              std::optional<uint64_t>(UINT64_MAX));
 }
 
 TEST(AddressesTest, ParseUnsignedRejectsOutOfRangeAndMalformedNumbers)

@@ -2,9 +2,8 @@
  * Tests of packet/flow-id.h: what is and is not part of a Unified FlowID, that a reply's
  * key is MakeUfid(ReverseStack(s)), and that UfidHash agrees with equality.
  */
-#include "stack-generator.h"
-
 #include "engine/packet/flow-id.h"
+#include "stack-generator.h"
 
 #include <gtest/gtest.h>
 #include <set>
@@ -19,11 +18,12 @@ using namespace packettest;
 HeaderStack
 Vxlan()
 {
-    return MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 5000, 50123), TcpGroup(VM_IP, PEER_IP, 40000, 80)});
+    return MakeStack(
+        {VxlanGroup(HOST_IP, REMOTE_IP, 5000, 50123), TcpGroup(VM_IP, PEER_IP, 40000, 80)});
 }
 
 /// Expects @p change to leave the Ufid (and its hash) of @p stack as it is.
-template <typename Change>
+template<typename Change>
 void
 ExpectSameUfid(const HeaderStack& stack, Change change, const char* what)
 {
@@ -34,7 +34,7 @@ ExpectSameUfid(const HeaderStack& stack, Change change, const char* what)
 }
 
 /// Expects @p change to give another Ufid.
-template <typename Change>
+template<typename Change>
 void
 ExpectOtherUfid(const HeaderStack& stack, Change change, const char* what)
 {
@@ -77,52 +77,75 @@ TEST(FlowIdTest, MacsArePartOfTheIdOnlyForNonIpGroups)
     EXPECT_EQ(ufid.ids[0].srcMac, 0x111111111111u);
     EXPECT_EQ(ufid.ids[0].dstMac, 0x222222222222u);
     EXPECT_EQ(ufid.ids[0].etherType, ETHER_TYPE_ARP);
-    ExpectOtherUfid(arp, [](HeaderStack& s) { s[0].eth.src = 0x333333333333; }, "arp src mac");
-    ExpectOtherUfid(arp, [](HeaderStack& s) { s[0].eth.dst = 0x333333333333; }, "arp dst mac");
-    ExpectOtherUfid(arp, [](HeaderStack& s) { s[0].eth.etherType = 0x88cc; }, "arp ether type");
+    ExpectOtherUfid(
+        arp, [](HeaderStack& s) { s[0].eth.src = 0x333333333333; }, "arp src mac");
+    ExpectOtherUfid(
+        arp, [](HeaderStack& s) { s[0].eth.dst = 0x333333333333; }, "arp dst mac");
+    ExpectOtherUfid(
+        arp, [](HeaderStack& s) { s[0].eth.etherType = 0x88cc; }, "arp ether type");
 
     const HeaderStack tcp = Vxlan();
-    ExpectSameUfid(tcp, [](HeaderStack& s) { s[0].eth.src = 0x333333333333; }, "outer src mac");
-    ExpectSameUfid(tcp, [](HeaderStack& s) { s[1].eth.dst = 0x333333333333; }, "inner dst mac");
+    ExpectSameUfid(
+        tcp, [](HeaderStack& s) { s[0].eth.src = 0x333333333333; }, "outer src mac");
+    ExpectSameUfid(
+        tcp, [](HeaderStack& s) { s[1].eth.dst = 0x333333333333; }, "inner dst mac");
 }
 
 TEST(FlowIdTest, VxlanUdpPortsAreNotPartOfTheId)
 {
     const HeaderStack stack = Vxlan();
-    ExpectSameUfid(stack, [](HeaderStack& s) { s[0].transport.srcPort = 61000; }, "entropy port");
+    ExpectSameUfid(
+        stack, [](HeaderStack& s) { s[0].transport.srcPort = 61000; }, "entropy port");
     // A plain UDP group keeps its ports.
     const HeaderStack udp = MakeStack({UdpGroup(VM_IP, PEER_IP, 5353, 53)});
     EXPECT_EQ(MakeUfid(udp).ids[0].srcPort, 5353);
     EXPECT_EQ(MakeUfid(udp).ids[0].dstPort, 53);
-    ExpectOtherUfid(udp, [](HeaderStack& s) { s[0].transport.srcPort = 5354; }, "udp src port");
+    ExpectOtherUfid(
+        udp, [](HeaderStack& s) { s[0].transport.srcPort = 5354; }, "udp src port");
 }
 
 TEST(FlowIdTest, PerPacketFieldsAreNotPartOfTheId)
 {
     const HeaderStack stack = Vxlan();
-    ExpectSameUfid(stack, [](HeaderStack& s) { s[0].ip.ttl = 1; }, "outer ttl");
-    ExpectSameUfid(stack, [](HeaderStack& s) { s[1].ip.ttl = 200; }, "inner ttl");
-    ExpectSameUfid(stack, [](HeaderStack& s) { s[1].transport.tcpFlags = TcpFlags::FIN | TcpFlags::ACK; },
-                   "tcp flags");
-    ExpectSameUfid(stack, [](HeaderStack& s) { s[1].transport.seq = 0xdeadbeef; }, "seq");
-    ExpectSameUfid(stack, [](HeaderStack& s) { s[1].transport.ack = 0xfeedface; }, "ack");
-    ExpectSameUfid(stack, [](HeaderStack& s) { s.payloadBytes = 1400; }, "payload");
+    ExpectSameUfid(
+        stack, [](HeaderStack& s) { s[0].ip.ttl = 1; }, "outer ttl");
+    ExpectSameUfid(
+        stack, [](HeaderStack& s) { s[1].ip.ttl = 200; }, "inner ttl");
+    ExpectSameUfid(
+        stack,
+        [](HeaderStack& s) { s[1].transport.tcpFlags = TcpFlags::FIN | TcpFlags::ACK; },
+        "tcp flags");
+    ExpectSameUfid(
+        stack, [](HeaderStack& s) { s[1].transport.seq = 0xdeadbeef; }, "seq");
+    ExpectSameUfid(
+        stack, [](HeaderStack& s) { s[1].transport.ack = 0xfeedface; }, "ack");
+    ExpectSameUfid(
+        stack, [](HeaderStack& s) { s.payloadBytes = 1400; }, "payload");
 }
 
 TEST(FlowIdTest, EveryIdentityFieldChangesTheId)
 {
     const HeaderStack stack = Vxlan();
-    ExpectOtherUfid(stack, [](HeaderStack& s) { s[0].ip.src += 1; }, "outer src ip");
-    ExpectOtherUfid(stack, [](HeaderStack& s) { s[0].ip.dst += 1; }, "outer dst ip");
-    ExpectOtherUfid(stack, [](HeaderStack& s) { s[0].tunnelKey += 1; }, "vni");
-    ExpectOtherUfid(stack, [](HeaderStack& s) { s[1].ip.src += 1; }, "inner src ip");
-    ExpectOtherUfid(stack, [](HeaderStack& s) { s[1].ip.dst += 1; }, "inner dst ip");
-    ExpectOtherUfid(stack, [](HeaderStack& s) { s[1].transport.srcPort += 1; }, "inner src port");
-    ExpectOtherUfid(stack, [](HeaderStack& s) { s[1].transport.dstPort += 1; }, "inner dst port");
-    ExpectOtherUfid(stack, [](HeaderStack& s) { s.count = 1; }, "group count");
+    ExpectOtherUfid(
+        stack, [](HeaderStack& s) { s[0].ip.src += 1; }, "outer src ip");
+    ExpectOtherUfid(
+        stack, [](HeaderStack& s) { s[0].ip.dst += 1; }, "outer dst ip");
+    ExpectOtherUfid(
+        stack, [](HeaderStack& s) { s[0].tunnelKey += 1; }, "vni");
+    ExpectOtherUfid(
+        stack, [](HeaderStack& s) { s[1].ip.src += 1; }, "inner src ip");
+    ExpectOtherUfid(
+        stack, [](HeaderStack& s) { s[1].ip.dst += 1; }, "inner dst ip");
+    ExpectOtherUfid(
+        stack, [](HeaderStack& s) { s[1].transport.srcPort += 1; }, "inner src port");
+    ExpectOtherUfid(
+        stack, [](HeaderStack& s) { s[1].transport.dstPort += 1; }, "inner dst port");
+    ExpectOtherUfid(
+        stack, [](HeaderStack& s) { s.count = 1; }, "group count");
     ExpectOtherUfid(
         stack,
-        [](HeaderStack& s) {
+        [](HeaderStack& s)
+        {
             s[1].ip.protocol = IP_PROTOCOL_UDP;
             s[1].l4 = L4Type::Udp;
         },
@@ -131,7 +154,8 @@ TEST(FlowIdTest, EveryIdentityFieldChangesTheId)
         MakeStack({NvgreGroup(HOST_IP, REMOTE_IP, 77), TcpGroup(VM_IP, PEER_IP, 40000, 80)});
     EXPECT_EQ(MakeUfid(nvgre).ids[0].tunnelKey, 77u);
     EXPECT_EQ(MakeUfid(nvgre).ids[0].tunnel, TunnelType::Nvgre);
-    ExpectOtherUfid(nvgre, [](HeaderStack& s) { s[0].tunnelKey = 78; }, "vsid");
+    ExpectOtherUfid(
+        nvgre, [](HeaderStack& s) { s[0].tunnelKey = 78; }, "vsid");
     // The same addresses through another tunnel type are another flow.
     HeaderStack asVxlan = nvgre;
     asVxlan[0] = VxlanGroup(HOST_IP, REMOTE_IP, 77);
@@ -140,8 +164,8 @@ TEST(FlowIdTest, EveryIdentityFieldChangesTheId)
 
 TEST(FlowIdTest, GroupWithoutL2HasZeroEtherType)
 {
-    const HeaderStack stack =
-        MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 40000, 80))});
+    const HeaderStack stack = MakeStack(
+        {IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 40000, 80))});
     const Ufid ufid = MakeUfid(stack);
     EXPECT_EQ(ufid.ids[0].tunnel, TunnelType::IpInIp);
     EXPECT_EQ(ufid.ids[0].protocol, IP_PROTOCOL_IPIP);
@@ -214,10 +238,11 @@ TEST(FlowIdTest, PropertyDoubleReverseKeepsTheUfid)
         {
             const HeaderGroup& group = stack[g];
             symmetric = symmetric &&
-                        (group.hasIpv4 ? group.ip.src == group.ip.dst &&
-                                             (group.l4 == L4Type::None || group.tunnel != TunnelType::None ||
-                                              group.transport.srcPort == group.transport.dstPort)
-                                       : group.eth.src == group.eth.dst);
+                        (group.hasIpv4
+                             ? group.ip.src == group.ip.dst &&
+                                   (group.l4 == L4Type::None || group.tunnel != TunnelType::None ||
+                                    group.transport.srcPort == group.transport.dstPort)
+                             : group.eth.src == group.eth.dst);
         }
         EXPECT_EQ(MakeUfid(reply) == ufid, symmetric) << Describe(stack);
     }

@@ -3,9 +3,8 @@
  * per rule, with the message naming the group), wire sizes, the VXLAN entropy source port,
  * and the reply stack ReverseStack builds.
  */
-#include "stack-generator.h"
-
 #include "engine/packet/header-stack.h"
+#include "stack-generator.h"
 
 #include <gtest/gtest.h>
 #include <set>
@@ -46,16 +45,16 @@ TEST(HeaderStackTest, TheDocumentedExampleStacksAreValid)
     EXPECT_EQ(ValidateHeaderStack(MakeStack(
                   {NvgreGroup(HOST_IP, REMOTE_IP, 77), TcpGroup(VM_IP, PEER_IP, 40000, 80)})),
               "");
-    EXPECT_EQ(ValidateHeaderStack(MakeStack(
-                  {IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))})),
+    EXPECT_EQ(ValidateHeaderStack(MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP),
+                                             WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))})),
               "");
     EXPECT_EQ(ValidateHeaderStack(MakeStack({ArpGroup(1, 2)})), "");
     // Three groups: VXLAN inside IP-in-IP.
     HeaderGroup innerVxlan = WithoutEthernet(VxlanGroup(0x0b000001, 0x0b000002, 9));
-    EXPECT_EQ(ValidateHeaderStack(MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP),
-                                             innerVxlan,
-                                             TcpGroup(VM_IP, PEER_IP, 40000, 80)})),
-              "");
+    EXPECT_EQ(
+        ValidateHeaderStack(MakeStack(
+            {IpInIpGroup(HOST_IP, REMOTE_IP), innerVxlan, TcpGroup(VM_IP, PEER_IP, 40000, 80)})),
+        "");
 }
 
 TEST(HeaderStackTest, IcmpGroupWithoutTransportIsValid)
@@ -111,10 +110,13 @@ TEST(HeaderStackTest, GroupCarriedByIpInIpHasNoEthernet)
 
 TEST(HeaderStackTest, GroupCarriedByVxlanOrNvgreStartsWithEthernet)
 {
-    const std::string message = "group 1: a group carried by VXLAN or NVGRE starts with an eth header";
-    ExpectInvalid(MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 1), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}),
+    const std::string message =
+        "group 1: a group carried by VXLAN or NVGRE starts with an eth header";
+    ExpectInvalid(MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 1),
+                             WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}),
                   message);
-    ExpectInvalid(MakeStack({NvgreGroup(HOST_IP, REMOTE_IP, 1), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}),
+    ExpectInvalid(MakeStack({NvgreGroup(HOST_IP, REMOTE_IP, 1),
+                             WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}),
                   message);
 }
 
@@ -129,12 +131,14 @@ TEST(HeaderStackTest, EtherTypeIpv4WithoutIpv4IsTruncated)
 {
     HeaderStack stack = MakeStack({ArpGroup(1, 2)});
     stack[0].eth.etherType = ETHER_TYPE_IPV4;
-    ExpectInvalid(stack, "group 0: eth type 0x0800 announces an ipv4 header, but none follows (truncated)");
+    ExpectInvalid(
+        stack, "group 0: eth type 0x0800 announces an ipv4 header, but none follows (truncated)");
 }
 
 TEST(HeaderStackTest, TransportOrTunnelNeedsIpv4)
 {
-    const std::string message = "group 0: a transport or tunnel header needs an ipv4 header before it";
+    const std::string message =
+        "group 0: a transport or tunnel header needs an ipv4 header before it";
     HeaderStack transport = MakeStack({ArpGroup(1, 2)});
     transport[0].l4 = L4Type::Udp;
     ExpectInvalid(transport, message);
@@ -153,16 +157,19 @@ TEST(HeaderStackTest, TcpProtocolNeedsTcpHeader)
 {
     HeaderStack stack = PlainTcp();
     stack[0].l4 = L4Type::None;
-    ExpectInvalid(stack, "group 0: ipv4 protocol 6 announces a tcp header, but none follows (truncated)");
+    ExpectInvalid(stack,
+                  "group 0: ipv4 protocol 6 announces a tcp header, but none follows (truncated)");
     stack[0].l4 = L4Type::Udp;
-    ExpectInvalid(stack, "group 0: ipv4 protocol 6 announces a tcp header, but none follows (truncated)");
+    ExpectInvalid(stack,
+                  "group 0: ipv4 protocol 6 announces a tcp header, but none follows (truncated)");
 }
 
 TEST(HeaderStackTest, UdpProtocolNeedsUdpHeader)
 {
     HeaderStack stack = MakeStack({UdpGroup(VM_IP, PEER_IP, 1, 2)});
     stack[0].l4 = L4Type::Tcp;
-    ExpectInvalid(stack, "group 0: ipv4 protocol 17 announces a udp header, but none follows (truncated)");
+    ExpectInvalid(stack,
+                  "group 0: ipv4 protocol 17 announces a udp header, but none follows (truncated)");
 }
 
 TEST(HeaderStackTest, OtherProtocolsCarryNoTransportHeader)
@@ -199,7 +206,8 @@ TEST(HeaderStackTest, GreProtocolMustCarryNvgre)
         MakeStack({NvgreGroup(HOST_IP, REMOTE_IP, 5), TcpGroup(VM_IP, PEER_IP, 1, 2)});
     stack[0].tunnel = TunnelType::None;
     // Still followed by a group, but the GRE rule is checked first.
-    ExpectInvalid(stack, "group 0: ipv4 protocol 47 announces a gre header, but none follows (truncated)");
+    ExpectInvalid(stack,
+                  "group 0: ipv4 protocol 47 announces a gre header, but none follows (truncated)");
 }
 
 TEST(HeaderStackTest, NvgreNeedsGreProtocol)
@@ -212,16 +220,17 @@ TEST(HeaderStackTest, NvgreNeedsGreProtocol)
 
 TEST(HeaderStackTest, IpInIpProtocolMustCarryAnInnerIpv4)
 {
-    HeaderStack stack =
-        MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))});
+    HeaderStack stack = MakeStack(
+        {IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))});
     stack[0].tunnel = TunnelType::None;
-    ExpectInvalid(stack, "group 0: ipv4 protocol 4 announces an inner ipv4 header, but none follows");
+    ExpectInvalid(stack,
+                  "group 0: ipv4 protocol 4 announces an inner ipv4 header, but none follows");
 }
 
 TEST(HeaderStackTest, IpInIpTunnelNeedsIpInIpProtocol)
 {
-    HeaderStack stack =
-        MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))});
+    HeaderStack stack = MakeStack(
+        {IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))});
     stack[0].ip.protocol = 41;
     ExpectInvalid(stack, "group 0: an inner ipv4 header needs ipv4 protocol 4 before it");
 }
@@ -247,8 +256,10 @@ TEST(HeaderStackTest, MessageNamesTheInnerGroupAtFault)
     HeaderStack stack =
         MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), middle, TcpGroup(VM_IP, PEER_IP, 40000, 80)});
     stack[2].ip.protocol = IP_PROTOCOL_UDP;
-    ExpectInvalid(stack, "group 2: ipv4 protocol 17 announces a udp header, but none follows (truncated)");
-    stack = MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), middle, TcpGroup(VM_IP, PEER_IP, 40000, 80)});
+    ExpectInvalid(stack,
+                  "group 2: ipv4 protocol 17 announces a udp header, but none follows (truncated)");
+    stack =
+        MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), middle, TcpGroup(VM_IP, PEER_IP, 40000, 80)});
     stack[1].tunnelKey = 0x1000000;
     ExpectInvalid(stack, "group 1: tunnel key 16777216 exceeds 24 bits");
 }
@@ -257,7 +268,8 @@ TEST(HeaderStackTest, GroupWithoutTunnelCannotBeFollowedByAnotherGroup)
 {
     // The header: "every tunnel carries exactly one more group and only the innermost
     // group has none".
-    HeaderStack stack = MakeStack({TcpGroup(HOST_IP, REMOTE_IP, 1, 2), TcpGroup(VM_IP, PEER_IP, 3, 4)});
+    HeaderStack stack =
+        MakeStack({TcpGroup(HOST_IP, REMOTE_IP, 1, 2), TcpGroup(VM_IP, PEER_IP, 3, 4)});
     const std::string error = ValidateHeaderStack(stack);
     EXPECT_NE(error, "");
     EXPECT_EQ(error.rfind("group 0: ", 0), 0u) << error;
@@ -290,9 +302,11 @@ TEST(HeaderStackTest, StackSizeIsHeadersPlusPayload)
     EXPECT_EQ(MakeStack({TcpGroup(VM_IP, PEER_IP, 1, 2)}, 100).SizeBytes(), 154u);
     EXPECT_EQ(MakeStack({TcpGroup(VM_IP, PEER_IP, 1, 2)}, 0).SizeBytes(), 54u);
     EXPECT_EQ(Vxlan().SizeBytes(), 50u + 54u + 100u);
-    EXPECT_EQ(MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}, 10)
-                  .SizeBytes(),
-              34u + 40u + 10u);
+    EXPECT_EQ(
+        MakeStack(
+            {IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}, 10)
+            .SizeBytes(),
+        34u + 40u + 10u);
     // Groups beyond count do not count.
     HeaderStack stack = Vxlan();
     stack.count = 1;
@@ -319,7 +333,8 @@ TEST(HeaderStackTest, EqualityIgnoresFieldsOfAbsentHeadersAndUnusedGroups)
 TEST(HeaderStackTest, EqualityComparesEveryPresentField)
 {
     const HeaderStack base = Vxlan();
-    auto differs = [&base](auto change) {
+    auto differs = [&base](auto change)
+    {
         HeaderStack other = base;
         change(other);
         return base != other;
@@ -423,8 +438,7 @@ TEST(HeaderStackTest, ReverseOfVxlanUsesEntropyPortOfTheReversedInnerGroup)
     EXPECT_EQ(outer.transport.dstPort, VXLAN_UDP_PORT);
     EXPECT_EQ(outer.transport.srcPort, TunnelEntropyPort(reply[1]));
     // The reversed inner flow, not the original one.
-    EXPECT_EQ(outer.transport.srcPort,
-              TunnelEntropyPort(ReverseStack(MakeStack({stack[1]}))[0]));
+    EXPECT_EQ(outer.transport.srcPort, TunnelEntropyPort(ReverseStack(MakeStack({stack[1]}))[0]));
     EXPECT_NE(outer.transport.srcPort, TunnelEntropyPort(stack[1]));
     EXPECT_EQ(reply[1].ip.src, PEER_IP);
     EXPECT_EQ(reply[1].transport.srcPort, 80);
@@ -443,8 +457,8 @@ TEST(HeaderStackTest, ReverseOfNvgreAndIpInIpKeepsTunnelAndSwapsEveryGroup)
     EXPECT_EQ(nvgreReply[1].transport.dstPort, 40000);
     EXPECT_EQ(ValidateHeaderStack(nvgreReply), "");
 
-    const HeaderStack ipip =
-        MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 40000, 80))});
+    const HeaderStack ipip = MakeStack(
+        {IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 40000, 80))});
     const HeaderStack ipipReply = ReverseStack(ipip);
     EXPECT_FALSE(ipipReply[1].hasEthernet);
     EXPECT_EQ(ipipReply[0].ip.dst, HOST_IP);
@@ -484,7 +498,8 @@ TEST(HeaderStackTest, PropertyReverseOfAValidStackIsValidAndReversesBack)
                 expected[g].transport.srcPort = TunnelEntropyPort(twice[g + 1]);
             }
         }
-        EXPECT_TRUE(twice == expected) << "stack " << Describe(stack) << "\n twice " << Describe(twice);
+        EXPECT_TRUE(twice == expected)
+            << "stack " << Describe(stack) << "\n twice " << Describe(twice);
     }
 }
 

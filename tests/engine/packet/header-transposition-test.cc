@@ -5,9 +5,8 @@
  * HTs, that composition equals applying one HT after the other and that Between(a, b)
  * turns a into b.
  */
-#include "stack-generator.h"
-
 #include "engine/packet/header-transposition.h"
+#include "stack-generator.h"
 
 #include <gtest/gtest.h>
 
@@ -20,8 +19,8 @@ using namespace packettest;
 
 constexpr uint32_t VIP = 0x0a0000c8; // 10.0.0.200
 
-#define EXPECT_STACK_EQ(actual, expected)                                                          \
-    EXPECT_TRUE((actual) == (expected))                                                            \
+#define EXPECT_STACK_EQ(actual, expected) \
+    EXPECT_TRUE((actual) == (expected))   \
         << "actual   " << Describe(actual) << "\n  expected " << Describe(expected)
 
 HeaderStack
@@ -95,7 +94,8 @@ TEST(HeaderTranspositionTest, DefaultHtIsIgnoreEverywhereAndIdentity)
     {
         EXPECT_TRUE(edit.IsIgnore());
     }
-    const HeaderStack stack = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
+    const HeaderStack stack =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
     HeaderStack copy = stack;
     ASSERT_TRUE(ht.Apply(copy));
     EXPECT_STACK_EQ(copy, stack);
@@ -141,7 +141,8 @@ TEST(HeaderTranspositionTest, PushOfTwoGroupsKeepsTheirOrder)
 
 TEST(HeaderTranspositionTest, PopRemovesOuterGroups)
 {
-    const HeaderStack stack = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)}, 33);
+    const HeaderStack stack =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)}, 33);
     HeaderStack result = stack;
     ASSERT_TRUE(Pop().Apply(result));
     ASSERT_EQ(result.count, 1);
@@ -165,7 +166,8 @@ TEST(HeaderTranspositionTest, ModifyWritesOnlyTheGivenFields)
 
 TEST(HeaderTranspositionTest, ModifyOfEveryField)
 {
-    const HeaderStack stack = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
+    const HeaderStack stack =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
     HeaderTransposition ht;
     GroupEdit& outer = ht.edits[0];
     outer.fields = EditField::SRC_MAC | EditField::DST_MAC | EditField::SRC_IP | EditField::DST_IP |
@@ -196,7 +198,8 @@ TEST(HeaderTranspositionTest, ModifyOfEveryField)
 
 TEST(HeaderTranspositionTest, EditsAreIndexedAmongSurvivorsAfterPop)
 {
-    const HeaderStack stack = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
+    const HeaderStack stack =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
     HeaderTransposition ht = NatDst(VIP, 8080);
     ht.popCount = 1;
     HeaderStack result = stack;
@@ -223,8 +226,8 @@ TEST(HeaderTranspositionTest, EditsApplyToSurvivorsNotToPushedGroups)
 TEST(HeaderTranspositionTest, L2SetAddsOrReplacesTheEthernetHeader)
 {
     // Decap of IP-in-IP: pop the outer group and give the inner one an Ethernet header.
-    const HeaderStack stack =
-        MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))});
+    const HeaderStack stack = MakeStack(
+        {IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))});
     HeaderTransposition ht = Pop();
     ht.edits[0].l2 = L2Action::Set;
     ht.edits[0].l2Header = EthernetHeader{0x0c, 0x0d, ETHER_TYPE_IPV4};
@@ -284,7 +287,8 @@ TEST(HeaderTranspositionTest, L2ActionRunsBeforeFieldWrites)
 TEST(HeaderTranspositionTest, ApplyRefusesWhatDoesNotFitAndLeavesTheStackUnchanged)
 {
     const HeaderStack plain = PlainTcp();
-    const HeaderStack vxlan = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
+    const HeaderStack vxlan =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
 
     HeaderTransposition popTwo;
     popTwo.popCount = 2;
@@ -304,12 +308,14 @@ TEST(HeaderTranspositionTest, ApplyRefusesWhatDoesNotFitAndLeavesTheStackUnchang
     ExpectDoesNotFit(key, plain, "tunnel key of a group without VXLAN/NVGRE");
     HeaderTransposition ipipKey = key;
     ExpectDoesNotFit(ipipKey,
-                     MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}),
+                     MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP),
+                                WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}),
                      "tunnel key of an IP-in-IP group");
 
     HeaderTransposition ports;
     ports.edits[0].fields = EditField::SRC_PORT;
-    ExpectDoesNotFit(ports, MakeStack({NvgreGroup(HOST_IP, REMOTE_IP, 3), TcpGroup(VM_IP, PEER_IP, 1, 2)}),
+    ExpectDoesNotFit(ports,
+                     MakeStack({NvgreGroup(HOST_IP, REMOTE_IP, 3), TcpGroup(VM_IP, PEER_IP, 1, 2)}),
                      "port of a group without transport");
 
     HeaderTransposition ips;
@@ -319,7 +325,8 @@ TEST(HeaderTranspositionTest, ApplyRefusesWhatDoesNotFitAndLeavesTheStackUnchang
     HeaderTransposition macs;
     macs.edits[1].fields = EditField::SRC_MAC;
     ExpectDoesNotFit(macs,
-                     MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}),
+                     MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP),
+                                WithoutEthernet(TcpGroup(VM_IP, PEER_IP, 1, 2))}),
                      "mac of a group without ethernet");
 
     // A failing edit on the inner group after a successful one on the outer group.
@@ -384,8 +391,8 @@ TEST(HeaderTranspositionTest, GroupEditEqualityIgnoresUnwrittenValues)
     a.fields = EditField::SRC_IP;
     a.srcIp = 5;
     GroupEdit b = a;
-    b.dstIp = 77;        // not written
-    b.l2Header.src = 3;  // no Set
+    b.dstIp = 77;       // not written
+    b.l2Header.src = 3; // no Set
     EXPECT_TRUE(a == b);
     b.srcIp = 6;
     EXPECT_FALSE(a == b);
@@ -440,7 +447,8 @@ TEST(HeaderTranspositionTest, ThenOfNatAndEncapEditsTheInnerGroup)
 
 TEST(HeaderTranspositionTest, ThenOfDecapAndNatPopsAndEditsTheFormerInner)
 {
-    const HeaderStack stack = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
+    const HeaderStack stack =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
     const HeaderTransposition both = Pop().Then(NatDst(VIP, 8080));
     EXPECT_EQ(both.popCount, 1);
     EXPECT_EQ(both.pushCount, 0);
@@ -454,7 +462,8 @@ TEST(HeaderTranspositionTest, ThenOfDecapAndNatPopsAndEditsTheFormerInner)
 TEST(HeaderTranspositionTest, ThenOfReencapReplacesTheTunnel)
 {
     // Pop the VXLAN outer group, then push an NVGRE one: one pop and one push.
-    const HeaderStack stack = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
+    const HeaderStack stack =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
     HeaderTransposition nvgre;
     nvgre.pushCount = 1;
     nvgre.pushed[0] = NvgreGroup(0x01010101, 0x02020202, 42);
@@ -469,7 +478,8 @@ TEST(HeaderTranspositionTest, ThenOfReencapReplacesTheTunnel)
 TEST(HeaderTranspositionTest, ThenOfPushedGroupsPoppedBeyondTheirNumber)
 {
     // A pushes one group; B pops two (A's and the original outer one) and pushes one.
-    const HeaderStack stack = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
+    const HeaderStack stack =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
     HeaderTransposition b;
     b.popCount = 2;
     b.pushCount = 1;
@@ -535,7 +545,8 @@ TEST(HeaderTranspositionTest, EqualityIgnoresPushedSlotsBeyondPushCount)
 
 TEST(HeaderTranspositionTest, BetweenAStackAndItselfIsIdentity)
 {
-    const HeaderStack stack = MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
+    const HeaderStack stack =
+        MakeStack({VxlanGroup(HOST_IP, REMOTE_IP, 7), TcpGroup(VM_IP, PEER_IP, 1, 2)});
     EXPECT_TRUE(HeaderTransposition::Between(stack, stack).IsIdentity());
 }
 
@@ -573,7 +584,8 @@ TEST(HeaderTranspositionTest, BetweenNatedStacksIsAModifyOfTheChangedFieldsOnly)
 TEST(HeaderTranspositionTest, BetweenUsesStripAndSetForIpInIp)
 {
     const HeaderStack plain = PlainTcp();
-    const HeaderStack ipip = MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(plain[0])});
+    const HeaderStack ipip =
+        MakeStack({IpInIpGroup(HOST_IP, REMOTE_IP), WithoutEthernet(plain[0])});
     const HeaderTransposition encap = HeaderTransposition::Between(plain, ipip);
     EXPECT_EQ(encap.pushCount, 1);
     EXPECT_EQ(encap.popCount, 0);
@@ -637,10 +649,10 @@ TEST(HeaderTranspositionTest, PropertyThenEqualsApplyingOneAfterTheOther)
         HeaderStack composed = s;
         ASSERT_TRUE(ab.Apply(composed)) << "s " << Describe(s) << "\nA " << Describe(a) << "\nB "
                                         << Describe(b) << "\nA.Then(B) " << Describe(ab);
-        ASSERT_TRUE(composed == afterB) << "s " << Describe(s) << "\nA " << Describe(a) << "\nB "
-                                        << Describe(b) << "\nA.Then(B) " << Describe(ab)
-                                        << "\ncomposed " << Describe(composed) << "\nsequential "
-                                        << Describe(afterB);
+        ASSERT_TRUE(composed == afterB)
+            << "s " << Describe(s) << "\nA " << Describe(a) << "\nB " << Describe(b)
+            << "\nA.Then(B) " << Describe(ab) << "\ncomposed " << Describe(composed)
+            << "\nsequential " << Describe(afterB);
         EXPECT_LE(ab.pushCount, afterB.count);
         EXPECT_LE(ab.popCount, s.count);
 

@@ -143,14 +143,14 @@ TunnelName(TunnelType tunnel)
 {
     switch (tunnel)
     {
-    case TunnelType::None:
-        return "none";
-    case TunnelType::Vxlan:
-        return "vxlan";
-    case TunnelType::Nvgre:
-        return "nvgre";
-    case TunnelType::IpInIp:
-        return "ipip";
+        case TunnelType::None:
+            return "none";
+        case TunnelType::Vxlan:
+            return "vxlan";
+        case TunnelType::Nvgre:
+            return "nvgre";
+        case TunnelType::IpInIp:
+            return "ipip";
     }
     return "?";
 }
@@ -167,8 +167,8 @@ Describe(const HeaderStack& stack)
         out << "\n    [" << i << "]";
         if (g.hasEthernet)
         {
-            out << " eth " << std::hex << g.eth.src << ">" << g.eth.dst << " type 0x" << g.eth.etherType
-                << std::dec;
+            out << " eth " << std::hex << g.eth.src << ">" << g.eth.dst << " type 0x"
+                << g.eth.etherType << std::dec;
         }
         if (g.hasIpv4)
         {
@@ -213,7 +213,7 @@ Describe(const HeaderTransposition& ht)
 /// Random valid header stacks and random HTs, all from one seeded std::mt19937.
 class StackGenerator
 {
-  public:
+public:
     explicit StackGenerator(uint32_t seed)
         : m_rng(seed)
     {
@@ -257,10 +257,7 @@ class StackGenerator
     }
 
     /// A valid stack of 1..MAX_HEADER_GROUPS groups.
-    HeaderStack Stack()
-    {
-        return Stack(static_cast<size_t>(Uniform(1, MAX_HEADER_GROUPS)));
-    }
+    HeaderStack Stack() { return Stack(static_cast<size_t>(Uniform(1, MAX_HEADER_GROUPS))); }
 
     /// A valid stack of exactly @p count groups: count - 1 random tunnels, then a VM group.
     HeaderStack Stack(size_t count)
@@ -343,8 +340,8 @@ class StackGenerator
             ht = HeaderTransposition{};
             ht.popCount = static_cast<uint8_t>(Uniform(0, stack.count));
             const size_t surviving = stack.count - ht.popCount;
-            ht.pushCount =
-                static_cast<uint8_t>(Uniform(surviving == 0 ? 1 : 0, MAX_HEADER_GROUPS - surviving));
+            ht.pushCount = static_cast<uint8_t>(
+                Uniform(surviving == 0 ? 1 : 0, MAX_HEADER_GROUPS - surviving));
             if (ht.pushCount > 0)
             {
                 HeaderStack source = Stack(ht.pushCount);
@@ -373,8 +370,8 @@ class StackGenerator
         return ht;
     }
 
-  private:
-    template <typename T>
+private:
+    template<typename T>
     void Maybe(GroupEdit& edit, uint16_t bit, T& field, T value)
     {
         if (Chance(1, 2))
@@ -412,21 +409,21 @@ class StackGenerator
         group.tunnel = tunnel;
         switch (tunnel)
         {
-        case TunnelType::Vxlan:
-            RandomIpv4(group, IP_PROTOCOL_UDP);
-            group.l4 = L4Type::Udp;
-            group.transport.srcPort = static_cast<uint16_t>(Uniform(49152, 65535));
-            group.transport.dstPort = VXLAN_UDP_PORT;
-            group.tunnelKey = TunnelKey();
-            break;
-        case TunnelType::Nvgre:
-            RandomIpv4(group, IP_PROTOCOL_GRE);
-            group.tunnelKey = TunnelKey();
-            break;
-        case TunnelType::IpInIp:
-        case TunnelType::None:
-            RandomIpv4(group, IP_PROTOCOL_IPIP);
-            break;
+            case TunnelType::Vxlan:
+                RandomIpv4(group, IP_PROTOCOL_UDP);
+                group.l4 = L4Type::Udp;
+                group.transport.srcPort = static_cast<uint16_t>(Uniform(49152, 65535));
+                group.transport.dstPort = VXLAN_UDP_PORT;
+                group.tunnelKey = TunnelKey();
+                break;
+            case TunnelType::Nvgre:
+                RandomIpv4(group, IP_PROTOCOL_GRE);
+                group.tunnelKey = TunnelKey();
+                break;
+            case TunnelType::IpInIp:
+            case TunnelType::None:
+                RandomIpv4(group, IP_PROTOCOL_IPIP);
+                break;
         }
         return group;
     }

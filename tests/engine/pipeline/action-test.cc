@@ -19,13 +19,20 @@ OneRulePort(ActionSpec action, std::vector<ResourceSpec> resources = {}, bool st
 {
     RuleSpec rule = MakeRule("r", 0, {}, action);
     rule.stateful = stateful;
-    return Port(MakePort({MakeLayer("l", 0, DefaultAction::Block, DefaultAction::Block,
+    return Port(MakePort({MakeLayer("l",
+                                    0,
+                                    DefaultAction::Block,
+                                    DefaultAction::Block,
                                     {MakeGroup("out", Direction::Outbound, 0, {rule}),
-                                     MakeGroup("in", Direction::Inbound, 0, {[&] {
-                                                   RuleSpec in = rule;
-                                                   in.id = "r-in";
-                                                   return in;
-                                               }()})})},
+                                     MakeGroup("in",
+                                               Direction::Inbound,
+                                               0,
+                                               {[&]
+                                                {
+                                                    RuleSpec in = rule;
+                                                    in.id = "r-in";
+                                                    return in;
+                                                }()})})},
                          resources));
 }
 
@@ -244,7 +251,8 @@ TEST(Actions, DecapOfAPlainPacketIsADropWithItsOwnReason)
 TEST(Actions, MeterCountsEveryPacketAndLeavesItAlone)
 {
     Port port = OneRulePort(Meter("billing"));
-    HeaderStack packet = Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "10.0.0.2").Tcp(1, 2).Payload(946);
+    HeaderStack packet =
+        Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "10.0.0.2").Tcp(1, 2).Payload(946);
     for (int i = 0; i < 3; ++i)
     {
         ProcessResult result = port.Process(Direction::Outbound, packet, 0);
@@ -258,11 +266,21 @@ TEST(Actions, MeterCountsEveryPacketAndLeavesItAlone)
 TEST(Actions, MeterCountsTheBytesSeenAtItsLayer)
 {
     // Metering sits next to the VM: outbound it sees the packet before encapsulation.
-    Port port(MakePort({MakeLayer("metering", 10, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Outbound, 0, {MakeRule("m", 0, {}, Meter("out"))})}),
-                        MakeLayer("vnet", 20, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Outbound, 0,
-                                             {MakeRule("e", 0, {}, EncapVxlan(1, "192.168.0.1", "192.168.0.2"))})})}));
+    Port port(MakePort(
+        {MakeLayer("metering",
+                   10,
+                   DefaultAction::Allow,
+                   DefaultAction::Allow,
+                   {MakeGroup("g", Direction::Outbound, 0, {MakeRule("m", 0, {}, Meter("out"))})}),
+         MakeLayer(
+             "vnet",
+             20,
+             DefaultAction::Allow,
+             DefaultAction::Allow,
+             {MakeGroup("g",
+                        Direction::Outbound,
+                        0,
+                        {MakeRule("e", 0, {}, EncapVxlan(1, "192.168.0.1", "192.168.0.2"))})})}));
     HeaderStack packet = VmTcp("10.0.0.2");
     port.Process(Direction::Outbound, packet, 0);
     EXPECT_EQ(port.GetMeters().at("out").bytes, packet.SizeBytes());
@@ -290,12 +308,25 @@ TEST(Actions, UserTranspositionAppliesAndMustFit)
 TEST(Composition, NatThenEncapIsOneTransposition)
 {
     // Ananta SNAT-like rewrite in one layer, VL2 encap in the next (Table 3's Encap+NAT).
-    Port port(MakePort({MakeLayer("slb", 10, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Outbound, 0,
-                                             {MakeRule("nat", 0, {}, NatSrc("203.0.113.10", 5555))})}),
-                        MakeLayer("vnet", 20, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Outbound, 0,
-                                             {MakeRule("encap", 0, {}, EncapVxlan(7, "192.168.0.1", "192.168.0.2"))})})}));
+    Port port(MakePort(
+        {MakeLayer("slb",
+                   10,
+                   DefaultAction::Allow,
+                   DefaultAction::Allow,
+                   {MakeGroup("g",
+                              Direction::Outbound,
+                              0,
+                              {MakeRule("nat", 0, {}, NatSrc("203.0.113.10", 5555))})}),
+         MakeLayer(
+             "vnet",
+             20,
+             DefaultAction::Allow,
+             DefaultAction::Allow,
+             {MakeGroup(
+                 "g",
+                 Direction::Outbound,
+                 0,
+                 {MakeRule("encap", 0, {}, EncapVxlan(7, "192.168.0.1", "192.168.0.2"))})})}));
     HeaderStack packet = VmTcp("10.0.0.2");
     ProcessResult result = port.Process(Direction::Outbound, packet, 0);
     ASSERT_EQ(result.verdict, Verdict::Allow);
@@ -313,10 +344,18 @@ TEST(Composition, NatThenEncapIsOneTransposition)
 
 TEST(Composition, DecapThenNatIsOneTransposition)
 {
-    Port port(MakePort({MakeLayer("slb", 10, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Inbound, 0, {MakeRule("vip", 0, {}, NatDst("10.0.0.1"))})}),
-                        MakeLayer("vnet", 20, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Inbound, 0, {MakeRule("decap", 0, {}, Decap())})})}));
+    Port port(MakePort(
+        {MakeLayer(
+             "slb",
+             10,
+             DefaultAction::Allow,
+             DefaultAction::Allow,
+             {MakeGroup("g", Direction::Inbound, 0, {MakeRule("vip", 0, {}, NatDst("10.0.0.1"))})}),
+         MakeLayer("vnet",
+                   20,
+                   DefaultAction::Allow,
+                   DefaultAction::Allow,
+                   {MakeGroup("g", Direction::Inbound, 0, {MakeRule("decap", 0, {}, Decap())})})}));
     HeaderStack fromMux = Packet()
                               .Eth("00:00:00:ff:00:01", VM_MAC)
                               .Ipv4("192.168.100.1", "192.168.0.1")
@@ -333,11 +372,22 @@ TEST(Composition, DecapThenNatIsOneTransposition)
 
 TEST(Composition, EncapThenDecapCancelsOut)
 {
-    Port port(MakePort({MakeLayer("a", 10, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Outbound, 0,
-                                             {MakeRule("encap", 0, {}, EncapVxlan(7, "192.168.0.1", "192.168.0.2"))})}),
-                        MakeLayer("b", 20, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Outbound, 0, {MakeRule("decap", 0, {}, Decap())})})}));
+    Port port(MakePort(
+        {MakeLayer(
+             "a",
+             10,
+             DefaultAction::Allow,
+             DefaultAction::Allow,
+             {MakeGroup("g",
+                        Direction::Outbound,
+                        0,
+                        {MakeRule("encap", 0, {}, EncapVxlan(7, "192.168.0.1", "192.168.0.2"))})}),
+         MakeLayer(
+             "b",
+             20,
+             DefaultAction::Allow,
+             DefaultAction::Allow,
+             {MakeGroup("g", Direction::Outbound, 0, {MakeRule("decap", 0, {}, Decap())})})}));
     HeaderStack packet = VmTcp("10.0.0.2");
     ProcessResult result = port.Process(Direction::Outbound, packet, 0);
     ASSERT_EQ(result.verdict, Verdict::Allow);

@@ -17,10 +17,14 @@ using namespace test;
 Port
 BasePort()
 {
-    return Port(MakePort({MakeLayer("acl", 10, DefaultAction::Allow, DefaultAction::Allow,
-                                    {MakeGroup("g", Direction::Outbound, 0, {MakeRule("r1", 0, {}, Allow())})})},
-                         {MakeMapping("map", {{"10.0.0.2", "192.168.0.2"}}),
-                          MakeRangeList("ports", "203.0.113.10", {{1024, 1100}})}));
+    return Port(MakePort(
+        {MakeLayer("acl",
+                   10,
+                   DefaultAction::Allow,
+                   DefaultAction::Allow,
+                   {MakeGroup("g", Direction::Outbound, 0, {MakeRule("r1", 0, {}, Allow())})})},
+        {MakeMapping("map", {{"10.0.0.2", "192.168.0.2"}}),
+         MakeRangeList("ports", "203.0.113.10", {{1024, 1100}})}));
 }
 
 struct ApiCall
@@ -33,19 +37,29 @@ std::vector<ApiCall>
 EveryApiChange()
 {
     return {
-        {"CreateLayer", [](Port& p) { p.CreateLayer(MakeLayer("new", 5, DefaultAction::Allow, DefaultAction::Allow, {})); }},
+        {"CreateLayer",
+         [](Port& p)
+         { p.CreateLayer(MakeLayer("new", 5, DefaultAction::Allow, DefaultAction::Allow, {})); }},
         {"DeleteLayer", [](Port& p) { p.DeleteLayer("acl"); }},
-        {"CreateGroup", [](Port& p) { p.CreateGroup("acl", MakeGroup("g2", Direction::Inbound, 0, {})); }},
+        {"CreateGroup",
+         [](Port& p) { p.CreateGroup("acl", MakeGroup("g2", Direction::Inbound, 0, {})); }},
         {"DeleteGroup", [](Port& p) { p.DeleteGroup("acl", "g", false); }},
         {"AddRule", [](Port& p) { p.AddRule("acl", "g", MakeRule("r2", 0, {}, Block())); }},
         {"RemoveRule", [](Port& p) { p.RemoveRule("acl", "g", "r1", false); }},
-        {"ReplaceGroup", [](Port& p) { p.ReplaceGroup("acl", MakeGroup("g", Direction::Outbound, 0, {}), false); }},
+        {"ReplaceGroup",
+         [](Port& p) { p.ReplaceGroup("acl", MakeGroup("g", Direction::Outbound, 0, {}), false); }},
         {"CreateResource", [](Port& p) { p.CreateResource(MakeMapping("map2", {})); }},
         {"DeleteResource", [](Port& p) { p.DeleteResource("map"); }},
         {"SetMapping", [](Port& p) { p.SetMapping("map", Ip("10.0.0.3"), Ip("192.168.0.3")); }},
         {"RemoveMapping", [](Port& p) { p.RemoveMapping("map", Ip("10.0.0.2")); }},
-        {"AddPortRange", [](Port& p) { p.AddPortRange("ports", {2000, 2100}); }},
-        {"RemovePortRange", [](Port& p) { p.RemovePortRange("ports", {1024, 1100}); }},
+        {"AddPortRange",
+         [](Port& p) {
+             p.AddPortRange("ports", {2000, 2100});
+         }},
+        {"RemovePortRange",
+         [](Port& p) {
+             p.RemovePortRange("ports", {1024, 1100});
+         }},
     };
 }
 
@@ -77,10 +91,13 @@ ExpectRefused(const std::function<void(Port&)>& call, const std::string& expecte
 {
     Port port = BasePort();
     const uint64_t generation = port.GetGeneration();
-    const std::string before = [&port] {
+    const std::string before = [&port]
+    {
         PortSpec spec = port.ToSpec();
-        return std::to_string(spec.layers.size()) + "/" + std::to_string(spec.layers[0].groups.size()) + "/" +
-               std::to_string(spec.layers[0].groups[0].rules.size()) + "/" + std::to_string(spec.resources.size());
+        return std::to_string(spec.layers.size()) + "/" +
+               std::to_string(spec.layers[0].groups.size()) + "/" +
+               std::to_string(spec.layers[0].groups[0].rules.size()) + "/" +
+               std::to_string(spec.resources.size());
     }();
     try
     {
@@ -94,52 +111,90 @@ ExpectRefused(const std::function<void(Port&)>& call, const std::string& expecte
     }
     EXPECT_EQ(port.GetGeneration(), generation);
     PortSpec spec = port.ToSpec();
-    EXPECT_EQ(std::to_string(spec.layers.size()) + "/" + std::to_string(spec.layers[0].groups.size()) + "/" +
-                  std::to_string(spec.layers[0].groups[0].rules.size()) + "/" + std::to_string(spec.resources.size()),
+    EXPECT_EQ(std::to_string(spec.layers.size()) + "/" +
+                  std::to_string(spec.layers[0].groups.size()) + "/" +
+                  std::to_string(spec.layers[0].groups[0].rules.size()) + "/" +
+                  std::to_string(spec.resources.size()),
               before);
 }
 
 TEST(Validation, RefusedChangesNameTheProblemAndChangeNothing)
 {
-    ExpectRefused([](Port& p) { p.CreateLayer(MakeLayer("acl", 1, DefaultAction::Allow, DefaultAction::Allow, {})); },
-                  "layer 'acl' already exists");
+    ExpectRefused(
+        [](Port& p)
+        { p.CreateLayer(MakeLayer("acl", 1, DefaultAction::Allow, DefaultAction::Allow, {})); },
+        "layer 'acl' already exists");
     ExpectRefused([](Port& p) { p.DeleteLayer("nope"); }, "no layer 'nope'");
     ExpectRefused([](Port& p) { p.CreateGroup("acl", MakeGroup("g", Direction::Outbound, 0, {})); },
                   "already has a group of that name");
     ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("r1", 0, {}, Allow())); },
                   "rule ids must be unique within a layer");
-    ExpectRefused([](Port& p) { p.AddRule("acl", "nope", MakeRule("r9", 0, {}, Allow())); }, "no such group");
-    ExpectRefused([](Port& p) { p.RemoveRule("acl", "g", "nope", false); }, "no rule 'nope' to remove");
-    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("r9", 0, {}, EncapVxlan(1, "192.168.0.1", "missing", true))); },
-                  "references mapping resource 'missing', which does not exist");
-    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("r9", 0, {}, EncapVxlan(1, "192.168.0.1", "ports", true))); },
-                  "which is a range_list");
-    ExpectRefused([](Port& p) { p.AddRule("acl", "g", Stateful(MakeRule("r9", 0, {}, Snat("map")))); }, "which is a mapping");
-    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("r9", 0, {}, Snat("ports"))); }, "must be stateful");
-    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("r9", 0, {}, EncapVxlan(1 << 24, "192.168.0.1", "192.168.0.2"))); },
-                  "exceeds 24 bits");
-    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("r9", 0, {}, Meter(""))); }, "meter (the counter's name) is required");
-    ExpectRefused([](Port& p) {
-        ActionSpec nat;
-        nat.type = ActionType::Nat;
-        p.AddRule("acl", "g", MakeRule("r9", 0, {}, nat));
-    }, "give at least one of");
-    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("", 0, {}, Allow())); }, "a rule needs an id");
-    ExpectRefused([](Port& p) {
-        Condition empty;
-        empty.type = ConditionType::DstIp;
-        p.AddRule("acl", "g", MakeRule("r9", 0, {empty}, Allow()));
-    }, "has no values");
-    ExpectRefused([](Port& p) {
-        // A transactional replace that fails half-way leaves the old group in place.
-        p.ReplaceGroup("acl",
-                       MakeGroup("g", Direction::Outbound, 0,
-                                 {MakeRule("ok", 0, {}, Allow()), Stateful(MakeRule("bad", 0, {}, Snat("missing")))}),
-                       false);
-    }, "'missing'");
+    ExpectRefused([](Port& p) { p.AddRule("acl", "nope", MakeRule("r9", 0, {}, Allow())); },
+                  "no such group");
+    ExpectRefused([](Port& p) { p.RemoveRule("acl", "g", "nope", false); },
+                  "no rule 'nope' to remove");
+    ExpectRefused(
+        [](Port& p) {
+            p.AddRule(
+                "acl", "g", MakeRule("r9", 0, {}, EncapVxlan(1, "192.168.0.1", "missing", true)));
+        },
+        "references mapping resource 'missing', which does not exist");
+    ExpectRefused(
+        [](Port& p) {
+            p.AddRule(
+                "acl", "g", MakeRule("r9", 0, {}, EncapVxlan(1, "192.168.0.1", "ports", true)));
+        },
+        "which is a range_list");
+    ExpectRefused([](Port& p)
+                  { p.AddRule("acl", "g", Stateful(MakeRule("r9", 0, {}, Snat("map")))); },
+                  "which is a mapping");
+    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("r9", 0, {}, Snat("ports"))); },
+                  "must be stateful");
+    ExpectRefused(
+        [](Port& p)
+        {
+            p.AddRule("acl",
+                      "g",
+                      MakeRule("r9", 0, {}, EncapVxlan(1 << 24, "192.168.0.1", "192.168.0.2")));
+        },
+        "exceeds 24 bits");
+    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("r9", 0, {}, Meter(""))); },
+                  "meter (the counter's name) is required");
+    ExpectRefused(
+        [](Port& p)
+        {
+            ActionSpec nat;
+            nat.type = ActionType::Nat;
+            p.AddRule("acl", "g", MakeRule("r9", 0, {}, nat));
+        },
+        "give at least one of");
+    ExpectRefused([](Port& p) { p.AddRule("acl", "g", MakeRule("", 0, {}, Allow())); },
+                  "a rule needs an id");
+    ExpectRefused(
+        [](Port& p)
+        {
+            Condition empty;
+            empty.type = ConditionType::DstIp;
+            p.AddRule("acl", "g", MakeRule("r9", 0, {empty}, Allow()));
+        },
+        "has no values");
+    ExpectRefused(
+        [](Port& p)
+        {
+            // A transactional replace that fails half-way leaves the old group in place.
+            p.ReplaceGroup("acl",
+                           MakeGroup("g",
+                                     Direction::Outbound,
+                                     0,
+                                     {MakeRule("ok", 0, {}, Allow()),
+                                      Stateful(MakeRule("bad", 0, {}, Snat("missing")))}),
+                           false);
+        },
+        "'missing'");
     ExpectRefused([](Port& p) { p.DeleteResource("nope"); }, "no resource 'nope'");
     ExpectRefused([](Port& p) { p.CreateResource(MakeMapping("map", {})); }, "already exists");
-    ExpectRefused([](Port& p) { p.RemoveMapping("map", Ip("10.9.9.9")); }, "no mapping for 10.9.9.9");
+    ExpectRefused([](Port& p) { p.RemoveMapping("map", Ip("10.9.9.9")); },
+                  "no mapping for 10.9.9.9");
     ExpectRefused([](Port& p) { p.AddPortRange("ports", {1100, 1200}); }, "overlaps");
     ExpectRefused([](Port& p) { p.RemovePortRange("ports", {1, 2}); }, "no port range 1-2");
     ExpectRefused([](Port& p) { p.SetMapping("ports", 1, 2); }, "which is a range_list");
@@ -148,7 +203,10 @@ TEST(Validation, RefusedChangesNameTheProblemAndChangeNothing)
 TEST(Validation, LpmGroupsTakePrefixesOnTheirConditionType)
 {
     Port port = BasePort();
-    GroupSpec lpm = MakeGroup("routes", Direction::Outbound, 0, {MakeRule("r", 0, {Cond("dst_ip", {"10.0.0.1-10.0.0.9"})}, Allow())});
+    GroupSpec lpm = MakeGroup("routes",
+                              Direction::Outbound,
+                              0,
+                              {MakeRule("r", 0, {Cond("dst_ip", {"10.0.0.1-10.0.0.9"})}, Allow())});
     lpm.type = GroupType::Lpm;
     EXPECT_THROW(port.CreateGroup("acl", lpm), PolicyError);
     lpm.rules[0].conditions = {Cond("dst_ip", {"10.0.0.0/8"}), Cond("dst_ip", {"10.1.0.0/16"})};
@@ -162,9 +220,15 @@ TEST(Validation, LpmGroupsTakePrefixesOnTheirConditionType)
 
 TEST(Validation, AResourceInUseCannotBeDeleted)
 {
-    Port port(MakePort({MakeLayer("slb", 0, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("g", Direction::Outbound, 0, {Stateful(MakeRule("snat", 0, {}, Snat("ports")))})})},
-                       {MakeRangeList("ports", "203.0.113.10", {{1024, 1100}})}));
+    Port port(MakePort(
+        {MakeLayer(
+            "slb",
+            0,
+            DefaultAction::Allow,
+            DefaultAction::Allow,
+            {MakeGroup(
+                "g", Direction::Outbound, 0, {Stateful(MakeRule("snat", 0, {}, Snat("ports")))})})},
+        {MakeRangeList("ports", "203.0.113.10", {{1024, 1100}})}));
     EXPECT_THROW(port.DeleteResource("ports"), PolicyError);
     port.Process(Direction::Outbound, VmTcp("198.51.100.1"), 0);
     port.RemoveRule("slb", "g", "snat", false);
@@ -180,10 +244,16 @@ TEST(Counters, PortLayerAndRuleCountersAddUp)
     // hit visits no layer: unified-flow-test.cc).
     PortConfig slowPathOnly;
     slowPathOnly.uftEnabled = false;
-    Port port(MakePort({MakeLayer("acl", 0, DefaultAction::Block, DefaultAction::Block,
-                                  {MakeGroup("out", Direction::Outbound, 0,
-                                             {Stateful(MakeRule("web", 0, {Cond("dst_port", {"80"})}, Allow())),
-                                              MakeRule("no-ssh", 0, {Cond("dst_port", {"22"})}, Block())})})}),
+    Port port(MakePort({MakeLayer(
+                  "acl",
+                  0,
+                  DefaultAction::Block,
+                  DefaultAction::Block,
+                  {MakeGroup("out",
+                             Direction::Outbound,
+                             0,
+                             {Stateful(MakeRule("web", 0, {Cond("dst_port", {"80"})}, Allow())),
+                              MakeRule("no-ssh", 0, {Cond("dst_port", {"22"})}, Block())})})}),
               slowPathOnly);
     HeaderStack web = VmTcp("10.0.0.2", 40000, 80);
     port.Process(Direction::Outbound, web, 0);                          // rule, flow created
@@ -229,8 +299,11 @@ TEST(SwitchForwarding, ByOuterMacThenInnerMacElseUplink)
     policy.ports[1].name = "vm2";
     policy.ports[1].mac = Mac("00:1d:d8:00:00:02");
     Switch vswitch(policy);
-    EXPECT_EQ(vswitch.Forward(Packet().Eth(GW_MAC, "00:1d:d8:00:00:02").Ipv4("1.1.1.1", "2.2.2.2").Tcp(1, 2))->GetName(),
-              "vm2");
+    EXPECT_EQ(
+        vswitch
+            .Forward(Packet().Eth(GW_MAC, "00:1d:d8:00:00:02").Ipv4("1.1.1.1", "2.2.2.2").Tcp(1, 2))
+            ->GetName(),
+        "vm2");
     HeaderStack tunnelled = Packet()
                                 .Eth("00:00:00:ff:00:01", "00:00:00:aa:00:01")
                                 .Ipv4("192.168.0.2", "192.168.0.1")

@@ -27,7 +27,8 @@ Config(double halfOpen = 5, double timeWait = 60, size_t maxConnections = 500000
 Port
 OpenPort(const PortConfig& config = Config())
 {
-    return Port(MakePort({MakeLayer("acl", 0, DefaultAction::Allow, DefaultAction::Allow, {})}), config);
+    return Port(MakePort({MakeLayer("acl", 0, DefaultAction::Allow, DefaultAction::Allow, {})}),
+                config);
 }
 
 /// One side of a TCP conversation between the VM (10.0.0.1:40000) and 10.0.0.2:80.
@@ -38,12 +39,20 @@ struct Conversation
 
     TcpState Out(const std::string& flags, uint32_t seq, uint32_t ack, uint32_t payload = 0)
     {
-        HeaderStack packet = Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "10.0.0.2").Tcp(40000, 80, flags, seq, ack).Payload(payload);
+        HeaderStack packet = Packet()
+                                 .Eth(VM_MAC, GW_MAC)
+                                 .Ipv4("10.0.0.1", "10.0.0.2")
+                                 .Tcp(40000, 80, flags, seq, ack)
+                                 .Payload(payload);
         return Send(Direction::Outbound, packet);
     }
     TcpState In(const std::string& flags, uint32_t seq, uint32_t ack, uint32_t payload = 0)
     {
-        HeaderStack packet = Packet().Eth(GW_MAC, VM_MAC).Ipv4("10.0.0.2", "10.0.0.1").Tcp(80, 40000, flags, seq, ack).Payload(payload);
+        HeaderStack packet = Packet()
+                                 .Eth(GW_MAC, VM_MAC)
+                                 .Ipv4("10.0.0.2", "10.0.0.1")
+                                 .Tcp(80, 40000, flags, seq, ack)
+                                 .Payload(payload);
         return Send(Direction::Inbound, packet);
     }
     TcpState Send(Direction direction, const HeaderStack& packet)
@@ -92,7 +101,9 @@ TEST(TcpStateMachine, AConnectionPickedUpMidStreamIsProbationary)
     EXPECT_EQ(tcp.In("A", 9000, 7010), TcpState::Probation);
     port.ExpireFlows(tcp.now + 5);
     EXPECT_EQ(port.GetTracker().Size(), 0u) << "half-open time-out";
-    EXPECT_EQ(port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::HalfOpenTimeout)], 1u);
+    EXPECT_EQ(
+        port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::HalfOpenTimeout)],
+        1u);
 }
 
 TEST(TcpStateMachine, FinHandshakeLeadsToTimeWaitThenTheConnectionEnds)
@@ -110,7 +121,9 @@ TEST(TcpStateMachine, FinHandshakeLeadsToTimeWaitThenTheConnectionEnds)
     port.ExpireFlows(tcp.now + 60.01);
     EXPECT_EQ(port.GetTracker().Size(), 0u);
     EXPECT_EQ(port.GetUft().Size(), 0u);
-    EXPECT_EQ(port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::TimeWaitDone)], 1u);
+    EXPECT_EQ(
+        port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::TimeWaitDone)],
+        1u);
 }
 
 TEST(TcpStateMachine, FinWithPayloadIsAcknowledgedPastThePayload)
@@ -120,7 +133,8 @@ TEST(TcpStateMachine, FinWithPayloadIsAcknowledgedPastThePayload)
     tcp.Handshake();
     EXPECT_EQ(tcp.Out("FPA", 101, 501, 50), TcpState::Closing); // the FIN is byte 151
     EXPECT_EQ(tcp.In("FA", 501, 151), TcpState::Closing) << "acknowledges the data, not the FIN";
-    EXPECT_EQ(tcp.Out("A", 152, 502), TcpState::Closing) << "the peer's FIN is acknowledged, ours is not yet";
+    EXPECT_EQ(tcp.Out("A", 152, 502), TcpState::Closing)
+        << "the peer's FIN is acknowledged, ours is not yet";
     EXPECT_EQ(tcp.In("A", 502, 152), TcpState::TimeWait);
 }
 
@@ -145,7 +159,8 @@ TEST(TcpStateMachine, ANewSynInTimeWaitReplacesTheOldConnection)
     tcp.In("FA", 501, 102);
     EXPECT_EQ(tcp.Out("A", 102, 502), TcpState::TimeWait);
     EXPECT_EQ(tcp.Out("S", 5000, 0), TcpState::SynSent);
-    EXPECT_EQ(port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::Replaced)], 1u);
+    EXPECT_EQ(port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::Replaced)],
+              1u);
 }
 
 TEST(TcpStateMachine, IdleTimeoutsByProtocol)
@@ -157,8 +172,11 @@ TEST(TcpStateMachine, IdleTimeoutsByProtocol)
     Port port = OpenPort(config);
     Conversation tcp{port};
     tcp.Handshake();
-    port.Process(Direction::Outbound, Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "10.0.0.3").Udp(5353, 53), 0);
-    port.Process(Direction::Outbound, Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "10.0.0.4", 1), 0);
+    port.Process(Direction::Outbound,
+                 Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "10.0.0.3").Udp(5353, 53),
+                 0);
+    port.Process(
+        Direction::Outbound, Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "10.0.0.4", 1), 0);
     EXPECT_EQ(port.GetTracker().Size(), 3u);
     port.ExpireFlows(10.5);
     EXPECT_EQ(port.GetTracker().Size(), 2u);
@@ -166,7 +184,8 @@ TEST(TcpStateMachine, IdleTimeoutsByProtocol)
     EXPECT_EQ(port.GetTracker().Size(), 1u);
     port.ExpireFlows(100.5);
     EXPECT_EQ(port.GetTracker().Size(), 0u);
-    EXPECT_EQ(port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::IdleTimeout)], 3u);
+    EXPECT_EQ(
+        port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::IdleTimeout)], 3u);
 }
 
 TEST(SynFlood, HalfOpenConnectionsExpireAndNeverBecomeEstablished)
@@ -174,7 +193,10 @@ TEST(SynFlood, HalfOpenConnectionsExpireAndNeverBecomeEstablished)
     Port port = OpenPort(Config(5));
     for (uint16_t i = 0; i < 1000; ++i)
     {
-        HeaderStack syn = Packet().Eth(GW_MAC, VM_MAC).Ipv4("198.51.100.9", "10.0.0.1").Tcp(static_cast<uint16_t>(1000 + i), 80, "S", i);
+        HeaderStack syn = Packet()
+                              .Eth(GW_MAC, VM_MAC)
+                              .Ipv4("198.51.100.9", "10.0.0.1")
+                              .Tcp(static_cast<uint16_t>(1000 + i), 80, "S", i);
         port.Process(Direction::Inbound, syn, i * 0.001);
     }
     EXPECT_EQ(port.GetTracker().CountByState()[static_cast<size_t>(TcpState::SynSent)], 1000u);
@@ -183,7 +205,9 @@ TEST(SynFlood, HalfOpenConnectionsExpireAndNeverBecomeEstablished)
     EXPECT_EQ(port.GetTracker().Size(), 0u);
     EXPECT_EQ(port.GetUft().Size(), 0u);
     EXPECT_EQ(port.GetTracker().GetCounters().established, 0u);
-    EXPECT_EQ(port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::HalfOpenTimeout)], 1000u);
+    EXPECT_EQ(
+        port.GetTracker().GetCounters().ended[static_cast<size_t>(ConnectionEnd::HalfOpenTimeout)],
+        1000u);
 }
 
 TEST(ConnectionLimit, NewConnectionsBeyondTheLimitAreDroppedAndCounted)
@@ -195,7 +219,8 @@ TEST(ConnectionLimit, NewConnectionsBeyondTheLimitAreDroppedAndCounted)
     EXPECT_EQ(third.verdict, Verdict::Drop);
     EXPECT_EQ(third.reason, DropReason::ConnectionLimit);
     EXPECT_EQ(port.GetTracker().GetCounters().refused, 1u);
-    EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("10.0.0.2", 1, 80, "A"), 1).verdict, Verdict::Allow)
+    EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("10.0.0.2", 1, 80, "A"), 1).verdict,
+              Verdict::Allow)
         << "existing connections go on";
 }
 
@@ -206,17 +231,35 @@ TEST(TimeWait, ASnatPortIsNotReusedBeforeTimeWaitEnds)
     {
         PortConfig config = Config(5, 60);
         config.uftEnabled = uft;
-        Port port(MakePort({MakeLayer("slb", 0, DefaultAction::Allow, DefaultAction::Allow,
-                                      {MakeGroup("out", Direction::Outbound, 0, {Stateful(MakeRule("snat", 0, {}, Snat("ports")), 5)})})},
+        Port port(MakePort({MakeLayer(
+                               "slb",
+                               0,
+                               DefaultAction::Allow,
+                               DefaultAction::Allow,
+                               {MakeGroup("out",
+                                          Direction::Outbound,
+                                          0,
+                                          {Stateful(MakeRule("snat", 0, {}, Snat("ports")), 5)})})},
                            {MakeRangeList("ports", "203.0.113.10", {{1024, 1024}})}),
                   config);
-        auto out = [&](uint16_t srcPort, const std::string& flags, uint32_t seq, uint32_t ack, double t) {
+        auto out =
+            [&](uint16_t srcPort, const std::string& flags, uint32_t seq, uint32_t ack, double t)
+        {
             return port.Process(Direction::Outbound,
-                                Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.1").Tcp(srcPort, 443, flags, seq, ack), t);
+                                Packet()
+                                    .Eth(VM_MAC, GW_MAC)
+                                    .Ipv4("10.0.0.1", "198.51.100.1")
+                                    .Tcp(srcPort, 443, flags, seq, ack),
+                                t);
         };
-        auto in = [&](const std::string& flags, uint32_t seq, uint32_t ack, double t) {
+        auto in = [&](const std::string& flags, uint32_t seq, uint32_t ack, double t)
+        {
             return port.Process(Direction::Inbound,
-                                Packet().Eth(GW_MAC, VM_MAC).Ipv4("198.51.100.1", "203.0.113.10").Tcp(443, 1024, flags, seq, ack), t);
+                                Packet()
+                                    .Eth(GW_MAC, VM_MAC)
+                                    .Ipv4("198.51.100.1", "203.0.113.10")
+                                    .Tcp(443, 1024, flags, seq, ack),
+                                t);
         };
         ASSERT_EQ(out(40000, "S", 100, 0, 0).packet[0].transport.srcPort, 1024);
         in("SA", 500, 101, 0.1);
@@ -237,24 +280,46 @@ TEST(TimeWait, ASnatPortIsNotReusedBeforeTimeWaitEnds)
 
 TEST(ResetEndsLayerFlowsEarly, ASnatPortReturnsRightAfterAReset)
 {
-    Port port(MakePort({MakeLayer("slb", 0, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("out", Direction::Outbound, 0, {Stateful(MakeRule("snat", 0, {}, Snat("ports")), 300)})})},
-                       {MakeRangeList("ports", "203.0.113.10", {{1024, 1024}})}),
-              Config());
-    port.Process(Direction::Outbound, Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.1").Tcp(40000, 443, "S", 1), 0);
-    port.Process(Direction::Outbound, Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.1").Tcp(40000, 443, "R", 2), 1);
-    ProcessResult next = port.Process(Direction::Outbound, Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.1").Tcp(40001, 443, "S", 1), 2);
+    Port port(
+        MakePort({MakeLayer("slb",
+                            0,
+                            DefaultAction::Allow,
+                            DefaultAction::Allow,
+                            {MakeGroup("out",
+                                       Direction::Outbound,
+                                       0,
+                                       {Stateful(MakeRule("snat", 0, {}, Snat("ports")), 300)})})},
+                 {MakeRangeList("ports", "203.0.113.10", {{1024, 1024}})}),
+        Config());
+    port.Process(
+        Direction::Outbound,
+        Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.1").Tcp(40000, 443, "S", 1),
+        0);
+    port.Process(
+        Direction::Outbound,
+        Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.1").Tcp(40000, 443, "R", 2),
+        1);
+    ProcessResult next = port.Process(
+        Direction::Outbound,
+        Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.1").Tcp(40001, 443, "S", 1),
+        2);
     ASSERT_EQ(next.verdict, Verdict::Allow);
     EXPECT_EQ(next.packet[0].transport.srcPort, 1024);
 }
 
-
 Port
 StatefulAclPort(const PortConfig& config)
 {
-    return Port(MakePort({MakeLayer("acl", 0, DefaultAction::Allow, DefaultAction::Block,
-                                    {MakeGroup("out", Direction::Outbound, 0, {Stateful(MakeRule("allow-out", 0, {}, Allow()), 300)})})}),
-                config);
+    return Port(
+        MakePort({MakeLayer("acl",
+                            0,
+                            DefaultAction::Allow,
+                            DefaultAction::Block,
+                            {MakeGroup("out",
+                                       Direction::Outbound,
+                                       0,
+                                       {Stateful(MakeRule("allow-out", 0, {}, Allow()), 300)})})}),
+        config);
 }
 
 TEST(SynFlood, AHandshakeThatNeverCompletesLeavesNoLayerFlows)
@@ -264,12 +329,15 @@ TEST(SynFlood, AHandshakeThatNeverCompletesLeavesNoLayerFlows)
     Port port = StatefulAclPort(config);
     for (uint16_t i = 0; i < 50; ++i)
     {
-        port.Process(Direction::Outbound, VmTcp("198.51.100.9", static_cast<uint16_t>(1000 + i), 80, "S"), 0);
+        port.Process(Direction::Outbound,
+                     VmTcp("198.51.100.9", static_cast<uint16_t>(1000 + i), 80, "S"),
+                     0);
     }
     EXPECT_EQ(port.FindLayer("acl")->GetFlows().Size(), 50u);
     EXPECT_EQ(port.ExpireFlows(6), 50u) << "the half-open connections' ACL flows go with them";
     EXPECT_EQ(port.FindLayer("acl")->GetFlows().Size(), 0u);
-    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("198.51.100.9", 80, 1000, "SA"), 7).verdict, Verdict::Drop);
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("198.51.100.9", 80, 1000, "SA"), 7).verdict,
+              Verdict::Drop);
 }
 
 TEST(SynFlood, AConnectionPickedUpMidStreamKeepsItsLayerFlowsWhenIdle)
@@ -278,8 +346,10 @@ TEST(SynFlood, AConnectionPickedUpMidStreamKeepsItsLayerFlowsWhenIdle)
     config.tracker.halfOpenTimeout = 5;
     Port port = StatefulAclPort(config);
     port.Process(Direction::Outbound, VmTcp("198.51.100.9", 1000, 80, "A"), 0);
-    EXPECT_EQ(port.ExpireFlows(6), 0u) << "probation may be a live connection: its flows follow their ttl";
-    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("198.51.100.9", 80, 1000, "A"), 7).verdict, Verdict::Allow);
+    EXPECT_EQ(port.ExpireFlows(6), 0u)
+        << "probation may be a live connection: its flows follow their ttl";
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("198.51.100.9", 80, 1000, "A"), 7).verdict,
+              Verdict::Allow);
 }
 
 TEST(TimeWait, ExpireCountsTheLayerFlowsAClosedConnectionEnds)

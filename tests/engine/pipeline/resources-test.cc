@@ -17,26 +17,40 @@ using namespace test;
 Port
 VnetPort(MissPolicy onMiss)
 {
-    return Port(MakePort({MakeLayer("vnet", 0, DefaultAction::Block, DefaultAction::Block,
-                                    {MakeGroup("out", Direction::Outbound, 0,
-                                               {MakeRule("encap", 0, {}, EncapVxlan(5001, "192.168.0.1", "map", true))})})},
-                         {MakeMapping("map", {{"10.0.0.2", "192.168.0.2"}}, onMiss)}));
+    return Port(MakePort(
+        {MakeLayer(
+            "vnet",
+            0,
+            DefaultAction::Block,
+            DefaultAction::Block,
+            {MakeGroup("out",
+                       Direction::Outbound,
+                       0,
+                       {MakeRule("encap", 0, {}, EncapVxlan(5001, "192.168.0.1", "map", true))})})},
+        {MakeMapping("map", {{"10.0.0.2", "192.168.0.2"}}, onMiss)}));
 }
 
 Port
 SnatPort(MissPolicy onExhausted, std::vector<PortRange> ranges = {{1024, 1025}})
 {
-    return Port(MakePort({MakeLayer("slb", 0, DefaultAction::Block, DefaultAction::Block,
-                                    {MakeGroup("out", Direction::Outbound, 0,
-                                               {Stateful(MakeRule("snat", 0, {}, Snat("ports")), 60)})})},
-                         {MakeRangeList("ports", "203.0.113.10", ranges, onExhausted)}));
+    return Port(
+        MakePort({MakeLayer("slb",
+                            0,
+                            DefaultAction::Block,
+                            DefaultAction::Block,
+                            {MakeGroup("out",
+                                       Direction::Outbound,
+                                       0,
+                                       {Stateful(MakeRule("snat", 0, {}, Snat("ports")), 60)})})},
+                 {MakeRangeList("ports", "203.0.113.10", ranges, onExhausted)}));
 }
 
 TEST(MappingResource, MissRaisesAnEventAndDropsByDefault)
 {
     Port port = VnetPort(MissPolicy::Drop);
     std::vector<ResourceEvent> events;
-    port.RegisterEventHandler("map", [&events](const ResourceEvent& event) { events.push_back(event); });
+    port.RegisterEventHandler("map",
+                              [&events](const ResourceEvent& event) { events.push_back(event); });
     ProcessResult result = port.Process(Direction::Outbound, VmTcp("10.0.0.9"), 2.5);
     EXPECT_EQ(result.verdict, Verdict::Drop);
     EXPECT_EQ(result.reason, DropReason::MappingMiss);
@@ -57,9 +71,9 @@ TEST(MappingResource, HoldPolicyHandsThePacketBackAndTheControllerAnswers)
 {
     Port port = VnetPort(MissPolicy::Hold);
     // The handler plays the VNET agent: it asks the directory and programs the mapping.
-    port.RegisterEventHandler("map", [&port](const ResourceEvent& event) {
-        port.SetMapping(event.resource, event.key, Ip("192.168.0.9"));
-    });
+    port.RegisterEventHandler("map",
+                              [&port](const ResourceEvent& event)
+                              { port.SetMapping(event.resource, event.key, Ip("192.168.0.9")); });
     ProcessResult held = port.Process(Direction::Outbound, VmTcp("10.0.0.9"), 0);
     EXPECT_EQ(held.verdict, Verdict::Hold);
     EXPECT_EQ(port.GetCounters().held[0].packets, 1u);
@@ -71,12 +85,23 @@ TEST(MappingResource, HoldPolicyHandsThePacketBackAndTheControllerAnswers)
 TEST(MappingResource, AHeldPacketIsMeteredOnceWhenItGoesThrough)
 {
     // A metering layer next to the VM, VNET (holding on a miss) outside it.
-    Port port(MakePort({MakeLayer("metering", 0, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("out", Direction::Outbound, 0, {MakeRule("bill", 0, {}, Meter("billed"))})}),
-                        MakeLayer("vnet", 1, DefaultAction::Block, DefaultAction::Block,
-                                  {MakeGroup("out", Direction::Outbound, 0,
-                                             {MakeRule("encap", 0, {}, EncapVxlan(5001, "192.168.0.1", "map", true))})})},
-                       {MakeMapping("map", {}, MissPolicy::Hold)}));
+    Port port(MakePort(
+        {MakeLayer("metering",
+                   0,
+                   DefaultAction::Allow,
+                   DefaultAction::Allow,
+                   {MakeGroup(
+                       "out", Direction::Outbound, 0, {MakeRule("bill", 0, {}, Meter("billed"))})}),
+         MakeLayer("vnet",
+                   1,
+                   DefaultAction::Block,
+                   DefaultAction::Block,
+                   {MakeGroup(
+                       "out",
+                       Direction::Outbound,
+                       0,
+                       {MakeRule("encap", 0, {}, EncapVxlan(5001, "192.168.0.1", "map", true))})})},
+        {MakeMapping("map", {}, MissPolicy::Hold)}));
     const HeaderStack packet = VmTcp("10.0.0.9");
     EXPECT_EQ(port.Process(Direction::Outbound, packet, 0).verdict, Verdict::Hold);
     EXPECT_EQ(port.GetMeters().at("billed").packets, 0u) << "not yet: the packet will come back";
@@ -108,7 +133,8 @@ TEST(RangeListResource, SnatAllocatesLowestFreePortPerConnection)
     EXPECT_EQ(first.packet[0].transport.srcPort, 1024);
     EXPECT_EQ(second.packet[0].transport.srcPort, 1025);
     EXPECT_EQ(again.packet[0].transport.srcPort, 1024) << "a connection keeps its port";
-    HeaderStack reply = Packet().Eth(GW_MAC, VM_MAC).Ipv4("198.51.100.1", "203.0.113.10").Tcp(80, 1025, "SA");
+    HeaderStack reply =
+        Packet().Eth(GW_MAC, VM_MAC).Ipv4("198.51.100.1", "203.0.113.10").Tcp(80, 1025, "SA");
     ProcessResult in = port.Process(Direction::Inbound, reply, 1);
     ASSERT_EQ(in.verdict, Verdict::Allow);
     EXPECT_EQ(in.packet[0].ip.dst, Ip("10.0.0.1"));
@@ -121,9 +147,12 @@ TEST(RangeListResource, ExhaustionRaisesAnEventAndDropsOrHolds)
     {
         Port port = SnatPort(policy);
         std::vector<ResourceEvent> events;
-        port.RegisterEventHandler("ports", [&events](const ResourceEvent& event) { events.push_back(event); });
-        EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("198.51.100.1", 1), 0).verdict, Verdict::Allow);
-        EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("198.51.100.1", 2), 0).verdict, Verdict::Allow);
+        port.RegisterEventHandler(
+            "ports", [&events](const ResourceEvent& event) { events.push_back(event); });
+        EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("198.51.100.1", 1), 0).verdict,
+                  Verdict::Allow);
+        EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("198.51.100.1", 2), 0).verdict,
+                  Verdict::Allow);
         ProcessResult third = port.Process(Direction::Outbound, VmTcp("198.51.100.1", 3), 0);
         EXPECT_EQ(third.verdict, policy == MissPolicy::Drop ? Verdict::Drop : Verdict::Hold);
         EXPECT_EQ(third.reason, DropReason::PortsExhausted);
@@ -143,7 +172,8 @@ TEST(RangeListResource, PortsReturnWhenTheirConnectionExpires)
     Port port = SnatPort(MissPolicy::Drop);
     port.Process(Direction::Outbound, VmTcp("198.51.100.1", 1), 0);
     port.Process(Direction::Outbound, VmTcp("198.51.100.1", 2), 30);
-    EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("198.51.100.1", 3), 31).verdict, Verdict::Drop);
+    EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("198.51.100.1", 3), 31).verdict,
+              Verdict::Drop);
     port.ExpireFlows(60); // the first connection (idle since 0, ttl 60) ends
     ProcessResult reused = port.Process(Direction::Outbound, VmTcp("198.51.100.1", 3), 61);
     ASSERT_EQ(reused.verdict, Verdict::Allow);
@@ -152,13 +182,20 @@ TEST(RangeListResource, PortsReturnWhenTheirConnectionExpires)
 
 TEST(RangeListResource, APortTakenForADroppedPacketIsGivenBack)
 {
-    Port port(MakePort({MakeLayer("slb", 10, DefaultAction::Block, DefaultAction::Block,
-                                  {MakeGroup("out", Direction::Outbound, 0, {Stateful(MakeRule("snat", 0, {}, Snat("ports")))})}),
+    Port port(MakePort({MakeLayer("slb",
+                                  10,
+                                  DefaultAction::Block,
+                                  DefaultAction::Block,
+                                  {MakeGroup("out",
+                                             Direction::Outbound,
+                                             0,
+                                             {Stateful(MakeRule("snat", 0, {}, Snat("ports")))})}),
                         MakeLayer("deny", 20, DefaultAction::Block, DefaultAction::Block, {})},
                        {MakeRangeList("ports", "203.0.113.10", {{1024, 1024}})}));
     for (int i = 0; i < 3; ++i)
     {
-        EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("198.51.100.1", 40000 + i), i).reason, DropReason::DefaultBlock);
+        EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("198.51.100.1", 40000 + i), i).reason,
+                  DropReason::DefaultBlock);
     }
     EXPECT_EQ(port.GetResources().FindRangeList("ports")->FreeCount(), 1u);
 }

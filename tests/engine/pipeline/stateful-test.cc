@@ -19,9 +19,15 @@ Port
 StatefulAcl(double ttl = 30)
 {
     return Port(MakePort({MakeLayer(
-        "acl", 0, DefaultAction::Block, DefaultAction::Block,
-        {MakeGroup("out", Direction::Outbound, 0,
-                   {Stateful(MakeRule("allow-out", 0, {Cond("protocol", {"6"})}, Allow()), ttl)})})}));
+        "acl",
+        0,
+        DefaultAction::Block,
+        DefaultAction::Block,
+        {MakeGroup(
+            "out",
+            Direction::Outbound,
+            0,
+            {Stateful(MakeRule("allow-out", 0, {Cond("protocol", {"6"})}, Allow()), ttl)})})}));
 }
 
 TEST(StatefulRules, ReturnTrafficPassesOnlyForAdmittedConnections)
@@ -30,7 +36,8 @@ TEST(StatefulRules, ReturnTrafficPassesOnlyForAdmittedConnections)
     EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2"), 0).verdict, Verdict::Drop);
     EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("10.0.0.2"), 1).verdict, Verdict::Allow);
     PipelineTrace trace;
-    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2"), 2, &trace).verdict, Verdict::Allow);
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2"), 2, &trace).verdict,
+              Verdict::Allow);
     EXPECT_EQ(trace.steps[0].outcome.match, LayerOutcome::Match::Flow);
     EXPECT_EQ(trace.steps[0].outcome.flowRule, "allow-out");
     // Another peer, or another port of the same peer, is not part of the connection.
@@ -45,7 +52,8 @@ TEST(StatefulRules, FlowsTakePrecedenceOverRulesInBothDirections)
     Port port = StatefulAcl();
     port.Process(Direction::Outbound, VmTcp("10.0.0.2"), 0);
     // A terminating block added later does not touch the admitted connection.
-    GroupSpec block = MakeGroup("block", Direction::Outbound, -1, {Terminating(MakeRule("no", 0, {}, Block()))});
+    GroupSpec block =
+        MakeGroup("block", Direction::Outbound, -1, {Terminating(MakeRule("no", 0, {}, Block()))});
     port.CreateGroup("acl", block);
     EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("10.0.0.2"), 1).verdict, Verdict::Allow);
     EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2"), 1).verdict, Verdict::Allow);
@@ -57,15 +65,21 @@ TEST(StatefulRules, NatReplyIsTranslatedBack)
     // Outbound A -> B leaves the layer as A' -> B; the inbound reply B -> A' must leave
     // the layer as B -> A.
     Port port(MakePort({MakeLayer(
-        "nat", 0, DefaultAction::Block, DefaultAction::Block,
-        {MakeGroup("out", Direction::Outbound, 0,
+        "nat",
+        0,
+        DefaultAction::Block,
+        DefaultAction::Block,
+        {MakeGroup("out",
+                   Direction::Outbound,
+                   0,
                    {Stateful(MakeRule("snat", 0, {}, NatSrc("203.0.113.10", 2000)))})})}));
     ProcessResult out = port.Process(Direction::Outbound, VmTcp("198.51.100.1", 40000, 443), 0);
     ASSERT_EQ(out.verdict, Verdict::Allow);
     EXPECT_EQ(out.packet[0].ip.src, Ip("203.0.113.10"));
     EXPECT_EQ(out.packet[0].transport.srcPort, 2000);
 
-    HeaderStack reply = Packet().Eth(GW_MAC, VM_MAC).Ipv4("198.51.100.1", "203.0.113.10").Tcp(443, 2000, "SA");
+    HeaderStack reply =
+        Packet().Eth(GW_MAC, VM_MAC).Ipv4("198.51.100.1", "203.0.113.10").Tcp(443, 2000, "SA");
     ProcessResult in = port.Process(Direction::Inbound, reply, 1);
     ASSERT_EQ(in.verdict, Verdict::Allow);
     EXPECT_EQ(in.packet[0].ip.src, Ip("198.51.100.1"));
@@ -79,12 +93,20 @@ TEST(StatefulRules, InboundNatPairsWithTheOutboundReply)
 {
     // Ananta: inbound VIP -> DIP, and the outbound reply DIP -> VIP (Direct Server Return).
     Port port(MakePort({MakeLayer(
-        "slb", 0, DefaultAction::Allow, DefaultAction::Allow,
-        {MakeGroup("in", Direction::Inbound, 0,
-                   {Stateful(MakeRule("vip", 0, {Cond("dst_ip", {"203.0.113.10"})}, NatDst("10.0.0.1")))})})}));
-    HeaderStack toVip = Packet().Eth(GW_MAC, VM_MAC).Ipv4("198.51.100.7", "203.0.113.10").Tcp(40000, 80, "S");
+        "slb",
+        0,
+        DefaultAction::Allow,
+        DefaultAction::Allow,
+        {MakeGroup("in",
+                   Direction::Inbound,
+                   0,
+                   {Stateful(MakeRule(
+                       "vip", 0, {Cond("dst_ip", {"203.0.113.10"})}, NatDst("10.0.0.1")))})})}));
+    HeaderStack toVip =
+        Packet().Eth(GW_MAC, VM_MAC).Ipv4("198.51.100.7", "203.0.113.10").Tcp(40000, 80, "S");
     ASSERT_EQ(port.Process(Direction::Inbound, toVip, 0).packet[0].ip.dst, Ip("10.0.0.1"));
-    HeaderStack reply = Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.7").Tcp(80, 40000, "SA");
+    HeaderStack reply =
+        Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.7").Tcp(80, 40000, "SA");
     ProcessResult out = port.Process(Direction::Outbound, reply, 1);
     EXPECT_EQ(out.packet[0].ip.src, Ip("203.0.113.10"));
     EXPECT_EQ(out.packet[0].ip.dst, Ip("198.51.100.7"));
@@ -93,9 +115,15 @@ TEST(StatefulRules, InboundNatPairsWithTheOutboundReply)
 TEST(StatefulRules, EncapPairDecapsTheReply)
 {
     Port port(MakePort({MakeLayer(
-        "vnet", 0, DefaultAction::Block, DefaultAction::Block,
-        {MakeGroup("out", Direction::Outbound, 0,
-                   {Stateful(MakeRule("encap", 0, {}, EncapVxlan(5001, "192.168.0.1", "192.168.0.2")))})})}));
+        "vnet",
+        0,
+        DefaultAction::Block,
+        DefaultAction::Block,
+        {MakeGroup("out",
+                   Direction::Outbound,
+                   0,
+                   {Stateful(MakeRule(
+                       "encap", 0, {}, EncapVxlan(5001, "192.168.0.1", "192.168.0.2")))})})}));
     ASSERT_EQ(port.Process(Direction::Outbound, VmTcp("10.0.0.2"), 0).verdict, Verdict::Allow);
     // The peer's reply, with its own VXLAN entropy port.
     HeaderStack reply = Packet()
@@ -154,29 +182,45 @@ TEST(StatefulRules, RemovingARuleKeepsItsConnectionsUnlessFlushed)
 TEST(StatefulRules, ReplaceGroupWithFlushCutsOnlyConnectionsOfRulesThatWentAway)
 {
     Port port(MakePort({MakeLayer(
-        "acl", 0, DefaultAction::Block, DefaultAction::Block,
-        {MakeGroup("out", Direction::Outbound, 0,
+        "acl",
+        0,
+        DefaultAction::Block,
+        DefaultAction::Block,
+        {MakeGroup("out",
+                   Direction::Outbound,
+                   0,
                    {Stateful(MakeRule("web", 0, {Cond("dst_port", {"80"})}, Allow())),
                     Stateful(MakeRule("ssh", 0, {Cond("dst_port", {"22"})}, Allow()))})})}));
     port.Process(Direction::Outbound, VmTcp("10.0.0.2", 40000, 80), 0);
     port.Process(Direction::Outbound, VmTcp("10.0.0.2", 40001, 22), 0);
-    port.ReplaceGroup("acl",
-                      MakeGroup("out", Direction::Outbound, 0,
-                                {Stateful(MakeRule("web", 0, {Cond("dst_port", {"80"})}, Allow()))}),
-                      true);
-    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000), 1).verdict, Verdict::Allow);
-    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 22, 40001), 1).verdict, Verdict::Drop);
+    port.ReplaceGroup(
+        "acl",
+        MakeGroup("out",
+                  Direction::Outbound,
+                  0,
+                  {Stateful(MakeRule("web", 0, {Cond("dst_port", {"80"})}, Allow()))}),
+        true);
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000), 1).verdict,
+              Verdict::Allow);
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 22, 40001), 1).verdict,
+              Verdict::Drop);
 }
 
 TEST(StatefulRules, APacketDroppedFurtherOnLeavesNoFlow)
 {
     // SYN flood protection starts here: a SYN the next layer blocks creates no ACL state.
-    Port port(MakePort({MakeLayer("acl", 10, DefaultAction::Block, DefaultAction::Block,
-                                  {MakeGroup("out", Direction::Outbound, 0,
+    Port port(MakePort({MakeLayer("acl",
+                                  10,
+                                  DefaultAction::Block,
+                                  DefaultAction::Block,
+                                  {MakeGroup("out",
+                                             Direction::Outbound,
+                                             0,
                                              {Stateful(MakeRule("allow-out", 0, {}, Allow()))})}),
                         MakeLayer("deny", 20, DefaultAction::Block, DefaultAction::Block, {})}));
     PipelineTrace trace;
-    EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("10.0.0.2"), 0, &trace).verdict, Verdict::Drop);
+    EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("10.0.0.2"), 0, &trace).verdict,
+              Verdict::Drop);
     EXPECT_FALSE(trace.steps[0].outcome.flowCreated);
     EXPECT_EQ(port.FindLayer("acl")->GetFlows().Size(), 0u);
     EXPECT_EQ(port.FindLayer("acl")->GetCounters().flowsCreated, 0u);
@@ -184,8 +228,12 @@ TEST(StatefulRules, APacketDroppedFurtherOnLeavesNoFlow)
 
 TEST(StatefulRules, StatefulBlockCreatesNoFlow)
 {
-    Port port(MakePort({MakeLayer("acl", 0, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("out", Direction::Outbound, 0, {Stateful(MakeRule("no", 0, {}, Block()))})})}));
+    Port port(MakePort({MakeLayer(
+        "acl",
+        0,
+        DefaultAction::Allow,
+        DefaultAction::Allow,
+        {MakeGroup("out", Direction::Outbound, 0, {Stateful(MakeRule("no", 0, {}, Block()))})})}));
     EXPECT_EQ(port.Process(Direction::Outbound, VmTcp("10.0.0.2"), 0).verdict, Verdict::Drop);
     EXPECT_EQ(port.FindLayer("acl")->GetFlows().Size(), 0u);
 }

@@ -18,7 +18,7 @@ using namespace test;
 
 class Scenario
 {
-  public:
+public:
     explicit Scenario(uint32_t seed)
         : m_random(seed)
     {
@@ -28,27 +28,28 @@ class Scenario
     {
         return std::uniform_int_distribution<size_t>(0, bound - 1)(m_random);
     }
-    bool Chance(double p)
-    {
-        return std::uniform_real_distribution<double>(0, 1)(m_random) < p;
-    }
+    bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(m_random) < p; }
 
     Condition RandomCondition()
     {
         switch (Below(6))
         {
-        case 0:
-            return Cond("dst_ip", {Chance(0.5) ? "10.0.0.0/30" : "10.0.0." + std::to_string(2 + Below(4))});
-        case 1:
-            return Cond("src_ip", {Chance(0.5) ? "10.0.0.0/29" : "10.0.0." + std::to_string(1 + Below(5))});
-        case 2:
-            return Cond("dst_port", {Chance(0.5) ? "80" : "1-1000"});
-        case 3:
-            return Cond("protocol", {Chance(0.7) ? "6" : "17"});
-        case 4:
-            return Cond("tcp_flags", {Chance(0.5) ? "S/SA" : "A/A"});
-        default:
-            return Cond("tunnel_key", {"7"});
+            case 0:
+                return Cond(
+                    "dst_ip",
+                    {Chance(0.5) ? "10.0.0.0/30" : "10.0.0." + std::to_string(2 + Below(4))});
+            case 1:
+                return Cond(
+                    "src_ip",
+                    {Chance(0.5) ? "10.0.0.0/29" : "10.0.0." + std::to_string(1 + Below(5))});
+            case 2:
+                return Cond("dst_port", {Chance(0.5) ? "80" : "1-1000"});
+            case 3:
+                return Cond("protocol", {Chance(0.7) ? "6" : "17"});
+            case 4:
+                return Cond("tcp_flags", {Chance(0.5) ? "S/SA" : "A/A"});
+            default:
+                return Cond("tunnel_key", {"7"});
         }
     }
 
@@ -56,27 +57,32 @@ class Scenario
     {
         switch (Below(direction == Direction::Outbound ? 7 : 6))
         {
-        case 0:
-        case 1:
-            return Allow();
-        case 2:
-            return Block();
-        case 3:
-            return Meter(Chance(0.5) ? "a" : "b");
-        case 4:
-            return NatDst("10.0.0." + std::to_string(2 + Below(4)), static_cast<uint16_t>(Chance(0.5) ? 80 : 8080));
-        case 5:
-            return Decap();
-        default: {
-            const bool mapped = Chance(0.5);
-            return EncapVxlan(7, "192.168.0.1", mapped ? "map" : "192.168.0.2", mapped);
-        }
+            case 0:
+            case 1:
+                return Allow();
+            case 2:
+                return Block();
+            case 3:
+                return Meter(Chance(0.5) ? "a" : "b");
+            case 4:
+                return NatDst("10.0.0." + std::to_string(2 + Below(4)),
+                              static_cast<uint16_t>(Chance(0.5) ? 80 : 8080));
+            case 5:
+                return Decap();
+            default:
+            {
+                const bool mapped = Chance(0.5);
+                return EncapVxlan(7, "192.168.0.1", mapped ? "map" : "192.168.0.2", mapped);
+            }
         }
     }
 
     RuleSpec RandomRule(Direction direction)
     {
-        RuleSpec rule = MakeRule("r" + std::to_string(m_nextRule++), static_cast<int32_t>(Below(4)), {}, RandomAction(direction));
+        RuleSpec rule = MakeRule("r" + std::to_string(m_nextRule++),
+                                 static_cast<int32_t>(Below(4)),
+                                 {},
+                                 RandomAction(direction));
         for (size_t i = 0, n = Below(3); i < n; ++i)
         {
             rule.conditions.push_back(RandomCondition());
@@ -101,13 +107,18 @@ class Scenario
                 {
                     rules.push_back(RandomRule(direction));
                 }
-                groups.push_back(MakeGroup("g" + std::to_string(g), direction, static_cast<int32_t>(Below(3)), rules));
+                groups.push_back(MakeGroup(
+                    "g" + std::to_string(g), direction, static_cast<int32_t>(Below(3)), rules));
             }
-            layers.push_back(MakeLayer("l" + std::to_string(l), static_cast<int32_t>(l),
+            layers.push_back(MakeLayer("l" + std::to_string(l),
+                                       static_cast<int32_t>(l),
                                        Chance(0.8) ? DefaultAction::Allow : DefaultAction::Block,
-                                       Chance(0.8) ? DefaultAction::Allow : DefaultAction::Block, groups));
+                                       Chance(0.8) ? DefaultAction::Allow : DefaultAction::Block,
+                                       groups));
         }
-        return MakePort(layers, {MakeMapping("map", {{"10.0.0.2", "192.168.0.2"}, {"10.0.0.3", "192.168.0.3"}})});
+        return MakePort(
+            layers,
+            {MakeMapping("map", {{"10.0.0.2", "192.168.0.2"}, {"10.0.0.3", "192.168.0.3"}})});
     }
 
     /// A packet of one of a few flows, either direction, plain or VXLAN, with random flags.
@@ -129,7 +140,10 @@ class Scenario
         }
         if (Chance(0.3))
         {
-            packet.Eth("00:00:00:ff:00:01", VM_MAC).Ipv4("192.168.0.2", "192.168.0.1").Udp(50000, VXLAN_UDP_PORT).Vxlan(7);
+            packet.Eth("00:00:00:ff:00:01", VM_MAC)
+                .Ipv4("192.168.0.2", "192.168.0.1")
+                .Udp(50000, VXLAN_UDP_PORT)
+                .Vxlan(7);
         }
         packet.Eth(GW_MAC, VM_MAC).Ipv4(peer, "10.0.0.1");
         udp ? packet.Udp(peerPort, vmPort) : packet.Tcp(peerPort, vmPort, flags, seq, seq);
@@ -144,31 +158,33 @@ class Scenario
         const GroupSpec& group = layer.groups[Below(layer.groups.size())];
         switch (Below(4))
         {
-        case 0: {
-            const RuleSpec rule = RandomRule(group.direction);
-            on.AddRule(layer.name, group.name, rule);
-            off.AddRule(layer.name, group.name, rule);
-            break;
-        }
-        case 1:
-            if (!group.rules.empty())
+            case 0:
             {
-                const std::string id = group.rules[Below(group.rules.size())].id;
-                const bool flush = Chance(0.5);
-                on.RemoveRule(layer.name, group.name, id, flush);
-                off.RemoveRule(layer.name, group.name, id, flush);
+                const RuleSpec rule = RandomRule(group.direction);
+                on.AddRule(layer.name, group.name, rule);
+                off.AddRule(layer.name, group.name, rule);
+                break;
             }
-            break;
-        case 2: {
-            const uint32_t pa = Ip("192.168.0." + std::to_string(10 + Below(5)));
-            on.SetMapping("map", Ip("10.0.0.2"), pa);
-            off.SetMapping("map", Ip("10.0.0.2"), pa);
-            break;
-        }
-        default:
-            on.ExpireFlows(m_now);
-            off.ExpireFlows(m_now);
-            break;
+            case 1:
+                if (!group.rules.empty())
+                {
+                    const std::string id = group.rules[Below(group.rules.size())].id;
+                    const bool flush = Chance(0.5);
+                    on.RemoveRule(layer.name, group.name, id, flush);
+                    off.RemoveRule(layer.name, group.name, id, flush);
+                }
+                break;
+            case 2:
+            {
+                const uint32_t pa = Ip("192.168.0." + std::to_string(10 + Below(5)));
+                on.SetMapping("map", Ip("10.0.0.2"), pa);
+                off.SetMapping("map", Ip("10.0.0.2"), pa);
+                break;
+            }
+            default:
+                on.ExpireFlows(m_now);
+                off.ExpireFlows(m_now);
+                break;
         }
     }
 
@@ -212,7 +228,7 @@ class Scenario
 
     size_t m_hits = 0;
 
-  private:
+private:
     std::mt19937 m_random;
     size_t m_nextRule = 0;
     double m_now = 0;

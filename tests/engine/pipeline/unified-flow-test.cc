@@ -18,23 +18,43 @@ LayerSpec
 VnetLayer()
 {
     ActionSpec encap = EncapVxlan(5001, "192.168.0.1", "map", true);
-    return MakeLayer("vnet", 40, DefaultAction::Block, DefaultAction::Block,
-                     {MakeGroup("out", Direction::Outbound, 0, {MakeRule("encap", 0, {Cond("dst_ip", {"10.0.0.0/8"})}, encap)}),
-                      MakeGroup("in", Direction::Inbound, 0, {MakeRule("decap", 0, {Cond("tunnel_key", {"5001"})}, Decap())})});
+    return MakeLayer("vnet",
+                     40,
+                     DefaultAction::Block,
+                     DefaultAction::Block,
+                     {MakeGroup("out",
+                                Direction::Outbound,
+                                0,
+                                {MakeRule("encap", 0, {Cond("dst_ip", {"10.0.0.0/8"})}, encap)}),
+                      MakeGroup("in",
+                                Direction::Inbound,
+                                0,
+                                {MakeRule("decap", 0, {Cond("tunnel_key", {"5001"})}, Decap())})});
 }
 
 LayerSpec
 AclLayer()
 {
-    return MakeLayer("acl", 20, DefaultAction::Block, DefaultAction::Block,
-                     {MakeGroup("out", Direction::Outbound, 0, {Stateful(MakeRule("allow-out", 10, {Cond("protocol", {"6"})}, Allow()))})});
+    return MakeLayer(
+        "acl",
+        20,
+        DefaultAction::Block,
+        DefaultAction::Block,
+        {MakeGroup("out",
+                   Direction::Outbound,
+                   0,
+                   {Stateful(MakeRule("allow-out", 10, {Cond("protocol", {"6"})}, Allow()))})});
 }
 
 LayerSpec
 MeterLayer()
 {
-    return MakeLayer("metering", 10, DefaultAction::Allow, DefaultAction::Allow,
-                     {MakeGroup("out", Direction::Outbound, 0, {MakeRule("m", 0, {}, Meter("out"))})});
+    return MakeLayer(
+        "metering",
+        10,
+        DefaultAction::Allow,
+        DefaultAction::Allow,
+        {MakeGroup("out", Direction::Outbound, 0, {MakeRule("m", 0, {}, Meter("out"))})});
 }
 
 Port
@@ -42,7 +62,9 @@ Figure4Port(bool uft = true)
 {
     PortConfig config;
     config.uftEnabled = uft;
-    return Port(MakePort({MeterLayer(), AclLayer(), VnetLayer()}, {MakeMapping("map", {{"10.0.0.2", "192.168.0.2"}})}), config);
+    return Port(MakePort({MeterLayer(), AclLayer(), VnetLayer()},
+                         {MakeMapping("map", {{"10.0.0.2", "192.168.0.2"}})}),
+                config);
 }
 
 HeaderStack
@@ -83,7 +105,8 @@ TEST(UnifiedFlows, MetersCountEveryPacketFastPathIncluded)
         port.Process(Direction::Outbound, packet, now++, nullptr);
     }
     EXPECT_EQ(port.GetMeters().at("out").packets, 4u);
-    EXPECT_EQ(port.GetMeters().at("out").bytes, bytes) << "the meter sits before the encap: inner bytes";
+    EXPECT_EQ(port.GetMeters().at("out").bytes, bytes)
+        << "the meter sits before the encap: inner bytes";
     EXPECT_EQ(port.GetUftCounters().hits, 3u);
 }
 
@@ -101,7 +124,8 @@ TEST(UnifiedFlows, NoPolicyChangeMeansNoReSimulation)
 TEST(Reconciliation, AMappingChangeReroutesTheNextPacket)
 {
     Port port = Figure4Port();
-    ASSERT_EQ(port.Process(Direction::Outbound, Data("10.0.0.2", 10), 0).packet[0].ip.dst, Ip("192.168.0.2"));
+    ASSERT_EQ(port.Process(Direction::Outbound, Data("10.0.0.2", 10), 0).packet[0].ip.dst,
+              Ip("192.168.0.2"));
     port.Process(Direction::Outbound, Data("10.0.0.2", 10), 1);
     port.SetMapping("map", Ip("10.0.0.2"), Ip("192.168.0.99")); // the VM migrated
     ProcessResult next = port.Process(Direction::Outbound, Data("10.0.0.2", 10), 2);
@@ -115,8 +139,12 @@ TEST(Reconciliation, AMappingChangeReroutesTheNextPacket)
 
 TEST(Reconciliation, AnAclChangeThatBlocksAStatelessFlowDropsItsNextPacket)
 {
-    Port port(MakePort({MakeLayer("acl", 0, DefaultAction::Block, DefaultAction::Block,
-                                  {MakeGroup("out", Direction::Outbound, 0, {MakeRule("allow", 10, {}, Allow())})})}));
+    Port port(MakePort({MakeLayer(
+        "acl",
+        0,
+        DefaultAction::Block,
+        DefaultAction::Block,
+        {MakeGroup("out", Direction::Outbound, 0, {MakeRule("allow", 10, {}, Allow())})})}));
     port.Process(Direction::Outbound, Data("10.0.0.2", 10), 0);
     port.Process(Direction::Outbound, Data("10.0.0.2", 10), 1);
     port.AddRule("acl", "out", MakeRule("deny", 1, {Cond("dst_ip", {"10.0.0.2"})}, Block()));
@@ -153,20 +181,30 @@ TEST(UnifiedFlows, HitsKeepLayerFlowsAliveAndAnExpiredOneSendsThePacketBackToThe
 {
     for (bool uft : {true, false})
     {
-        Port port(MakePort({MakeLayer("acl", 0, DefaultAction::Block, DefaultAction::Block,
-                                      {MakeGroup("out", Direction::Outbound, 0,
-                                                 {Stateful(MakeRule("allow-out", 0, {}, Allow()), 10)})})}),
+        Port port(MakePort({MakeLayer(
+                      "acl",
+                      0,
+                      DefaultAction::Block,
+                      DefaultAction::Block,
+                      {MakeGroup("out",
+                                 Direction::Outbound,
+                                 0,
+                                 {Stateful(MakeRule("allow-out", 0, {}, Allow()), 10)})})}),
                   PortConfig{uft, {}});
         port.Process(Direction::Outbound, Data("10.0.0.2", 10), 0);
         for (double t = 5; t <= 50; t += 5)
         {
             // Outbound hits every 5 s keep the pair (ttl 10 s) alive for the replies.
             port.Process(Direction::Outbound, Data("10.0.0.2", 10), t);
-            EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "A"), t).verdict, Verdict::Allow)
+            EXPECT_EQ(
+                port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "A"), t).verdict,
+                Verdict::Allow)
                 << "uft " << uft << " t " << t;
         }
         // 10 s of silence: the layer flow expires; so does the replies' permission.
-        EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "A"), 60).verdict, Verdict::Drop)
+        EXPECT_EQ(
+            port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "A"), 60).verdict,
+            Verdict::Drop)
             << "uft " << uft;
     }
 }
@@ -174,12 +212,25 @@ TEST(UnifiedFlows, HitsKeepLayerFlowsAliveAndAnExpiredOneSendsThePacketBackToThe
 TEST(Pairing, AsymmetricDirectServerReturnFlowsShareOneConnection)
 {
     // Inbound arrives IP-in-IP from a Mux to the VIP; the reply leaves untunnelled from it.
-    Port port(MakePort({MakeLayer("slb", 30, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("in", Direction::Inbound, 0,
-                                             {Stateful(MakeRule("vip", 0, {Cond("dst_ip", {"203.0.113.10"})}, NatDst("10.0.0.1")))})}),
-                        MakeLayer("vnet", 40, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("in", Direction::Inbound, 0,
-                                             {MakeRule("mux", 0, {Cond("protocol", {"4"})}, Decap())})})}));
+    Port port(MakePort(
+        {MakeLayer(
+             "slb",
+             30,
+             DefaultAction::Allow,
+             DefaultAction::Allow,
+             {MakeGroup("in",
+                        Direction::Inbound,
+                        0,
+                        {Stateful(MakeRule(
+                            "vip", 0, {Cond("dst_ip", {"203.0.113.10"})}, NatDst("10.0.0.1")))})}),
+         MakeLayer("vnet",
+                   40,
+                   DefaultAction::Allow,
+                   DefaultAction::Allow,
+                   {MakeGroup("in",
+                              Direction::Inbound,
+                              0,
+                              {MakeRule("mux", 0, {Cond("protocol", {"4"})}, Decap())})})}));
     HeaderStack fromMux = Packet()
                               .Eth("00:00:00:ff:00:01", VM_MAC)
                               .Ipv4("192.168.100.1", "192.168.0.1")
@@ -188,7 +239,10 @@ TEST(Pairing, AsymmetricDirectServerReturnFlowsShareOneConnection)
     ProcessResult in = port.Process(Direction::Inbound, fromMux, 0);
     ASSERT_EQ(in.verdict, Verdict::Allow);
     EXPECT_EQ(in.tcpState, TcpState::SynSent);
-    HeaderStack reply = Packet().Eth(VM_MAC, GW_MAC).Ipv4("10.0.0.1", "198.51.100.7").Tcp(80, 40000, "SA", 500, 101);
+    HeaderStack reply = Packet()
+                            .Eth(VM_MAC, GW_MAC)
+                            .Ipv4("10.0.0.1", "198.51.100.7")
+                            .Tcp(80, 40000, "SA", 500, 101);
     ProcessResult out = port.Process(Direction::Outbound, reply, 0.1);
     ASSERT_EQ(out.verdict, Verdict::Allow);
     EXPECT_EQ(out.packet[0].ip.src, Ip("203.0.113.10")) << "DSR: the reply leaves from the VIP";
@@ -204,13 +258,22 @@ TEST(Pairing, AsymmetricDirectServerReturnFlowsShareOneConnection)
 TEST(UnifiedFlows, TcpFlagConditionsKeyFlowsByFlagsSoCachingStaysExact)
 {
     // Allow new connections only from the VM side: inbound SYNs are refused, ACKs pass.
-    Port port(MakePort({MakeLayer("acl", 0, DefaultAction::Allow, DefaultAction::Allow,
-                                  {MakeGroup("in", Direction::Inbound, 0,
-                                             {MakeRule("no-syn-in", 0, {Cond("tcp_flags", {"S/SA"})}, Block())})})}));
-    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "A"), 0).verdict, Verdict::Allow);
-    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "S"), 1).verdict, Verdict::Drop)
+    Port port(MakePort({MakeLayer(
+        "acl",
+        0,
+        DefaultAction::Allow,
+        DefaultAction::Allow,
+        {MakeGroup("in",
+                   Direction::Inbound,
+                   0,
+                   {MakeRule("no-syn-in", 0, {Cond("tcp_flags", {"S/SA"})}, Block())})})}));
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "A"), 0).verdict,
+              Verdict::Allow);
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "S"), 1).verdict,
+              Verdict::Drop)
         << "a SYN of the same 5-tuple must not ride the ACK's unified flow";
-    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "A"), 2).path, PathTaken::Fast);
+    EXPECT_EQ(port.Process(Direction::Inbound, ReplyTcp("10.0.0.2", 80, 40000, "A"), 2).path,
+              PathTaken::Fast);
 }
 
 } // namespace

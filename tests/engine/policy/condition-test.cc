@@ -40,7 +40,11 @@ const std::vector<ConditionType> ALL_TYPES = {
 };
 
 HeaderGroup
-TcpGroup(uint32_t srcIp, uint32_t dstIp, uint16_t srcPort, uint16_t dstPort, uint8_t flags = TcpFlags::SYN)
+TcpGroup(uint32_t srcIp,
+         uint32_t dstIp,
+         uint16_t srcPort,
+         uint16_t dstPort,
+         uint8_t flags = TcpFlags::SYN)
 {
     HeaderGroup group;
     group.hasEthernet = true;
@@ -112,7 +116,9 @@ Parse(ConditionType type, const std::string& text)
 
 /// A condition from textual values.
 Condition
-Cond(ConditionType type, std::initializer_list<std::string> values, HeaderSelector header = HeaderSelector::Outer)
+Cond(ConditionType type,
+     std::initializer_list<std::string> values,
+     HeaderSelector header = HeaderSelector::Outer)
 {
     Condition condition;
     condition.type = type;
@@ -125,7 +131,11 @@ Cond(ConditionType type, std::initializer_list<std::string> values, HeaderSelect
 }
 
 ConditionValue
-Value(ConditionValue::Kind kind, uint64_t lo, uint64_t hi, uint64_t mask = 0, uint8_t prefixLength = 0)
+Value(ConditionValue::Kind kind,
+      uint64_t lo,
+      uint64_t hi,
+      uint64_t mask = 0,
+      uint8_t prefixLength = 0)
 {
     ConditionValue value;
     value.kind = kind;
@@ -168,7 +178,8 @@ TEST(ConditionTest, TypeNamesRoundTripAndHaveTheirWidths)
 
 TEST(ConditionTest, HeaderSelectorNamesRoundTrip)
 {
-    for (HeaderSelector selector : {HeaderSelector::Outer, HeaderSelector::Inner, HeaderSelector::Innermost})
+    for (HeaderSelector selector :
+         {HeaderSelector::Outer, HeaderSelector::Inner, HeaderSelector::Innermost})
     {
         EXPECT_EQ(ParseHeaderSelector(HeaderSelectorName(selector)), selector);
     }
@@ -259,7 +270,10 @@ TEST(ConditionTest, ParseRangeOfEveryRangeableType)
         uint64_t hi;
     };
     const std::vector<Case> cases = {
-        {ConditionType::SrcMac, "00:1d:d8:00:00:00-00:1d:d8:00:00:ff", 0x001dd8000000, 0x001dd80000ff},
+        {ConditionType::SrcMac,
+         "00:1d:d8:00:00:00-00:1d:d8:00:00:ff",
+         0x001dd8000000,
+         0x001dd80000ff},
         {ConditionType::DstMac, "00:00:00:00:00:01-00:00:00:00:00:01", 1, 1},
         {ConditionType::EtherType, "0x0800-0x0806", 0x0800, 0x0806},
         {ConditionType::SrcIp, "10.1.1.1-10.1.1.9", 0x0a010101, 0x0a010109},
@@ -292,9 +306,12 @@ TEST(ConditionTest, ParseIpPrefix)
     EXPECT_FALSE(slash8.Contains(0x09ffffff));
 
     // Host bits in the text are ignored.
-    EXPECT_TRUE(Parse(ConditionType::SrcIp, "10.1.2.3/16") == Value(Kind::Prefix, 0x0a010000, 0x0a01ffff, 0, 16));
-    EXPECT_TRUE(Parse(ConditionType::SrcIp, "10.1.2.3/32") == Value(Kind::Prefix, 0x0a010203, 0x0a010203, 0, 32));
-    EXPECT_TRUE(Parse(ConditionType::SrcIp, "10.1.2.3/0") == Value(Kind::Prefix, 0, 0xffffffff, 0, 0));
+    EXPECT_TRUE(Parse(ConditionType::SrcIp, "10.1.2.3/16") ==
+                Value(Kind::Prefix, 0x0a010000, 0x0a01ffff, 0, 16));
+    EXPECT_TRUE(Parse(ConditionType::SrcIp, "10.1.2.3/32") ==
+                Value(Kind::Prefix, 0x0a010203, 0x0a010203, 0, 32));
+    EXPECT_TRUE(Parse(ConditionType::SrcIp, "10.1.2.3/0") ==
+                Value(Kind::Prefix, 0, 0xffffffff, 0, 0));
     EXPECT_TRUE(Parse(ConditionType::DstIp, "192.168.1.128/25") ==
                 Value(Kind::Prefix, 0xc0a80180, 0xc0a801ff, 0, 25));
 }
@@ -307,7 +324,8 @@ TEST(ConditionTest, ParseMacPrefix)
     EXPECT_FALSE(oui.Contains(0x001dd9000000));
     EXPECT_TRUE(Parse(ConditionType::DstMac, "ff:ff:ff:ff:ff:ff/48") ==
                 Value(Kind::Prefix, 0xffffffffffff, 0xffffffffffff, 0, 48));
-    EXPECT_TRUE(Parse(ConditionType::DstMac, "ff:ff:ff:ff:ff:ff/0") == Value(Kind::Prefix, 0, 0xffffffffffff, 0, 0));
+    EXPECT_TRUE(Parse(ConditionType::DstMac, "ff:ff:ff:ff:ff:ff/0") ==
+                Value(Kind::Prefix, 0, 0xffffffffffff, 0, 0));
 }
 
 // ---- formatting -------------------------------------------------------------------------
@@ -323,7 +341,9 @@ TEST(ConditionTest, FormatGivesTheCanonicalText)
     const std::vector<Case> cases = {
         {ConditionType::SrcMac, "00:1D:D8:B7:1C:01", "00:1d:d8:b7:1c:01"},
         {ConditionType::DstMac, "00:1d:d8:12:34:56/24", "00:1d:d8:00:00:00/24"},
-        {ConditionType::SrcMac, "00:00:00:00:00:01-00:00:00:00:00:0A", "00:00:00:00:00:01-00:00:00:00:00:0a"},
+        {ConditionType::SrcMac,
+         "00:00:00:00:00:01-00:00:00:00:00:0A",
+         "00:00:00:00:00:01-00:00:00:00:00:0a"},
         {ConditionType::EtherType, "2048", "0x0800"},
         {ConditionType::EtherType, "0x0800-0x86DD", "0x0800-0x86dd"},
         {ConditionType::SrcIp, "10.1.2.3/8", "10.0.0.0/8"},
@@ -348,8 +368,10 @@ TEST(ConditionTest, FormatGivesTheCanonicalText)
 TEST(ConditionTest, FormatRoundTripsEveryTypeAndKind)
 {
     const std::vector<std::pair<ConditionType, std::vector<const char*>>> cases = {
-        {ConditionType::SrcMac, {"00:1d:d8:b7:1c:01", "00:1d:d8:00:00:00/24", "00:00:00:00:00:01-00:00:00:00:00:09"}},
-        {ConditionType::DstMac, {"ff:ff:ff:ff:ff:ff", "00:00:00:00:00:00/0", "12:34:56:78:9a:bc/48"}},
+        {ConditionType::SrcMac,
+         {"00:1d:d8:b7:1c:01", "00:1d:d8:00:00:00/24", "00:00:00:00:00:01-00:00:00:00:00:09"}},
+        {ConditionType::DstMac,
+         {"ff:ff:ff:ff:ff:ff", "00:00:00:00:00:00/0", "12:34:56:78:9a:bc/48"}},
         {ConditionType::EtherType, {"0x0806", "0-65535", "0x0800-0x0800"}},
         {ConditionType::SrcIp, {"10.0.0.1", "10.0.0.0/8", "0.0.0.0/0", "1.2.3.4-5.6.7.8"}},
         {ConditionType::DstIp, {"172.16.0.0/12", "10.0.0.5/32", "10.0.0.1-10.0.0.1"}},
@@ -417,8 +439,12 @@ TEST(ConditionTest, BadValuesAreRejectedWithAMessageNamingValueAndExpectation)
         {ConditionType::SrcPort, "", {"\"\"", "src_port", "empty", "expected a number"}},
         {ConditionType::TcpFlags, "", {"\"\"", "tcp_flags", "empty", flagsExpected}},
         // prefix too long
-        {ConditionType::SrcIp, "10.0.0.0/33", {"\"10.0.0.0/33\"", "src_ip", "prefix length 33 exceeds 32", ipExpected}},
-        {ConditionType::DstIp, "10.0.0.0/255", {"\"10.0.0.0/255\"", "prefix length 255 exceeds 32"}},
+        {ConditionType::SrcIp,
+         "10.0.0.0/33",
+         {"\"10.0.0.0/33\"", "src_ip", "prefix length 33 exceeds 32", ipExpected}},
+        {ConditionType::DstIp,
+         "10.0.0.0/255",
+         {"\"10.0.0.0/255\"", "prefix length 255 exceeds 32"}},
         {ConditionType::DstMac,
          "00:1d:d8:00:00:00/49",
          {"\"00:1d:d8:00:00:00/49\"", "dst_mac", "prefix length 49 exceeds 48", macExpected}},
@@ -427,20 +453,35 @@ TEST(ConditionTest, BadValuesAreRejectedWithAMessageNamingValueAndExpectation)
         {ConditionType::SrcIp, "10.0.0/8", {"\"10.0.0/8\"", "malformed prefix"}},
         {ConditionType::SrcIp, "10.0.0.0/256", {"\"10.0.0.0/256\"", "malformed prefix"}},
         // inverted ranges
-        {ConditionType::SrcPort, "2047-1024", {"\"2047-1024\"", "src_port", "inverted", "0..65535"}},
-        {ConditionType::DstIp, "10.0.0.9-10.0.0.1", {"\"10.0.0.9-10.0.0.1\"", "inverted", ipExpected}},
+        {ConditionType::SrcPort,
+         "2047-1024",
+         {"\"2047-1024\"", "src_port", "inverted", "0..65535"}},
+        {ConditionType::DstIp,
+         "10.0.0.9-10.0.0.1",
+         {"\"10.0.0.9-10.0.0.1\"", "inverted", ipExpected}},
         {ConditionType::SrcMac,
          "00:00:00:00:00:02-00:00:00:00:00:01",
          {"\"00:00:00:00:00:02-00:00:00:00:00:01\"", "inverted", macExpected}},
         // prefixes only for addresses
         {ConditionType::DstPort,
          "80/8",
-         {"\"80/8\"", "dst_port", "prefixes are only for IP and MAC", "expected a number or range lo-hi within 0..65535"}},
-        {ConditionType::Protocol, "6/4", {"\"6/4\"", "protocol", "prefixes are only for IP and MAC", "0..255"}},
-        {ConditionType::TunnelKey, "5/1", {"\"5/1\"", "tunnel_key", "prefixes are only", "0..16777215"}},
-        {ConditionType::EtherType, "0x0800/8", {"\"0x0800/8\"", "ether_type", "prefixes are only", "0..65535"}},
+         {"\"80/8\"",
+          "dst_port",
+          "prefixes are only for IP and MAC",
+          "expected a number or range lo-hi within 0..65535"}},
+        {ConditionType::Protocol,
+         "6/4",
+         {"\"6/4\"", "protocol", "prefixes are only for IP and MAC", "0..255"}},
+        {ConditionType::TunnelKey,
+         "5/1",
+         {"\"5/1\"", "tunnel_key", "prefixes are only", "0..16777215"}},
+        {ConditionType::EtherType,
+         "0x0800/8",
+         {"\"0x0800/8\"", "ether_type", "prefixes are only", "0..65535"}},
         // ranges of TCP flags
-        {ConditionType::TcpFlags, "S-A", {"\"S-A\"", "tcp_flags", "ranges of TCP flags", flagsExpected}},
+        {ConditionType::TcpFlags,
+         "S-A",
+         {"\"S-A\"", "tcp_flags", "ranges of TCP flags", flagsExpected}},
         // masked flags
         {ConditionType::TcpFlags, "SA/S", {"\"SA/S\"", "outside the mask", flagsExpected}},
         {ConditionType::TcpFlags, "S/", {"\"S/\"", "unknown flag letter"}},
@@ -453,8 +494,12 @@ TEST(ConditionTest, BadValuesAreRejectedWithAMessageNamingValueAndExpectation)
         {ConditionType::TunnelKey, "16777216", {"\"16777216\"", "tunnel_key", "0..16777215"}},
         {ConditionType::TunnelKey, "0x1000000", {"\"0x1000000\"", "0..16777215"}},
         {ConditionType::EtherType, "0x10000", {"\"0x10000\"", "ether_type", "0..65535"}},
-        {ConditionType::SrcIp, "256.0.0.1", {"\"256.0.0.1\"", "src_ip", "malformed value", ipExpected}},
-        {ConditionType::SrcMac, "00:1d:d8:b7:1c:100", {"\"00:1d:d8:b7:1c:100\"", "src_mac", macExpected}},
+        {ConditionType::SrcIp,
+         "256.0.0.1",
+         {"\"256.0.0.1\"", "src_ip", "malformed value", ipExpected}},
+        {ConditionType::SrcMac,
+         "00:1d:d8:b7:1c:100",
+         {"\"00:1d:d8:b7:1c:100\"", "src_mac", macExpected}},
         // not numbers at all
         {ConditionType::DstPort, "http", {"\"http\"", "malformed value"}},
         {ConditionType::SrcPort, "-80", {"\"-80\"", "malformed range"}},
@@ -465,7 +510,8 @@ TEST(ConditionTest, BadValuesAreRejectedWithAMessageNamingValueAndExpectation)
     {
         std::string error;
         auto value = ParseConditionValue(c.type, c.text, error);
-        EXPECT_FALSE(value.has_value()) << ConditionTypeName(c.type) << " \"" << c.text << "\" parsed";
+        EXPECT_FALSE(value.has_value())
+            << ConditionTypeName(c.type) << " \"" << c.text << "\" parsed";
         for (const std::string& mention : c.mentions)
         {
             EXPECT_NE(error.find(mention), std::string::npos)
@@ -498,15 +544,19 @@ TEST(ConditionTest, ReadFieldReadsEveryTypeFromTheSelectedGroup)
     const auto inner = HeaderSelector::Inner;
     EXPECT_EQ(ReadField(stack, ConditionType::SrcMac, outer), std::optional<uint64_t>(0xaa));
     EXPECT_EQ(ReadField(stack, ConditionType::DstMac, inner), std::optional<uint64_t>(GW_MAC));
-    EXPECT_EQ(ReadField(stack, ConditionType::EtherType, inner), std::optional<uint64_t>(ETHER_TYPE_IPV4));
+    EXPECT_EQ(ReadField(stack, ConditionType::EtherType, inner),
+              std::optional<uint64_t>(ETHER_TYPE_IPV4));
     EXPECT_EQ(ReadField(stack, ConditionType::SrcIp, outer), std::optional<uint64_t>(HOST_IP));
     EXPECT_EQ(ReadField(stack, ConditionType::DstIp, inner), std::optional<uint64_t>(PEER_IP));
-    EXPECT_EQ(ReadField(stack, ConditionType::Protocol, outer), std::optional<uint64_t>(IP_PROTOCOL_UDP));
-    EXPECT_EQ(ReadField(stack, ConditionType::Protocol, inner), std::optional<uint64_t>(IP_PROTOCOL_TCP));
+    EXPECT_EQ(ReadField(stack, ConditionType::Protocol, outer),
+              std::optional<uint64_t>(IP_PROTOCOL_UDP));
+    EXPECT_EQ(ReadField(stack, ConditionType::Protocol, inner),
+              std::optional<uint64_t>(IP_PROTOCOL_TCP));
     EXPECT_EQ(ReadField(stack, ConditionType::SrcPort, outer), std::optional<uint64_t>(50000));
     EXPECT_EQ(ReadField(stack, ConditionType::DstPort, inner), std::optional<uint64_t>(80));
     EXPECT_EQ(ReadField(stack, ConditionType::TunnelKey, outer), std::optional<uint64_t>(5000));
-    EXPECT_EQ(ReadField(stack, ConditionType::TcpFlags, inner), std::optional<uint64_t>(TcpFlags::SYN));
+    EXPECT_EQ(ReadField(stack, ConditionType::TcpFlags, inner),
+              std::optional<uint64_t>(TcpFlags::SYN));
 }
 
 // ---- matching ---------------------------------------------------------------------------
@@ -554,19 +604,23 @@ TEST(ConditionTest, InnerAndInnermostSelectorsReadTheCarriedGroup)
     EXPECT_FALSE(Cond(ConditionType::DstIp, {"172.16.0.2"}, HeaderSelector::Inner).Matches(stack));
     EXPECT_TRUE(Cond(ConditionType::DstPort, {"80"}, HeaderSelector::Innermost).Matches(stack));
     EXPECT_TRUE(Cond(ConditionType::TcpFlags, {"S"}, HeaderSelector::Innermost).Matches(stack));
-    EXPECT_TRUE(Cond(ConditionType::SrcMac, {"00:1d:d8:00:00:01"}, HeaderSelector::Inner).Matches(stack));
+    EXPECT_TRUE(
+        Cond(ConditionType::SrcMac, {"00:1d:d8:00:00:01"}, HeaderSelector::Inner).Matches(stack));
 
     // Three groups: inner is the middle one, innermost the VM's.
-    HeaderStack three = MakeStack({VxlanGroup(1), VxlanGroup(2), TcpGroup(VM_IP, PEER_IP, 40000, 80)});
+    HeaderStack three =
+        MakeStack({VxlanGroup(1), VxlanGroup(2), TcpGroup(VM_IP, PEER_IP, 40000, 80)});
     EXPECT_TRUE(Cond(ConditionType::TunnelKey, {"1"}).Matches(three));
     EXPECT_TRUE(Cond(ConditionType::TunnelKey, {"2"}, HeaderSelector::Inner).Matches(three));
     EXPECT_FALSE(Cond(ConditionType::TunnelKey, {"1"}, HeaderSelector::Inner).Matches(three));
-    EXPECT_FALSE(Cond(ConditionType::TunnelKey, {"0-0xffffff"}, HeaderSelector::Innermost).Matches(three));
+    EXPECT_FALSE(
+        Cond(ConditionType::TunnelKey, {"0-0xffffff"}, HeaderSelector::Innermost).Matches(three));
     EXPECT_TRUE(Cond(ConditionType::DstPort, {"80"}, HeaderSelector::Innermost).Matches(three));
     EXPECT_FALSE(Cond(ConditionType::DstPort, {"80"}, HeaderSelector::Inner).Matches(three));
 
     // On a one-group packet the innermost group is the outer one.
-    EXPECT_TRUE(Cond(ConditionType::DstPort, {"80"}, HeaderSelector::Innermost).Matches(PlainTcp()));
+    EXPECT_TRUE(
+        Cond(ConditionType::DstPort, {"80"}, HeaderSelector::Innermost).Matches(PlainTcp()));
 }
 
 TEST(ConditionTest, AbsentGroupOrFieldNeverMatches)
@@ -574,7 +628,8 @@ TEST(ConditionTest, AbsentGroupOrFieldNeverMatches)
     const HeaderStack plain = PlainTcp();
     // No inner group: even a value covering the whole field does not match.
     EXPECT_FALSE(Cond(ConditionType::DstIp, {"0.0.0.0/0"}, HeaderSelector::Inner).Matches(plain));
-    EXPECT_FALSE(Cond(ConditionType::EtherType, {"0-0xffff"}, HeaderSelector::Inner).Matches(plain));
+    EXPECT_FALSE(
+        Cond(ConditionType::EtherType, {"0-0xffff"}, HeaderSelector::Inner).Matches(plain));
     // No tunnel header in a plain packet.
     EXPECT_FALSE(Cond(ConditionType::TunnelKey, {"0-0xffffff"}).Matches(plain));
 
@@ -615,9 +670,12 @@ TEST(ConditionTest, AbsentGroupOrFieldNeverMatches)
     HeaderGroup carried = TcpGroup(VM_IP, PEER_IP, 40000, 80);
     carried.hasEthernet = false;
     const HeaderStack ipipStack = MakeStack({ipip, carried});
-    EXPECT_FALSE(Cond(ConditionType::SrcMac, {"00:00:00:00:00:00/0"}, HeaderSelector::Inner).Matches(ipipStack));
-    EXPECT_TRUE(Cond(ConditionType::EtherType, {"0x0800"}, HeaderSelector::Inner).Matches(ipipStack));
-    EXPECT_FALSE(Cond(ConditionType::TunnelKey, {"0-0xffffff"}).Matches(ipipStack)); // no key in IP-in-IP
+    EXPECT_FALSE(Cond(ConditionType::SrcMac, {"00:00:00:00:00:00/0"}, HeaderSelector::Inner)
+                     .Matches(ipipStack));
+    EXPECT_TRUE(
+        Cond(ConditionType::EtherType, {"0x0800"}, HeaderSelector::Inner).Matches(ipipStack));
+    EXPECT_FALSE(
+        Cond(ConditionType::TunnelKey, {"0-0xffffff"}).Matches(ipipStack)); // no key in IP-in-IP
     EXPECT_TRUE(Cond(ConditionType::DstPort, {"80"}, HeaderSelector::Inner).Matches(ipipStack));
 }
 
@@ -627,7 +685,8 @@ TEST(ConditionTest, MatchesAllIsAndAcrossConditions)
     const Condition vni = Cond(ConditionType::TunnelKey, {"5000"});
     const Condition web = Cond(ConditionType::DstPort, {"80", "443"}, HeaderSelector::Inner);
     const Condition vmSubnet = Cond(ConditionType::SrcIp, {"10.0.0.0/24"}, HeaderSelector::Inner);
-    const Condition otherSubnet = Cond(ConditionType::SrcIp, {"10.0.9.0/24"}, HeaderSelector::Inner);
+    const Condition otherSubnet =
+        Cond(ConditionType::SrcIp, {"10.0.9.0/24"}, HeaderSelector::Inner);
     EXPECT_TRUE(MatchesAll({vni, web, vmSubnet}, stack));
     EXPECT_FALSE(MatchesAll({vni, web, otherSubnet}, stack));
     EXPECT_FALSE(MatchesAll({otherSubnet, vni, web}, stack));
@@ -660,42 +719,42 @@ ScalarText(ConditionType type, uint64_t value)
     char buffer[32];
     switch (type)
     {
-    case ConditionType::SrcIp:
-    case ConditionType::DstIp:
-        std::snprintf(buffer,
-                      sizeof buffer,
-                      "%u.%u.%u.%u",
-                      unsigned(value >> 24),
-                      unsigned((value >> 16) & 0xff),
-                      unsigned((value >> 8) & 0xff),
-                      unsigned(value & 0xff));
-        return buffer;
-    case ConditionType::SrcMac:
-    case ConditionType::DstMac:
-        std::snprintf(buffer,
-                      sizeof buffer,
-                      "%02x:%02x:%02x:%02x:%02x:%02x",
-                      unsigned((value >> 40) & 0xff),
-                      unsigned((value >> 32) & 0xff),
-                      unsigned((value >> 24) & 0xff),
-                      unsigned((value >> 16) & 0xff),
-                      unsigned((value >> 8) & 0xff),
-                      unsigned(value & 0xff));
-        return buffer;
-    case ConditionType::TcpFlags:
-    {
-        std::string letters;
-        for (int bit = 0; bit < 8; ++bit)
+        case ConditionType::SrcIp:
+        case ConditionType::DstIp:
+            std::snprintf(buffer,
+                          sizeof buffer,
+                          "%u.%u.%u.%u",
+                          unsigned(value >> 24),
+                          unsigned((value >> 16) & 0xff),
+                          unsigned((value >> 8) & 0xff),
+                          unsigned(value & 0xff));
+            return buffer;
+        case ConditionType::SrcMac:
+        case ConditionType::DstMac:
+            std::snprintf(buffer,
+                          sizeof buffer,
+                          "%02x:%02x:%02x:%02x:%02x:%02x",
+                          unsigned((value >> 40) & 0xff),
+                          unsigned((value >> 32) & 0xff),
+                          unsigned((value >> 24) & 0xff),
+                          unsigned((value >> 16) & 0xff),
+                          unsigned((value >> 8) & 0xff),
+                          unsigned(value & 0xff));
+            return buffer;
+        case ConditionType::TcpFlags:
         {
-            if (value & (1u << bit))
+            std::string letters;
+            for (int bit = 0; bit < 8; ++bit)
             {
-                letters += "FSRPAUEC"[bit];
+                if (value & (1u << bit))
+                {
+                    letters += "FSRPAUEC"[bit];
+                }
             }
+            return letters;
         }
-        return letters;
-    }
-    default:
-        return std::to_string(value);
+        default:
+            return std::to_string(value);
     }
 }
 
@@ -706,43 +765,44 @@ WriteField(HeaderStack& stack, ConditionType type, uint64_t value)
     HeaderGroup& group = stack[0];
     switch (type)
     {
-    case ConditionType::SrcMac:
-        group.eth.src = value;
-        break;
-    case ConditionType::DstMac:
-        group.eth.dst = value;
-        break;
-    case ConditionType::EtherType:
-        group.eth.etherType = static_cast<uint16_t>(value);
-        break;
-    case ConditionType::SrcIp:
-        group.ip.src = static_cast<uint32_t>(value);
-        break;
-    case ConditionType::DstIp:
-        group.ip.dst = static_cast<uint32_t>(value);
-        break;
-    case ConditionType::Protocol:
-        group.ip.protocol = static_cast<uint8_t>(value);
-        break;
-    case ConditionType::SrcPort:
-        group.transport.srcPort = static_cast<uint16_t>(value);
-        break;
-    case ConditionType::DstPort:
-        group.transport.dstPort = static_cast<uint16_t>(value);
-        break;
-    case ConditionType::TunnelKey:
-        group.tunnelKey = static_cast<uint32_t>(value);
-        break;
-    case ConditionType::TcpFlags:
-        group.transport.tcpFlags = static_cast<uint8_t>(value);
-        break;
+        case ConditionType::SrcMac:
+            group.eth.src = value;
+            break;
+        case ConditionType::DstMac:
+            group.eth.dst = value;
+            break;
+        case ConditionType::EtherType:
+            group.eth.etherType = static_cast<uint16_t>(value);
+            break;
+        case ConditionType::SrcIp:
+            group.ip.src = static_cast<uint32_t>(value);
+            break;
+        case ConditionType::DstIp:
+            group.ip.dst = static_cast<uint32_t>(value);
+            break;
+        case ConditionType::Protocol:
+            group.ip.protocol = static_cast<uint8_t>(value);
+            break;
+        case ConditionType::SrcPort:
+            group.transport.srcPort = static_cast<uint16_t>(value);
+            break;
+        case ConditionType::DstPort:
+            group.transport.dstPort = static_cast<uint16_t>(value);
+            break;
+        case ConditionType::TunnelKey:
+            group.tunnelKey = static_cast<uint32_t>(value);
+            break;
+        case ConditionType::TcpFlags:
+            group.transport.tcpFlags = static_cast<uint8_t>(value);
+            break;
     }
 }
 
 TEST(ConditionTest, PropertyContainsAgreesWithAReference)
 {
     std::mt19937_64 rng(5301);
-    auto uniform = [&rng](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(rng); };
+    auto uniform = [&rng](uint64_t lo, uint64_t hi)
+    { return std::uniform_int_distribution<uint64_t>(lo, hi)(rng); };
     int prefixes = 0;
     int ranges = 0;
     int masks = 0;
@@ -753,7 +813,8 @@ TEST(ConditionTest, PropertyContainsAgreesWithAReference)
         const unsigned width = type == ConditionType::SrcMac || type == ConditionType::DstMac ? 48
                                : type == ConditionType::SrcIp || type == ConditionType::DstIp ? 32
                                : type == ConditionType::TunnelKey                             ? 24
-                               : type == ConditionType::EtherType || type == ConditionType::SrcPort ||
+                               : type == ConditionType::EtherType ||
+                                       type == ConditionType::SrcPort ||
                                        type == ConditionType::DstPort
                                    ? 16
                                    : 8;
@@ -772,9 +833,11 @@ TEST(ConditionTest, PropertyContainsAgreesWithAReference)
             const uint64_t flags = a & mask;
             if (flags == 0 && mask == 0xff)
             {
-                mask = 0x7f; // "no flag at all" does not round-trip (see FormatRoundTripsNoFlagsAtAll)
+                mask =
+                    0x7f; // "no flag at all" does not round-trip (see FormatRoundTripsNoFlagsAtAll)
             }
-            text = ScalarText(type, flags) + (mask == 0xff && flags != 0 ? "" : "/" + ScalarText(type, mask));
+            text = ScalarText(type, flags) +
+                   (mask == 0xff && flags != 0 ? "" : "/" + ScalarText(type, mask));
             reference = [flags, mask](uint64_t x) { return (x & mask) == flags; };
             edges = {flags, flags | (~mask & 0xff), flags ^ 0x01, flags ^ 0x12};
             ++masks;
@@ -784,7 +847,8 @@ TEST(ConditionTest, PropertyContainsAgreesWithAReference)
             const unsigned length = static_cast<unsigned>(uniform(0, width));
             text = ScalarText(type, a) + "/" + std::to_string(length);
             const unsigned shift = width - length;
-            reference = [a, shift](uint64_t x) { return shift >= 64 || (x >> shift) == (a >> shift); };
+            reference = [a, shift](uint64_t x)
+            { return shift >= 64 || (x >> shift) == (a >> shift); };
             const uint64_t base = shift >= 64 ? 0 : (a >> shift) << shift;
             const uint64_t top = shift >= 64 ? max : base | ((uint64_t(1) << shift) - 1);
             edges = {base, top, base - 1, top + 1, a};
@@ -809,7 +873,11 @@ TEST(ConditionTest, PropertyContainsAgreesWithAReference)
 
         std::string error;
         auto value = ParseConditionValue(type, text, error);
-        ASSERT_TRUE(value.has_value()) << ConditionTypeName(type) << " "" << text << "": " << error;
+        ASSERT_TRUE(value.has_value()) << ConditionTypeName(type)
+                                       << " "
+                                          " << text << "
+                                          ": "
+                                       << error;
 
         // Fields: the edges of the value (within the width) and random ones.
         std::vector<uint64_t> fields;
@@ -836,11 +904,17 @@ TEST(ConditionTest, PropertyContainsAgreesWithAReference)
         for (uint64_t field : fields)
         {
             const bool expected = reference(field);
-            EXPECT_EQ(value->Contains(field), expected)
-                << ConditionTypeName(type) << " "" << text << "" field " << field;
+            EXPECT_EQ(value->Contains(field), expected) << ConditionTypeName(type)
+                                                        << " "
+                                                           " << text << "
+                                                           " field "
+                                                        << field;
             WriteField(stack, type, field);
-            EXPECT_EQ(condition.Matches(stack), expected)
-                << ConditionTypeName(type) << " "" << text << "" field " << field;
+            EXPECT_EQ(condition.Matches(stack), expected) << ConditionTypeName(type)
+                                                          << " "
+                                                             " << text << "
+                                                             " field "
+                                                          << field;
             matched += expected;
         }
         // Formatting keeps the meaning.

@@ -18,9 +18,8 @@ namespace vfp
 namespace
 {
 
-const std::vector<ClassBenchProfile> ALL_PROFILES = {ClassBenchProfile::Acl,
-                                                     ClassBenchProfile::Fw,
-                                                     ClassBenchProfile::Ipc};
+const std::vector<ClassBenchProfile> ALL_PROFILES = {
+    ClassBenchProfile::Acl, ClassBenchProfile::Fw, ClassBenchProfile::Ipc};
 
 constexpr size_t DISTRIBUTION_RULES = 20000;
 constexpr double TOLERANCE = 0.03; //!< absolute, in share of rules
@@ -80,7 +79,7 @@ HitShare(const std::vector<ClassBenchRule>& rules, const std::vector<HeaderStack
     return double(hits) / double(packets.size());
 }
 
-template <size_t N>
+template<size_t N>
 uint32_t
 Sum(const std::array<uint32_t, N>& weights)
 {
@@ -93,7 +92,7 @@ Sum(const std::array<uint32_t, N>& weights)
 }
 
 /// Compares empirical counts with per-mille weights, entry by entry.
-template <size_t N>
+template<size_t N>
 void
 ExpectFollows(const std::array<uint32_t, N>& table,
               const std::array<size_t, N>& counts,
@@ -114,8 +113,16 @@ ExpectFollows(const std::array<uint32_t, N>& table,
 }
 
 ClassBenchRule
-Rule(uint32_t srcIp, uint8_t srcLength, uint32_t dstIp, uint8_t dstLength,
-     uint16_t spLo, uint16_t spHi, uint16_t dpLo, uint16_t dpHi, uint8_t protocol, uint8_t mask)
+Rule(uint32_t srcIp,
+     uint8_t srcLength,
+     uint32_t dstIp,
+     uint8_t dstLength,
+     uint16_t spLo,
+     uint16_t spHi,
+     uint16_t dpLo,
+     uint16_t dpHi,
+     uint8_t protocol,
+     uint8_t mask)
 {
     ClassBenchRule rule;
     rule.srcIp = srcIp;
@@ -199,7 +206,8 @@ TEST(ClassBenchTables, SayWhatTheProfilesClaim)
 {
     using P = ClassBenchPortClass;
     auto at = [](const auto& table, P portClass) { return table[size_t(portClass)]; };
-    auto share = [](const std::array<uint32_t, 33>& lengths, uint8_t lo, uint8_t hi) {
+    auto share = [](const std::array<uint32_t, 33>& lengths, uint8_t lo, uint8_t hi)
+    {
         uint32_t total = 0;
         for (uint8_t l = lo; l <= hi; ++l)
         {
@@ -223,9 +231,12 @@ TEST(ClassBenchTables, SayWhatTheProfilesClaim)
     // FW: many /0 on both sides; more AR and HI ports than ACL; many protocol wildcards.
     EXPECT_GE(fw.srcLength[0], 300u);
     EXPECT_GE(fw.dstLength[0], 300u);
-    EXPECT_GT(at(fw.srcPort, P::Ar) + at(fw.srcPort, P::Hi), at(acl.srcPort, P::Ar) + at(acl.srcPort, P::Hi));
-    EXPECT_GT(at(fw.dstPort, P::Ar) + at(fw.dstPort, P::Hi), at(acl.dstPort, P::Ar) + at(acl.dstPort, P::Hi));
-    EXPECT_GT(fw.protocol[size_t(ClassBenchProtocolClass::Any)], acl.protocol[size_t(ClassBenchProtocolClass::Any)]);
+    EXPECT_GT(at(fw.srcPort, P::Ar) + at(fw.srcPort, P::Hi),
+              at(acl.srcPort, P::Ar) + at(acl.srcPort, P::Hi));
+    EXPECT_GT(at(fw.dstPort, P::Ar) + at(fw.dstPort, P::Hi),
+              at(acl.dstPort, P::Ar) + at(acl.dstPort, P::Hi));
+    EXPECT_GT(fw.protocol[size_t(ClassBenchProtocolClass::Any)],
+              acl.protocol[size_t(ClassBenchProtocolClass::Any)]);
 
     // IPC: mid-length prefixes (/8../28) on both sides; ports mostly WC or EM.
     EXPECT_GE(share(ipc.srcLength, 8, 28), 600u);
@@ -312,8 +323,10 @@ TEST(ClassBenchGenerate, RulesAreCanonicalAndDistinct)
             EXPECT_EQ(rule.protocol & ~rule.protocolMask, 0);
             if (rule.protocolMask != 0xff || (rule.protocol != 6 && rule.protocol != 17))
             {
-                EXPECT_EQ(ClassifyPortRange(rule.srcPortLo, rule.srcPortHi), ClassBenchPortClass::Wc);
-                EXPECT_EQ(ClassifyPortRange(rule.dstPortLo, rule.dstPortHi), ClassBenchPortClass::Wc);
+                EXPECT_EQ(ClassifyPortRange(rule.srcPortLo, rule.srcPortHi),
+                          ClassBenchPortClass::Wc);
+                EXPECT_EQ(ClassifyPortRange(rule.dstPortLo, rule.dstPortHi),
+                          ClassBenchPortClass::Wc);
             }
             lines.insert(WriteClassBench({rule}));
         }
@@ -454,18 +467,23 @@ TEST(ClassBenchFormat, ErrorsNameSourceAndLine)
     const std::string good = "@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x06/0xFF\n";
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x06/0xFF", "expected '@'"},
-        {"@1.2.300.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x06/0xFF", "source prefix as a.b.c.d/length"},
+        {"@1.2.300.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x06/0xFF",
+         "source prefix as a.b.c.d/length"},
         {"@1.2.3.0\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x06/0xFF", "source prefix as a.b.c.d/length"},
-        {"@1.2.3.0/24\t5.6.7.8/33\t0 : 65535\t80 : 80\t0x06/0xFF", "destination prefix length of 0..32"},
+        {"@1.2.3.0/24\t5.6.7.8/33\t0 : 65535\t80 : 80\t0x06/0xFF",
+         "destination prefix length of 0..32"},
         {"@1.2.3.0/24\t5.6.7.8/32", "source port range as lo : hi"},
         {"@1.2.3.0/24\t5.6.7.8/32\t0 65535\t80 : 80\t0x06/0xFF", "source port range as lo : hi"},
-        {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 70000\t0x06/0xFF", "destination port range as lo : hi"},
-        {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t90 : 80\t0x06/0xFF", "low end (90) not above its high end (80)"},
+        {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 70000\t0x06/0xFF",
+         "destination port range as lo : hi"},
+        {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t90 : 80\t0x06/0xFF",
+         "low end (90) not above its high end (80)"},
         {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80", "protocol as 0xPP/0xMM"},
         {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t6/0xFF", "protocol as 0xPP/0xMM"},
         {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x106/0xFF", "protocol as 0xPP/0xMM"},
         {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x06/0xFF\tallow", "flags field"},
-        {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x06/0xFF\t0x0000/0x0000 x", "end of the rule after the flags"},
+        {"@1.2.3.0/24\t5.6.7.8/32\t0 : 65535\t80 : 80\t0x06/0xFF\t0x0000/0x0000 x",
+         "end of the rule after the flags"},
     };
     for (const auto& [line, expected] : cases)
     {
@@ -498,7 +516,8 @@ TEST(ClassBenchSpecs, OmitWildcardsAndParse)
     }
     EXPECT_TRUE(specs[0].conditions.empty());
 
-    auto text = [](const Condition& condition) {
+    auto text = [](const Condition& condition)
+    {
         std::string joined;
         for (const ConditionValue& value : condition.values)
         {
@@ -608,7 +627,8 @@ TEST(ClassBenchPackets, HitAboutTheAskedFraction)
         EXPECT_DOUBLE_EQ(HitShare(rules, GenerateClassBenchPackets(rules, COUNT, 1.0, 43)), 1.0);
         for (double fraction : {0.2, 0.7})
         {
-            const double share = HitShare(rules, GenerateClassBenchPackets(rules, COUNT, fraction, 44));
+            const double share =
+                HitShare(rules, GenerateClassBenchPackets(rules, COUNT, fraction, 44));
             EXPECT_GE(share, fraction) << "every packet built as a hit is contained";
             EXPECT_NEAR(share, fraction + (1 - fraction) * baseline, 0.03) << fraction;
         }

@@ -5,12 +5,11 @@
 #ifndef VFP_TEST_DATACENTER_FIXTURE_H
 #define VFP_TEST_DATACENTER_FIXTURE_H
 
-#include "vfp-datacenter-helper.h"
-
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
+#include "vfp-datacenter-helper.h"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +20,7 @@ namespace ns3
 /// (10.0.0.1, 10.0.0.2), VMs 1 and 3 tenant 1 with the same two addresses.
 class DatacenterFixture : public ::testing::Test
 {
-  protected:
+protected:
     void SetUp() override
     {
         GlobalValue::Bind("ChecksumEnabled", BooleanValue(true)); // corruption would show
@@ -50,19 +49,23 @@ class DatacenterFixture : public ::testing::Test
         }
     }
 
-    void OnDrop(Ptr<const Packet>, const std::string& reason)
-    {
-        ++drops[reason];
-    }
+    void OnDrop(Ptr<const Packet>, const std::string& reason) { ++drops[reason]; }
 
-    Ptr<PacketSink> Sink(uint32_t vm, uint16_t port, const std::string& protocol = "ns3::TcpSocketFactory")
+    Ptr<PacketSink> Sink(uint32_t vm,
+                         uint16_t port,
+                         const std::string& protocol = "ns3::TcpSocketFactory")
     {
         PacketSinkHelper sink(protocol, InetSocketAddress(Ipv4Address::GetAny(), port));
         ApplicationContainer apps = sink.Install(dc.vms[vm].node);
         return DynamicCast<PacketSink>(apps.Get(0));
     }
 
-    void Udp(uint32_t from, uint32_t to, uint16_t port, uint32_t packets, uint32_t size, Time interval,
+    void Udp(uint32_t from,
+             uint32_t to,
+             uint16_t port,
+             uint32_t packets,
+             uint32_t size,
+             Time interval,
              Time start = Seconds(0.1))
     {
         UdpClientHelper client(dc.vms[to].address, port);
@@ -84,7 +87,8 @@ class DatacenterFixture : public ::testing::Test
         Ptr<PacketSink> listed = Sink(2, 5001);
         for (uint16_t port : {25, 7000, 5001})
         {
-            BulkSendHelper sender("ns3::TcpSocketFactory", InetSocketAddress(dc.vms[2].address, port));
+            BulkSendHelper sender("ns3::TcpSocketFactory",
+                                  InetSocketAddress(dc.vms[2].address, port));
             sender.SetAttribute("MaxBytes", UintegerValue(10000));
             sender.Install(dc.vms[0].node).Start(Seconds(0.1));
         }
@@ -92,7 +96,8 @@ class DatacenterFixture : public ::testing::Test
         Simulator::Run();
         EXPECT_EQ(smtp->GetTotalRx(), 0u) << "the infrastructure blocks port 25";
         EXPECT_EQ(unlisted->GetTotalRx(), 0u) << "inbound only to listed ports";
-        EXPECT_EQ(listed->GetTotalRx(), 10000u) << "and the replies came back through the stateful rule";
+        EXPECT_EQ(listed->GetTotalRx(), 10000u)
+            << "and the replies came back through the stateful rule";
         EXPECT_GT(drops["rule_block"] + drops["default_block"], 0u);
     }
 

@@ -55,13 +55,16 @@ TEST_F(SmallDatacenter, APacketForAnotherVirtualNetworkIsBlockedAtDecap)
     // A misprogrammed sender: VM 1 (tenant 1) tunnels with tenant 0's VNI. The receiving
     // port (VM 3, tenant 1) must refuse what is not its virtual network.
     Ptr<PacketSink> victim = Sink(3, 5000, "ns3::UdpSocketFactory");
-    Simulator::Schedule(Seconds(0.05), [this]() {
-        vfp::Port& port = dc.hosts[0].vswitch->GetEngine().GetPort(dc.vms[1].port);
-        vfp::LayerSpec spec = port.FindLayer("vnet")->ToSpec();
-        spec.groups[0].rules[0].action.key = VfpDatacenterHelper::VniOf(0);
-        port.DeleteLayer("vnet");
-        port.CreateLayer(spec);
-    });
+    Simulator::Schedule(Seconds(0.05),
+                        [this]()
+                        {
+                            vfp::Port& port =
+                                dc.hosts[0].vswitch->GetEngine().GetPort(dc.vms[1].port);
+                            vfp::LayerSpec spec = port.FindLayer("vnet")->ToSpec();
+                            spec.groups[0].rules[0].action.key = VfpDatacenterHelper::VniOf(0);
+                            port.DeleteLayer("vnet");
+                            port.CreateLayer(spec);
+                        });
     Udp(1, 3, 5000, 10, 100, MilliSeconds(1));
     Simulator::Stop(Seconds(1));
     Simulator::Run();
@@ -74,10 +77,12 @@ TEST_F(SmallDatacenter, ADirectoryMissDelaysTheFirstPacketAndLosesNothing)
     Build();
     Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
     uint32_t held = 0;
-    dc.hosts[0].vswitch->TraceConnectWithoutContext("Hold", MakeCallback(+[](uint32_t* n, Ptr<const Packet>) { ++*n; }).Bind(&held));
+    dc.hosts[0].vswitch->TraceConnectWithoutContext(
+        "Hold", MakeCallback(+[](uint32_t* n, Ptr<const Packet>) { ++*n; }).Bind(&held));
     Time latency;
     dc.hosts[0].agent->TraceConnectWithoutContext(
-        "Resolved", MakeCallback(+[](Time* out, uint32_t, Ipv4Address, Time t) { *out = t; }).Bind(&latency));
+        "Resolved",
+        MakeCallback(+[](Time* out, uint32_t, Ipv4Address, Time t) { *out = t; }).Bind(&latency));
     Udp(0, 2, 5000, 5, 100, MicroSeconds(10)); // the next ones arrive before the answer
     Simulator::Stop(Seconds(1));
     Simulator::Run();
@@ -100,7 +105,8 @@ TEST_F(SmallDatacenter, TheHostAgentAnswersAnotherPortFromItsCache)
     Simulator::Run();
     EXPECT_EQ(sink->GetTotalRx(), 10u * 100);
     EXPECT_EQ(dc.hosts[0].agent->GetLookups(), 1u);
-    EXPECT_EQ(dc.hosts[0].agent->GetCacheHits(), 1u) << "VM 1's port missed too, and the cache answered";
+    EXPECT_EQ(dc.hosts[0].agent->GetCacheHits(), 1u)
+        << "VM 1's port missed too, and the cache answered";
     EXPECT_EQ(dc.directory->GetLookups(), 1u);
 }
 
@@ -108,7 +114,8 @@ TEST_F(SmallDatacenter, AnUnknownAddressTimesOutInTheHoldQueueWhichIsBounded)
 {
     helper.GetVfpHelper().SetSwitchAttribute("HoldQueueLength", UintegerValue(3));
     Build();
-    dc.directory->RemoveMapping(VfpDatacenterHelper::VniOf(0), dc.vms[2].address); // the directory forgets VM 2
+    dc.directory->RemoveMapping(VfpDatacenterHelper::VniOf(0),
+                                dc.vms[2].address); // the directory forgets VM 2
     Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
     Udp(0, 2, 5000, 5, 100, MicroSeconds(10));
     Simulator::Stop(Seconds(1));
@@ -143,18 +150,21 @@ TEST_F(SmallDatacenter, PcapRecordsEveryPortAndUplink)
     Simulator::Stop(Seconds(1));
     Simulator::Run();
     std::vector<std::string> files;
-    for (Ptr<NetDevice> device : {dc.hosts[0].vswitch->GetPortDevice(dc.vms[0].port), dc.hosts[0].nic})
+    for (Ptr<NetDevice> device :
+         {dc.hosts[0].vswitch->GetPortDevice(dc.vms[0].port), dc.hosts[0].nic})
     {
         files.push_back(prefix + "-" + std::to_string(device->GetNode()->GetId()) + "-" +
                         std::to_string(device->GetIfIndex()) + ".pcap");
     }
     Simulator::Destroy();
-    dc = VfpDatacenterHelper::Datacenter(); // the last references to the devices: their pcap files close
+    dc = VfpDatacenterHelper::Datacenter(); // the last references to the devices: their pcap files
+                                            // close
     for (const std::string& file : files)
     {
         std::ifstream pcap(file, std::ios::binary | std::ios::ate);
         ASSERT_TRUE(pcap.good()) << file;
-        EXPECT_GT(pcap.tellg(), 24 + 3 * 100) << file << ": the header and at least the three datagrams";
+        EXPECT_GT(pcap.tellg(), 24 + 3 * 100)
+            << file << ": the header and at least the three datagrams";
     }
 }
 
@@ -210,7 +220,8 @@ TEST_F(SmallDatacenter, ASaturatedHostCpuQueuesAndThenDrops)
     Simulator::Run();
     EXPECT_GT(longest, MicroSeconds(400)) << "the queue builds up to its bound";
     EXPECT_GT(drops["cpu_overload"], 1000u);
-    EXPECT_EQ(sink->GetTotalRx() / 100 + drops["cpu_overload"], 2000u) << "every packet delivered or counted";
+    EXPECT_EQ(sink->GetTotalRx() / 100 + drops["cpu_overload"], 2000u)
+        << "every packet delivered or counted";
 }
 
 } // namespace

@@ -6,10 +6,9 @@
  * VNET layers on the same ports behave as they do without the SLB layer.
  */
 #include "../helper/datacenter-fixture.h"
+#include "ns3/ppp-header.h"
 #include "request-response-client.h"
 #include "request-response-server.h"
-
-#include "ns3/ppp-header.h"
 
 namespace ns3
 {
@@ -20,7 +19,7 @@ namespace
 /// tenant 0, two clients and one server outside.
 class AnantaDatacenter : public DatacenterFixture
 {
-  protected:
+protected:
     void SetUp() override
     {
         DatacenterFixture::SetUp();
@@ -45,14 +44,20 @@ class AnantaDatacenter : public DatacenterFixture
     }
 
     /// A client on @p node opening @p flows connections to @p peer, @p gap apart.
-    Ptr<RequestResponseClient> Client(Ptr<Node> node, const Address& peer, uint32_t responseBytes, Time gap,
-                                      Time start, uint32_t flows)
+    Ptr<RequestResponseClient> Client(Ptr<Node> node,
+                                      const Address& peer,
+                                      uint32_t responseBytes,
+                                      Time gap,
+                                      Time start,
+                                      uint32_t flows)
     {
         Ptr<RequestResponseClient> client = CreateObject<RequestResponseClient>();
-        client->SetAttribute("Interval", StringValue("ns3::ConstantRandomVariable[Constant=" +
-                                                     std::to_string(gap.GetSeconds()) + "]"));
-        client->SetAttribute("ResponseSize", StringValue("ns3::ConstantRandomVariable[Constant=" +
-                                                         std::to_string(responseBytes) + "]"));
+        client->SetAttribute("Interval",
+                             StringValue("ns3::ConstantRandomVariable[Constant=" +
+                                         std::to_string(gap.GetSeconds()) + "]"));
+        client->SetAttribute("ResponseSize",
+                             StringValue("ns3::ConstantRandomVariable[Constant=" +
+                                         std::to_string(responseBytes) + "]"));
         client->SetAttribute("MaxFlows", UintegerValue(flows));
         client->AddPeer(peer);
         node->AddApplication(client);
@@ -94,10 +99,7 @@ class AnantaDatacenter : public DatacenterFixture
         return flows;
     }
 
-    Address Vip() const
-    {
-        return InetSocketAddress(dc.vips[0].address, dc.vips[0].port);
-    }
+    Address Vip() const { return InetSocketAddress(dc.vips[0].address, dc.vips[0].port); }
 };
 
 TEST_F(AnantaDatacenter, AClientReachesTheVipAndRepliesBypassTheMuxes)
@@ -108,9 +110,10 @@ TEST_F(AnantaDatacenter, AClientReachesTheVipAndRepliesBypassTheMuxes)
         Client(dc.clients.Get(0), Vip(), 200000, MilliSeconds(10), Seconds(0.1), 5);
     uint64_t received = 0;
     client->TraceConnectWithoutContext(
-        "Completed", MakeCallback(+[](uint64_t* total, uint64_t, const Address&, uint32_t bytes, Time) {
-                         *total += bytes;
-                     }).Bind(&received));
+        "Completed",
+        MakeCallback(+[](uint64_t* total, uint64_t, const Address&, uint32_t bytes, Time) {
+            *total += bytes;
+        }).Bind(&received));
     Simulator::Stop(Seconds(1));
     Simulator::Run();
     EXPECT_EQ(client->GetCompleted(), 5u);
@@ -158,9 +161,12 @@ TEST_F(AnantaDatacenter, RemovingADipKeepsExistingConnections)
         Client(dc.clients.Get(0), Vip(), 2000000, MilliSeconds(2), Seconds(0.1), 4);
     const VfpDatacenterHelper::Vm& leaving = dc.vms[dc.vips[0].dips[0]];
     const VfpDatacenterHelper::Host& host = dc.hosts[leaving.host];
-    const SlbDip where{host.provider, VfpDatacenterHelper::VniOf(leaving.tenant),
-                       Mac48Address::ConvertFrom(leaving.nic->GetAddress()), leaving.address};
-    Simulator::Schedule(Seconds(0.12), &SlbController::RemoveDip, dc.slb, dc.vips[0].address, where);
+    const SlbDip where{host.provider,
+                       VfpDatacenterHelper::VniOf(leaving.tenant),
+                       Mac48Address::ConvertFrom(leaving.nic->GetAddress()),
+                       leaving.address};
+    Simulator::Schedule(
+        Seconds(0.12), &SlbController::RemoveDip, dc.slb, dc.vips[0].address, where);
     // New connections after the change all go to the remaining DIP.
     Ptr<RequestResponseClient> later =
         Client(dc.clients.Get(1), Vip(), 1000, MilliSeconds(1), Seconds(0.2), 20);
@@ -171,9 +177,12 @@ TEST_F(AnantaDatacenter, RemovingADipKeepsExistingConnections)
     EXPECT_EQ(later->GetCompleted(), later->GetStarted());
     std::map<uint32_t, uint64_t> flows = FlowsPerDip();
     const uint32_t remaining = dc.vms[dc.vips[0].dips[1]].address.Get();
-    EXPECT_EQ(flows[leaving.address.Get()] + flows[remaining], client->GetStarted() + later->GetStarted());
-    EXPECT_LE(flows[leaving.address.Get()], client->GetStarted()) << "the removed DIP got flows only before it left";
-    EXPECT_GE(flows[remaining], later->GetStarted()) << "every later flow went to the remaining DIP";
+    EXPECT_EQ(flows[leaving.address.Get()] + flows[remaining],
+              client->GetStarted() + later->GetStarted());
+    EXPECT_LE(flows[leaving.address.Get()], client->GetStarted())
+        << "the removed DIP got flows only before it left";
+    EXPECT_GE(flows[remaining], later->GetStarted())
+        << "every later flow went to the remaining DIP";
 }
 
 TEST_F(AnantaDatacenter, ADipAddedWhileTrafficRunsTakesNewFlowsAndItsPortReconciles)
@@ -187,19 +196,24 @@ TEST_F(AnantaDatacenter, ADipAddedWhileTrafficRunsTakesNewFlowsAndItsPortReconci
     // Traffic inside the tenant keeps the joining VM's port busy across the change.
     Ptr<PacketSink> sink = Sink(joining, 5001, "ns3::UdpSocketFactory");
     Udp(6, joining, 5001, 300, 200, MilliSeconds(1));
-    Simulator::Schedule(Seconds(0.2), [this]() {
-        dc.slb->AddDip(dc.vips[0].address, VfpDatacenterHelper::MakeDip(dc, 4));
-    });
-    Ptr<RequestResponseClient> before = Client(dc.clients.Get(0), Vip(), 1000, MilliSeconds(1), Seconds(0.1), 50);
-    Ptr<RequestResponseClient> after = Client(dc.clients.Get(1), Vip(), 1000, MilliSeconds(1), Seconds(0.3), 90);
+    Simulator::Schedule(
+        Seconds(0.2),
+        [this]() { dc.slb->AddDip(dc.vips[0].address, VfpDatacenterHelper::MakeDip(dc, 4)); });
+    Ptr<RequestResponseClient> before =
+        Client(dc.clients.Get(0), Vip(), 1000, MilliSeconds(1), Seconds(0.1), 50);
+    Ptr<RequestResponseClient> after =
+        Client(dc.clients.Get(1), Vip(), 1000, MilliSeconds(1), Seconds(0.3), 90);
     Simulator::Stop(Seconds(1));
     Simulator::Run();
     EXPECT_EQ(before->GetCompleted(), 50u);
     EXPECT_EQ(after->GetCompleted(), 90u);
-    EXPECT_EQ(sink->GetTotalRx(), 300u * 200) << "the port's own traffic went on through the change";
-    const vfp::Port& port = dc.hosts[dc.vms[joining].host].vswitch->GetEngine().GetPort(dc.vms[joining].port);
+    EXPECT_EQ(sink->GetTotalRx(), 300u * 200)
+        << "the port's own traffic went on through the change";
+    const vfp::Port& port =
+        dc.hosts[dc.vms[joining].host].vswitch->GetEngine().GetPort(dc.vms[joining].port);
     EXPECT_NE(port.FindLayer("slb"), nullptr);
-    EXPECT_GT(port.GetUftCounters().reconciled, 0u) << "its unified flows were re-checked against the new layer";
+    EXPECT_GT(port.GetUftCounters().reconciled, 0u)
+        << "its unified flows were re-checked against the new layer";
     EXPECT_GT(joiningServer->GetServed(), 0u) << "new flows reach the new DIP";
     EXPECT_LT(joiningServer->GetServed(), 90u) << "and the old DIPs still take their share";
 }
@@ -213,14 +227,19 @@ TEST_F(AnantaDatacenter, SnatExhaustionGetsANewRangeAndEveryConnectionCompletes)
     outside->SetAttribute("Port", UintegerValue(80));
     dc.servers.Get(0)->AddApplication(outside);
     // 20 connections at once from DIP VM 0: its first range has 8 ports.
-    Ptr<RequestResponseClient> vm =
-        Client(dc.vms[0].node, InetSocketAddress(dc.serverAddresses[0], 80), 50000, MicroSeconds(20), Seconds(0.1), 20);
+    Ptr<RequestResponseClient> vm = Client(dc.vms[0].node,
+                                           InetSocketAddress(dc.serverAddresses[0], 80),
+                                           50000,
+                                           MicroSeconds(20),
+                                           Seconds(0.1),
+                                           20);
     Simulator::Stop(Seconds(2));
     Simulator::Run();
     EXPECT_EQ(vm->GetStarted(), 20u);
     EXPECT_EQ(vm->GetCompleted(), 20u);
     const Ptr<SlbHostAgent> agent = dc.hosts[dc.vms[0].host].slbAgent;
-    EXPECT_GE(agent->GetGrants(), 2u) << "8 ports, then more: at least two more ranges for 20 connections";
+    EXPECT_GE(agent->GetGrants(), 2u)
+        << "8 ports, then more: at least two more ranges for 20 connections";
     EXPECT_EQ(agent->GetRefusals(), 0u);
     EXPECT_EQ(drops["hold_timeout"] + drops["hold_overflow"] + drops["ports_exhausted"], 0u);
 }
@@ -235,11 +254,16 @@ TEST_F(AnantaDatacenter, WithoutHoldingExhaustionDropsAndCountsThenTcpRetries)
     Ptr<RequestResponseServer> outside = CreateObject<RequestResponseServer>();
     outside->SetAttribute("Port", UintegerValue(80));
     dc.servers.Get(0)->AddApplication(outside);
-    Ptr<RequestResponseClient> vm =
-        Client(dc.vms[0].node, InetSocketAddress(dc.serverAddresses[0], 80), 1000, MicroSeconds(20), Seconds(0.1), 10);
+    Ptr<RequestResponseClient> vm = Client(dc.vms[0].node,
+                                           InetSocketAddress(dc.serverAddresses[0], 80),
+                                           1000,
+                                           MicroSeconds(20),
+                                           Seconds(0.1),
+                                           10);
     Simulator::Stop(Seconds(5));
     Simulator::Run();
-    EXPECT_GE(drops["ports_exhausted"], 1u) << "the connections beyond 4 ports were dropped, and counted";
+    EXPECT_GE(drops["ports_exhausted"], 1u)
+        << "the connections beyond 4 ports were dropped, and counted";
     EXPECT_EQ(vm->GetCompleted(), 10u) << "their SYNs came again after the new range arrived";
 }
 
@@ -256,21 +280,29 @@ TEST_F(AnantaDatacenter, ASnatPortIsNotReusedBeforeTimeWaitEnds)
     std::set<uint16_t> ports;
     uint32_t syns = 0;
     dc.servers.Get(0)->GetDevice(1)->TraceConnectWithoutContext(
-        "MacRx", MakeCallback(+[](std::set<uint16_t>* seen, uint32_t* count, Ptr<const Packet> frame) {
-                     Ptr<Packet> copy = frame->Copy();
-                     PppHeader ppp;
-                     Ipv4Header ip;
-                     TcpHeader tcp;
-                     copy->RemoveHeader(ppp);
-                     copy->RemoveHeader(ip);
-                     if (ip.GetProtocol() == 6 && copy->PeekHeader(tcp) && tcp.GetFlags() == TcpHeader::SYN)
+        "MacRx",
+        MakeCallback(+[](std::set<uint16_t>* seen, uint32_t* count, Ptr<const Packet> frame)
                      {
-                         seen->insert(tcp.GetSourcePort());
-                         ++*count;
-                     }
-                 }).Bind(&ports, &syns));
-    Ptr<RequestResponseClient> vm = Client(dc.vms[0].node, InetSocketAddress(dc.serverAddresses[0], 80), 1000,
-                                           MilliSeconds(20), Seconds(0.1), 6);
+                         Ptr<Packet> copy = frame->Copy();
+                         PppHeader ppp;
+                         Ipv4Header ip;
+                         TcpHeader tcp;
+                         copy->RemoveHeader(ppp);
+                         copy->RemoveHeader(ip);
+                         if (ip.GetProtocol() == 6 && copy->PeekHeader(tcp) &&
+                             tcp.GetFlags() == TcpHeader::SYN)
+                         {
+                             seen->insert(tcp.GetSourcePort());
+                             ++*count;
+                         }
+                     })
+            .Bind(&ports, &syns));
+    Ptr<RequestResponseClient> vm = Client(dc.vms[0].node,
+                                           InetSocketAddress(dc.serverAddresses[0], 80),
+                                           1000,
+                                           MilliSeconds(20),
+                                           Seconds(0.1),
+                                           6);
     Simulator::Stop(Seconds(1));
     Simulator::Run();
     EXPECT_EQ(vm->GetCompleted(), 6u);
@@ -285,7 +317,8 @@ TEST_F(AnantaDatacenter, AclAndVnetBehaveAsWithoutTheSlbLayer)
     ExpectAclBehaviour(); // the same expectations as the datacenter without Ananta
     for (uint32_t vm : {0, 2})
     {
-        const vfp::Port& port = dc.hosts[dc.vms[vm].host].vswitch->GetEngine().GetPort(dc.vms[vm].port);
+        const vfp::Port& port =
+            dc.hosts[dc.vms[vm].host].vswitch->GetEngine().GetPort(dc.vms[vm].port);
         EXPECT_NE(port.FindLayer("slb"), nullptr) << "both ends are DIPs, with the SLB layer";
     }
 }

@@ -45,7 +45,7 @@ operator==(const Completion& a, const Completion& b)
 /// Node 0 (client, 10.1.1.1) and node 1 (servers, 10.1.1.2) on a 1 Gbps link; records traces.
 class TwoNodes
 {
-  public:
+public:
     TwoNodes()
     {
         nodes.Create(2);
@@ -62,10 +62,7 @@ class TwoNodes
         interfaces = addresses.Assign(devices);
     }
 
-    ~TwoNodes()
-    {
-        Simulator::Destroy();
-    }
+    ~TwoNodes() { Simulator::Destroy(); }
 
     Ptr<RequestResponseServer> AddServer(uint16_t port)
     {
@@ -108,23 +105,14 @@ class TwoNodes
     std::vector<Completion> completed;
     std::map<uint64_t, std::string> failed;
 
-  private:
-    void OnServed(uint32_t bytes)
-    {
-        served.push_back(bytes);
-    }
-    void OnEstablished(uint64_t flowId, Time setup)
-    {
-        established[flowId] = setup;
-    }
+private:
+    void OnServed(uint32_t bytes) { served.push_back(bytes); }
+    void OnEstablished(uint64_t flowId, Time setup) { established[flowId] = setup; }
     void OnCompleted(uint64_t flowId, const Address& peer, uint32_t bytes, Time fct)
     {
         completed.push_back({flowId, peer, bytes, fct});
     }
-    void OnFailed(uint64_t flowId, const std::string& reason)
-    {
-        failed[flowId] = reason;
-    }
+    void OnFailed(uint64_t flowId, const std::string& reason) { failed[flowId] = reason; }
 };
 
 Ptr<RandomVariableStream>
@@ -177,7 +165,7 @@ TEST(RequestResponse, FixedSizeFlowsAllCompleteWithTheirBytes)
 /// Sets an attribute default for one test and restores it afterwards.
 class DefaultGuard
 {
-  public:
+public:
     DefaultGuard(const std::string& name, const AttributeValue& value, const AttributeValue& old)
         : m_name(name)
         , m_old(old.Copy())
@@ -185,12 +173,9 @@ class DefaultGuard
         Config::SetDefault(name, value);
     }
 
-    ~DefaultGuard()
-    {
-        Config::SetDefault(m_name, *m_old);
-    }
+    ~DefaultGuard() { Config::SetDefault(m_name, *m_old); }
 
-  private:
+private:
     std::string m_name;
     Ptr<AttributeValue> m_old;
 };
@@ -289,7 +274,7 @@ TEST(RequestResponse, AServerThatStopsMidResponseFailsItsFlowsAsClosedEarly)
 /// with @p halfClose it shuts its sending side down after the last piece.
 class SplitRequestClient
 {
-  public:
+public:
     SplitRequestClient(Ptr<Node> node,
                        Address server,
                        std::vector<std::vector<uint8_t>> pieces,
@@ -311,11 +296,8 @@ class SplitRequestClient
     uint32_t received = 0;
     bool closedByServer = false;
 
-  private:
-    void Connect(Address server)
-    {
-        m_socket->Connect(server);
-    }
+private:
+    void Connect(Address server) { m_socket->Connect(server); }
     void OnConnected(Ptr<Socket> /* socket */)
     {
         for (size_t i = 0; i < m_pieces.size(); ++i)
@@ -456,7 +438,7 @@ TEST(RequestResponse, SameSeedAndStreamsGiveIdenticalCompletions)
 /// the highest end minus the lowest start (one connection only).
 class StreamBytes
 {
-  public:
+public:
     StreamBytes(Ptr<Node> node, uint16_t port, bool remote)
         : m_port(port)
         , m_remote(remote)
@@ -465,12 +447,9 @@ class StreamBytes
             "Rx", MakeCallback(&StreamBytes::OnRx, this));
     }
 
-    uint64_t Bytes() const
-    {
-        return m_seen ? m_end - m_begin : 0;
-    }
+    uint64_t Bytes() const { return m_seen ? m_end - m_begin : 0; }
 
-  private:
+private:
     void OnRx(Ptr<const Packet> packet, Ptr<Ipv4> /* ipv4 */, uint32_t /* interface */)
     {
         Ptr<Packet> copy = packet->Copy();

@@ -1,7 +1,6 @@
 #include "fabric-routing.h"
 
 #include "five-tuple.h"
-
 #include "ns3/boolean.h"
 #include "ns3/log.h"
 #include "ns3/output-stream-wrapper.h"
@@ -38,7 +37,10 @@ FabricRouting::GetTypeId()
 }
 
 void
-FabricRouting::AddRoute(Ipv4Address network, uint8_t length, uint32_t interface, Ipv4Address gateway)
+FabricRouting::AddRoute(Ipv4Address network,
+                        uint8_t length,
+                        uint32_t interface,
+                        Ipv4Address gateway)
 {
     NS_ABORT_MSG_IF(length > 32, "FabricRouting: prefix length " << int(length) << " is over 32");
     m_tables[length][network.Get() & MaskOf(length)].push_back(NextHop{interface, gateway});

@@ -28,7 +28,7 @@ namespace ns3
 
 class FabricRouting : public LookupRouting
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /**
@@ -39,12 +39,13 @@ class FabricRouting : public LookupRouting
     /// Routes in the table (prefixes, not next hops).
     size_t GetNRoutes() const;
 
-    void PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit = Time::S) const override;
+    void PrintRoutingTable(Ptr<OutputStreamWrapper> stream,
+                           Time::Unit unit = Time::S) const override;
 
-  protected:
+protected:
     Ptr<Ipv4Route> Lookup(const Ipv4Header& header, Ptr<const Packet> payload) override;
 
-  private:
+private:
     struct NextHop
     {
         uint32_t interface;  //!< out of here
@@ -52,7 +53,8 @@ class FabricRouting : public LookupRouting
     };
     bool m_perFlowEcmp; //!< attribute PerFlowEcmp
     /// By prefix length, longest first: network -> next hops.
-    std::map<uint8_t, std::unordered_map<uint32_t, std::vector<NextHop>>, std::greater<uint8_t>> m_tables;
+    std::map<uint8_t, std::unordered_map<uint32_t, std::vector<NextHop>>, std::greater<uint8_t>>
+        m_tables;
 };
 
 } // namespace ns3

@@ -7,7 +7,6 @@
 #define VFP_FIVE_TUPLE_H
 
 #include "engine/packet/hash-mix.h"
-
 #include "ns3/ipv4-header.h"
 #include "ns3/packet.h"
 
@@ -33,7 +32,8 @@ struct FiveTuple
         flow.dst = header.GetDestination().Get();
         flow.protocol = header.GetProtocol();
         uint8_t ports[4] = {0, 0, 0, 0};
-        if ((flow.protocol == 6 || flow.protocol == 17) && payload && payload->CopyData(ports, 4) == 4)
+        if ((flow.protocol == 6 || flow.protocol == 17) && payload &&
+            payload->CopyData(ports, 4) == 4)
         {
             flow.srcPort = uint16_t(ports[0] << 8 | ports[1]);
             flow.dstPort = uint16_t(ports[2] << 8 | ports[3]);

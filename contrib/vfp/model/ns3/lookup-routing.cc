@@ -10,7 +10,8 @@ NS_OBJECT_ENSURE_REGISTERED(LookupRouting);
 TypeId
 LookupRouting::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::LookupRouting").SetParent<Ipv4RoutingProtocol>().SetGroupName("Vfp");
+    static TypeId tid =
+        TypeId("ns3::LookupRouting").SetParent<Ipv4RoutingProtocol>().SetGroupName("Vfp");
     return tid;
 }
 
@@ -26,7 +27,10 @@ LookupRouting::MakeRoute(const Ipv4Header& header, uint32_t interface, Ipv4Addre
 }
 
 Ptr<Ipv4Route>
-LookupRouting::RouteOutput(Ptr<Packet> p, const Ipv4Header& header, Ptr<NetDevice>, Socket::SocketErrno& sockerr)
+LookupRouting::RouteOutput(Ptr<Packet> p,
+                           const Ipv4Header& header,
+                           Ptr<NetDevice>,
+                           Socket::SocketErrno& sockerr)
 {
     Ptr<Ipv4Route> route = Lookup(header, p);
     sockerr = route ? Socket::ERROR_NOTERROR : Socket::ERROR_NOROUTETOHOST;

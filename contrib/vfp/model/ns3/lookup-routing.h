@@ -16,7 +16,7 @@ namespace ns3
 
 class LookupRouting : public Ipv4RoutingProtocol
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p,
@@ -36,13 +36,15 @@ class LookupRouting : public Ipv4RoutingProtocol
     void NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
     void SetIpv4(Ptr<Ipv4> ipv4) override;
 
-  protected:
+protected:
     void DoDispose() override;
     /// The route of a packet with @p header (and IP payload @p payload, which may be
     /// null), or null to leave it to the next protocol of the list.
     virtual Ptr<Ipv4Route> Lookup(const Ipv4Header& header, Ptr<const Packet> payload) = 0;
     /// A route out of @p interface to @p gateway (0.0.0.0: the destination is on link).
-    Ptr<Ipv4Route> MakeRoute(const Ipv4Header& header, uint32_t interface, Ipv4Address gateway) const;
+    Ptr<Ipv4Route> MakeRoute(const Ipv4Header& header,
+                             uint32_t interface,
+                             Ipv4Address gateway) const;
 
     Ptr<Ipv4> m_ipv4; //!< the node's IPv4
 };

@@ -13,8 +13,8 @@ namespace ns3
 
 class NvgreHeader : public Header
 {
-  public:
-    static constexpr uint16_t KEY_PRESENT = 0x2000;     //!< GRE K bit
+public:
+    static constexpr uint16_t KEY_PRESENT = 0x2000;          //!< GRE K bit
     static constexpr uint16_t TRANSPARENT_ETHERNET = 0x6558; //!< GRE protocol type of NVGRE
 
     static TypeId GetTypeId();
@@ -30,11 +30,11 @@ class NvgreHeader : public Header
     /// True for NVGRE: key present, no checksum or sequence, Ethernet inside.
     bool IsNvgre() const;
 
-  private:
-    uint16_t m_flags = KEY_PRESENT;              //!< C, K, S bits and version
-    uint16_t m_protocol = TRANSPARENT_ETHERNET;  //!< the payload's type
-    uint32_t m_vsid = 0;                         //!< 24-bit virtual subnet id
-    uint8_t m_flowId = 0;                        //!< entropy
+private:
+    uint16_t m_flags = KEY_PRESENT;             //!< C, K, S bits and version
+    uint16_t m_protocol = TRANSPARENT_ETHERNET; //!< the payload's type
+    uint32_t m_vsid = 0;                        //!< 24-bit virtual subnet id
+    uint8_t m_flowId = 0;                       //!< entropy
 };
 
 } // namespace ns3

@@ -20,11 +20,12 @@ VfpHostCpu::GetTypeId()
             .SetParent<Object>()
             .SetGroupName("Vfp")
             .AddConstructor<VfpHostCpu>()
-            .AddAttribute("Cores",
-                          "Cores that run the data path (packets are served FIFO by the first free one).",
-                          UintegerValue(2),
-                          MakeUintegerAccessor(&VfpHostCpu::m_cores),
-                          MakeUintegerChecker<uint32_t>(1, 1024))
+            .AddAttribute(
+                "Cores",
+                "Cores that run the data path (packets are served FIFO by the first free one).",
+                UintegerValue(2),
+                MakeUintegerAccessor(&VfpHostCpu::m_cores),
+                MakeUintegerChecker<uint32_t>(1, 1024))
             .AddAttribute("FastPathTime",
                           "Service time of a unified flow hit: parse, one hash lookup, rewrite. "
                           "About a software vswitch's cached-flow cost per packet on one core.",

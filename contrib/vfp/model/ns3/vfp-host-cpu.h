@@ -24,7 +24,6 @@
 #define VFP_HOST_CPU_H
 
 #include "engine/pipeline/port.h"
-
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
@@ -36,7 +35,7 @@ namespace ns3
 
 class VfpHostCpu : public Object
 {
-  public:
+public:
     static TypeId GetTypeId();
     VfpHostCpu();
 
@@ -51,27 +50,21 @@ class VfpHostCpu : public Object
     Time Charge(Time service);
 
     /// Core-seconds spent on packets so far.
-    Time GetBusyTime() const
-    {
-        return m_busy;
-    }
-    uint32_t GetCores() const
-    {
-        return m_cores;
-    }
+    Time GetBusyTime() const { return m_busy; }
+    uint32_t GetCores() const { return m_cores; }
 
-  private:
+private:
     /// The index of the core that becomes free first (creating the cores on first use).
     size_t EarliestCore();
 
-    uint32_t m_cores;                //!< attribute Cores
-    Time m_fastPathTime;             //!< attribute FastPathTime
-    Time m_slowPathTime;             //!< attribute SlowPathTime
-    Time m_layerTime;                //!< attribute LayerTime
-    Time m_classificationTime;       //!< attribute ClassificationTime
-    Time m_maxQueueDelay;            //!< attribute MaxQueueDelay
-    std::vector<Time> m_freeAt;      //!< per core, when its last job ends
-    Time m_busy;                     //!< total service time charged
+    uint32_t m_cores;                       //!< attribute Cores
+    Time m_fastPathTime;                    //!< attribute FastPathTime
+    Time m_slowPathTime;                    //!< attribute SlowPathTime
+    Time m_layerTime;                       //!< attribute LayerTime
+    Time m_classificationTime;              //!< attribute ClassificationTime
+    Time m_maxQueueDelay;                   //!< attribute MaxQueueDelay
+    std::vector<Time> m_freeAt;             //!< per core, when its last job ends
+    Time m_busy;                            //!< total service time charged
     TracedCallback<Time> m_queueDelayTrace; //!< waiting time of every charged packet
 };
 

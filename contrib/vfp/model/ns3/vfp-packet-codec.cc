@@ -108,7 +108,9 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
         const auto first = Peek(packet, 1);
         if ((first[0] >> 4) != 4 || (first[0] & 0x0f) != 5)
         {
-            return Refuse(error, (first[0] >> 4) != 4 ? "not an IPv4 header" : "IPv4 options are not supported");
+            return Refuse(error,
+                          (first[0] >> 4) != 4 ? "not an IPv4 header"
+                                               : "IPv4 options are not supported");
         }
         Ipv4Header& ip = decoded.ipHeaders[g];
         packet->RemoveHeader(ip);
@@ -122,7 +124,8 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
             return Refuse(error, "IPv4 fragments are not supported");
         }
         group.hasIpv4 = true;
-        group.ip = vfp::Ipv4Header{ip.GetSource().Get(), ip.GetDestination().Get(), ip.GetProtocol(), ip.GetTtl()};
+        group.ip = vfp::Ipv4Header{
+            ip.GetSource().Get(), ip.GetDestination().Get(), ip.GetProtocol(), ip.GetTtl()};
 
         const uint8_t protocol = ip.GetProtocol();
         if (protocol == vfp::IP_PROTOCOL_TCP)
@@ -139,8 +142,11 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
             TcpHeader& tcp = decoded.tcpHeaders[g];
             packet->RemoveHeader(tcp);
             group.l4 = vfp::L4Type::Tcp;
-            group.transport = vfp::TransportHeader{tcp.GetSourcePort(), tcp.GetDestinationPort(), tcp.GetFlags(),
-                                                   tcp.GetSequenceNumber().GetValue(), tcp.GetAckNumber().GetValue()};
+            group.transport = vfp::TransportHeader{tcp.GetSourcePort(),
+                                                   tcp.GetDestinationPort(),
+                                                   tcp.GetFlags(),
+                                                   tcp.GetSequenceNumber().GetValue(),
+                                                   tcp.GetAckNumber().GetValue()};
         }
         else if (protocol == vfp::IP_PROTOCOL_UDP)
         {
@@ -179,7 +185,8 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
             packet->RemoveHeader(gre);
             if (!gre.IsNvgre())
             {
-                return Refuse(error, "GRE other than NVGRE (key, Ethernet inside) is not supported");
+                return Refuse(error,
+                              "GRE other than NVGRE (key, Ethernet inside) is not supported");
             }
             group.tunnel = vfp::TunnelType::Nvgre;
             group.tunnelKey = gre.GetVsid();
@@ -209,7 +216,9 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
 }
 
 Ptr<Packet>
-VfpPacketCodec::Encode(const Decoded& decoded, const vfp::HeaderTransposition& ht, const vfp::HeaderStack& result)
+VfpPacketCodec::Encode(const Decoded& decoded,
+                       const vfp::HeaderTransposition& ht,
+                       const vfp::HeaderStack& result)
 {
     const bool checksums = Node::ChecksumEnabled();
     Ptr<Packet> packet = decoded.payload->Copy();

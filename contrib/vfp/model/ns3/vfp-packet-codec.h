@@ -18,15 +18,13 @@
 #ifndef VFP_PACKET_CODEC_H
 #define VFP_PACKET_CODEC_H
 
-#include "nvgre-header.h"
-#include "vxlan-header.h"
-
 #include "engine/packet/header-transposition.h"
-
 #include "ns3/ipv4-header.h"
 #include "ns3/mac48-address.h"
 #include "ns3/packet.h"
 #include "ns3/tcp-header.h"
+#include "nvgre-header.h"
+#include "vxlan-header.h"
 
 #include <array>
 #include <string>
@@ -36,14 +34,14 @@ namespace ns3
 
 class VfpPacketCodec
 {
-  public:
+public:
     /// A packet taken apart.
     struct Decoded
     {
-        vfp::HeaderStack stack;                                     //!< what the engine reads
-        std::array<Ipv4Header, vfp::MAX_HEADER_GROUPS> ipHeaders;   //!< per group, as received
-        std::array<TcpHeader, vfp::MAX_HEADER_GROUPS> tcpHeaders;   //!< per group, as received
-        Ptr<Packet> payload;                                        //!< after the innermost header
+        vfp::HeaderStack stack;                                   //!< what the engine reads
+        std::array<Ipv4Header, vfp::MAX_HEADER_GROUPS> ipHeaders; //!< per group, as received
+        std::array<TcpHeader, vfp::MAX_HEADER_GROUPS> tcpHeaders; //!< per group, as received
+        Ptr<Packet> payload;                                      //!< after the innermost header
     };
 
     /**

@@ -154,13 +154,16 @@ vfp::Port&
 VfpSwitchNetDevice::AddVmPort(Ptr<NetDevice> device, const vfp::PortSpec& spec)
 {
     NS_LOG_FUNCTION(this << device << spec.name);
-    NS_ABORT_MSG_IF(m_node == nullptr, "VfpSwitchNetDevice: add the switch to its node before its ports");
-    NS_ABORT_MSG_IF(device->GetNode() != m_node, "VfpSwitchNetDevice: a port device must be on the switch's node");
+    NS_ABORT_MSG_IF(m_node == nullptr,
+                    "VfpSwitchNetDevice: add the switch to its node before its ports");
+    NS_ABORT_MSG_IF(device->GetNode() != m_node,
+                    "VfpSwitchNetDevice: a port device must be on the switch's node");
     vfp::Port& port = GetEngine().AddPort(spec);
     GetCpu();
     m_portNames[device] = spec.name;
     m_portDevices[spec.name] = device;
-    m_node->RegisterProtocolHandler(MakeCallback(&VfpSwitchNetDevice::ReceiveFromVm, this), 0, device, true);
+    m_node->RegisterProtocolHandler(
+        MakeCallback(&VfpSwitchNetDevice::ReceiveFromVm, this), 0, device, true);
     return port;
 }
 
@@ -168,9 +171,11 @@ void
 VfpSwitchNetDevice::SetUplink(Ptr<NetDevice> device)
 {
     NS_LOG_FUNCTION(this << device);
-    NS_ABORT_MSG_IF(m_node == nullptr, "VfpSwitchNetDevice: add the switch to its node before its uplink");
+    NS_ABORT_MSG_IF(m_node == nullptr,
+                    "VfpSwitchNetDevice: add the switch to its node before its uplink");
     m_uplink = device;
-    m_node->RegisterProtocolHandler(MakeCallback(&VfpSwitchNetDevice::ReceiveFromUplink, this), 0, device, true);
+    m_node->RegisterProtocolHandler(
+        MakeCallback(&VfpSwitchNetDevice::ReceiveFromUplink, this), 0, device, true);
 }
 
 Ptr<NetDevice>
@@ -187,7 +192,8 @@ VfpSwitchNetDevice::GetUplink() const
 }
 
 void
-VfpSwitchNetDevice::SetNeighbors(const std::string& port, std::shared_ptr<const VfpNeighborTable> neighbors)
+VfpSwitchNetDevice::SetNeighbors(const std::string& port,
+                                 std::shared_ptr<const VfpNeighborTable> neighbors)
 {
     m_neighbors[port] = std::move(neighbors);
 }
@@ -200,8 +206,12 @@ VfpSwitchNetDevice::Drop(Ptr<const Packet> packet, const std::string& reason)
 }
 
 void
-VfpSwitchNetDevice::ReceiveFromVm(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
-                                  const Address& source, const Address& destination, PacketType)
+VfpSwitchNetDevice::ReceiveFromVm(Ptr<NetDevice> device,
+                                  Ptr<const Packet> packet,
+                                  uint16_t protocol,
+                                  const Address& source,
+                                  const Address& destination,
+                                  PacketType)
 {
     NS_LOG_FUNCTION(this << device << packet);
     auto named = m_portNames.find(device);
@@ -216,19 +226,30 @@ VfpSwitchNetDevice::ReceiveFromVm(Ptr<NetDevice> device, Ptr<const Packet> packe
     }
     VfpPacketCodec::Decoded decoded;
     std::string error;
-    if (!VfpPacketCodec::Decode(packet, Mac48Address::ConvertFrom(source), Mac48Address::ConvertFrom(destination),
-                                protocol, decoded, error))
+    if (!VfpPacketCodec::Decode(packet,
+                                Mac48Address::ConvertFrom(source),
+                                Mac48Address::ConvertFrom(destination),
+                                protocol,
+                                decoded,
+                                error))
     {
         Drop(packet, "malformed: " + error);
         return;
     }
-    Run(m_engine->GetPort(named->second), vfp::Direction::Outbound, decoded, packet,
+    Run(m_engine->GetPort(named->second),
+        vfp::Direction::Outbound,
+        decoded,
+        packet,
         Simulator::Now() + m_holdTimeout);
 }
 
 void
-VfpSwitchNetDevice::ReceiveFromUplink(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
-                                      const Address& source, const Address& destination, PacketType)
+VfpSwitchNetDevice::ReceiveFromUplink(Ptr<NetDevice> device,
+                                      Ptr<const Packet> packet,
+                                      uint16_t protocol,
+                                      const Address& source,
+                                      const Address& destination,
+                                      PacketType)
 {
     NS_LOG_FUNCTION(this << device << packet);
     if (protocol != Ipv4L3Protocol::PROT_NUMBER)
@@ -237,8 +258,12 @@ VfpSwitchNetDevice::ReceiveFromUplink(Ptr<NetDevice> device, Ptr<const Packet> p
     }
     VfpPacketCodec::Decoded decoded;
     std::string error;
-    if (!VfpPacketCodec::Decode(packet, Mac48Address::ConvertFrom(source), Mac48Address::ConvertFrom(destination),
-                                protocol, decoded, error))
+    if (!VfpPacketCodec::Decode(packet,
+                                Mac48Address::ConvertFrom(source),
+                                Mac48Address::ConvertFrom(destination),
+                                protocol,
+                                decoded,
+                                error))
     {
         Drop(packet, "malformed: " + error);
         return;
@@ -267,7 +292,8 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
         Drop(original, "cpu_overload");
         return;
     }
-    const vfp::ProcessResult result = port.Process(direction, decoded.stack, Simulator::Now().GetSeconds());
+    const vfp::ProcessResult result =
+        port.Process(direction, decoded.stack, Simulator::Now().GetSeconds());
     const Time done = m_cpu->Charge(m_cpu->ServiceTime(result));
     if (result.path == vfp::PathTaken::Fast)
     {
@@ -291,11 +317,18 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     const vfp::EthernetHeader& eth = result.packet[0].eth;
     if (direction == vfp::Direction::Inbound)
     {
-        Simulator::Schedule(done, &VfpSwitchNetDevice::Transmit, this, m_portDevices[port.GetName()], packet, eth);
+        Simulator::Schedule(
+            done, &VfpSwitchNetDevice::Transmit, this, m_portDevices[port.GetName()], packet, eth);
     }
     else if (vfp::Port* local = m_engine->Forward(result.packet))
     {
-        Simulator::Schedule(done, &VfpSwitchNetDevice::DeliverLocally, this, local->GetName(), packet, eth, original);
+        Simulator::Schedule(done,
+                            &VfpSwitchNetDevice::DeliverLocally,
+                            this,
+                            local->GetName(),
+                            packet,
+                            eth,
+                            original);
     }
     else if (m_uplink)
     {
@@ -308,18 +341,29 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
 }
 
 void
-VfpSwitchNetDevice::DeliverLocally(std::string port, Ptr<Packet> packet, vfp::EthernetHeader eth, Ptr<const Packet> original)
+VfpSwitchNetDevice::DeliverLocally(std::string port,
+                                   Ptr<Packet> packet,
+                                   vfp::EthernetHeader eth,
+                                   Ptr<const Packet> original)
 {
     // Another VM on this host: its inbound pipeline sees the packet as it left ours.
     VfpPacketCodec::Decoded decoded;
     std::string error;
-    if (!VfpPacketCodec::Decode(packet, VfpPacketCodec::ToMac(eth.src), VfpPacketCodec::ToMac(eth.dst), eth.etherType,
-                                decoded, error))
+    if (!VfpPacketCodec::Decode(packet,
+                                VfpPacketCodec::ToMac(eth.src),
+                                VfpPacketCodec::ToMac(eth.dst),
+                                eth.etherType,
+                                decoded,
+                                error))
     {
         Drop(original, "malformed: " + error);
         return;
     }
-    Run(m_engine->GetPort(port), vfp::Direction::Inbound, decoded, original, Simulator::Now() + m_holdTimeout);
+    Run(m_engine->GetPort(port),
+        vfp::Direction::Inbound,
+        decoded,
+        original,
+        Simulator::Now() + m_holdTimeout);
 }
 
 void
@@ -329,7 +373,8 @@ VfpSwitchNetDevice::Transmit(Ptr<NetDevice> device, Ptr<Packet> packet, vfp::Eth
     // traces (MacTxDrop, its queue's Drop), as it does for any sender.
     if (device->SupportsSendFrom())
     {
-        device->SendFrom(packet, VfpPacketCodec::ToMac(eth.src), VfpPacketCodec::ToMac(eth.dst), eth.etherType);
+        device->SendFrom(
+            packet, VfpPacketCodec::ToMac(eth.src), VfpPacketCodec::ToMac(eth.dst), eth.etherType);
     }
     else
     {
@@ -358,14 +403,16 @@ VfpSwitchNetDevice::Hold(vfp::Port& port,
     const uint64_t id = m_nextHeldId++;
     queue.push_back(HeldPacket{id, direction, decoded, original, deadline});
     m_holdTrace(original);
-    Simulator::Schedule(deadline - Simulator::Now(), &VfpSwitchNetDevice::ExpireHeld, this, port.GetName(), id);
+    Simulator::Schedule(
+        deadline - Simulator::Now(), &VfpSwitchNetDevice::ExpireHeld, this, port.GetName(), id);
 }
 
 void
 VfpSwitchNetDevice::ExpireHeld(std::string port, uint64_t id)
 {
     std::deque<HeldPacket>& queue = m_held[port];
-    auto held = std::find_if(queue.begin(), queue.end(), [id](const HeldPacket& p) { return p.id == id; });
+    auto held =
+        std::find_if(queue.begin(), queue.end(), [id](const HeldPacket& p) { return p.id == id; });
     if (held != queue.end())
     {
         Drop(held->original, "hold_timeout");
@@ -394,7 +441,9 @@ VfpSwitchNetDevice::GetHeldCount(const std::string& port) const
 }
 
 void
-VfpSwitchNetDevice::AnswerArp(const std::string& port, Ptr<NetDevice> device, Ptr<const Packet> packet)
+VfpSwitchNetDevice::AnswerArp(const std::string& port,
+                              Ptr<NetDevice> device,
+                              Ptr<const Packet> packet)
 {
     ArpHeader request;
     if (packet->PeekHeader(request) != request.GetSerializedSize() || !request.IsRequest())
@@ -411,7 +460,9 @@ VfpSwitchNetDevice::AnswerArp(const std::string& port, Ptr<NetDevice> device, Pt
     }
     const Mac48Address answer = neighbors->second->at(target);
     ArpHeader reply;
-    reply.SetReply(answer, request.GetDestinationIpv4Address(), request.GetSourceHardwareAddress(),
+    reply.SetReply(answer,
+                   request.GetDestinationIpv4Address(),
+                   request.GetSourceHardwareAddress(),
                    request.GetSourceIpv4Address());
     Ptr<Packet> frame = Create<Packet>();
     frame->AddHeader(reply);

@@ -24,17 +24,15 @@
 #ifndef VFP_SWITCH_NET_DEVICE_H
 #define VFP_SWITCH_NET_DEVICE_H
 
-#include "vfp-host-cpu.h"
-#include "vfp-packet-codec.h"
-
 #include "engine/pipeline/switch.h"
-
 #include "ns3/event-id.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
+#include "vfp-host-cpu.h"
+#include "vfp-packet-codec.h"
 
 #include <deque>
 #include <map>
@@ -51,7 +49,7 @@ using VfpNeighborTable = std::unordered_map<uint32_t, Mac48Address>;
 
 class VfpSwitchNetDevice : public NetDevice
 {
-  public:
+public:
     static TypeId GetTypeId();
     VfpSwitchNetDevice();
     ~VfpSwitchNetDevice() override;
@@ -99,7 +97,10 @@ class VfpSwitchNetDevice : public NetDevice
     bool IsPointToPoint() const override;
     bool IsBridge() const override;
     bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber) override;
-    bool SendFrom(Ptr<Packet> packet, const Address& source, const Address& dest, uint16_t protocolNumber) override;
+    bool SendFrom(Ptr<Packet> packet,
+                  const Address& source,
+                  const Address& dest,
+                  uint16_t protocolNumber) override;
     Ptr<Node> GetNode() const override;
     void SetNode(Ptr<Node> node) override;
     bool NeedsArp() const override;
@@ -107,24 +108,32 @@ class VfpSwitchNetDevice : public NetDevice
     void SetPromiscReceiveCallback(NetDevice::PromiscReceiveCallback cb) override;
     bool SupportsSendFrom() const override;
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     /// A packet waiting for its port's resource.
     struct HeldPacket
     {
-        uint64_t id;                      //!< for its time-out event
-        vfp::Direction direction;         //!< the pipeline it waits for
-        VfpPacketCodec::Decoded decoded;  //!< the packet, taken apart
-        Ptr<const Packet> original;       //!< as received
-        Time deadline;                    //!< when it is dropped as hold_timeout
+        uint64_t id;                     //!< for its time-out event
+        vfp::Direction direction;        //!< the pipeline it waits for
+        VfpPacketCodec::Decoded decoded; //!< the packet, taken apart
+        Ptr<const Packet> original;      //!< as received
+        Time deadline;                   //!< when it is dropped as hold_timeout
     };
 
-    void ReceiveFromVm(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
-                       const Address& source, const Address& destination, PacketType type);
-    void ReceiveFromUplink(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
-                           const Address& source, const Address& destination, PacketType type);
+    void ReceiveFromVm(Ptr<NetDevice> device,
+                       Ptr<const Packet> packet,
+                       uint16_t protocol,
+                       const Address& source,
+                       const Address& destination,
+                       PacketType type);
+    void ReceiveFromUplink(Ptr<NetDevice> device,
+                           Ptr<const Packet> packet,
+                           uint16_t protocol,
+                           const Address& source,
+                           const Address& destination,
+                           PacketType type);
     /// Runs @p port's pipeline in @p direction on a packet and sends what it allows on,
     /// after the packet's CPU service time; @p deadline bounds a hold.
     void Run(vfp::Port& port,
@@ -133,7 +142,10 @@ class VfpSwitchNetDevice : public NetDevice
              Ptr<const Packet> original,
              Time deadline);
     /// Hands a packet one of our VMs sent to another VM here: @p port's inbound pipeline.
-    void DeliverLocally(std::string port, Ptr<Packet> packet, vfp::EthernetHeader eth, Ptr<const Packet> original);
+    void DeliverLocally(std::string port,
+                        Ptr<Packet> packet,
+                        vfp::EthernetHeader eth,
+                        Ptr<const Packet> original);
     /// Sends a frame out of @p device with the Ethernet fields @p eth.
     void Transmit(Ptr<NetDevice> device, Ptr<Packet> packet, vfp::EthernetHeader eth);
     void Hold(vfp::Port& port,
@@ -146,32 +158,33 @@ class VfpSwitchNetDevice : public NetDevice
     void Drop(Ptr<const Packet> packet, const std::string& reason);
     vfp::PortConfig MakeConfig() const;
 
-    Ptr<Node> m_node;                                    //!< the host
-    uint32_t m_ifIndex = 0;                              //!< interface index on the host
-    uint16_t m_mtu = 1500;                               //!< reported MTU
-    Mac48Address m_address;                              //!< the switch's own address (unused on the data path)
-    Ptr<NetDevice> m_uplink;                             //!< towards the fabric
-    std::unique_ptr<vfp::Switch> m_engine;               //!< the engine: ports and policy
+    Ptr<Node> m_node;                      //!< the host
+    uint32_t m_ifIndex = 0;                //!< interface index on the host
+    uint16_t m_mtu = 1500;                 //!< reported MTU
+    Mac48Address m_address;                //!< the switch's own address (unused on the data path)
+    Ptr<NetDevice> m_uplink;               //!< towards the fabric
+    std::unique_ptr<vfp::Switch> m_engine; //!< the engine: ports and policy
     std::map<Ptr<NetDevice>, std::string> m_portNames;   //!< VM device -> port name
     std::map<std::string, Ptr<NetDevice>> m_portDevices; //!< port name -> VM device
 
-    bool m_uftEnabled;          //!< attribute UftEnabled
-    Time m_halfOpenTimeout;     //!< attribute HalfOpenTimeout
-    Time m_establishedTimeout;  //!< attribute EstablishedTimeout
-    Time m_timeWait;            //!< attribute TimeWait
-    Time m_udpTimeout;          //!< attribute UdpTimeout
-    uint32_t m_maxConnections;  //!< attribute MaxConnections
-    uint32_t m_holdQueueLength; //!< attribute HoldQueueLength
-    Time m_holdTimeout;         //!< attribute HoldTimeout
-    Ptr<VfpHostCpu> m_cpu;      //!< attribute Cpu
-    std::map<std::string, std::deque<HeldPacket>> m_held;                          //!< by port
+    bool m_uftEnabled;                                    //!< attribute UftEnabled
+    Time m_halfOpenTimeout;                               //!< attribute HalfOpenTimeout
+    Time m_establishedTimeout;                            //!< attribute EstablishedTimeout
+    Time m_timeWait;                                      //!< attribute TimeWait
+    Time m_udpTimeout;                                    //!< attribute UdpTimeout
+    uint32_t m_maxConnections;                            //!< attribute MaxConnections
+    uint32_t m_holdQueueLength;                           //!< attribute HoldQueueLength
+    Time m_holdTimeout;                                   //!< attribute HoldTimeout
+    Ptr<VfpHostCpu> m_cpu;                                //!< attribute Cpu
+    std::map<std::string, std::deque<HeldPacket>> m_held; //!< by port
     std::map<std::string, std::shared_ptr<const VfpNeighborTable>> m_neighbors; //!< by port
-    uint64_t m_nextHeldId = 0;  //!< ids of held packets
+    uint64_t m_nextHeldId = 0; //!< ids of held packets
 
-    TracedCallback<Ptr<const Packet>, const std::string&> m_dropTrace; //!< every drop, with its reason
-    TracedCallback<Ptr<const Packet>> m_fastPathTrace;                 //!< unified flow hits
-    TracedCallback<Ptr<const Packet>> m_slowPathTrace;                 //!< packets that ran the layers
-    TracedCallback<Ptr<const Packet>> m_holdTrace;                     //!< packets put in a hold queue
+    TracedCallback<Ptr<const Packet>, const std::string&>
+        m_dropTrace;                                   //!< every drop, with its reason
+    TracedCallback<Ptr<const Packet>> m_fastPathTrace; //!< unified flow hits
+    TracedCallback<Ptr<const Packet>> m_slowPathTrace; //!< packets that ran the layers
+    TracedCallback<Ptr<const Packet>> m_holdTrace;     //!< packets put in a hold queue
 };
 
 } // namespace ns3

@@ -13,7 +13,7 @@ namespace ns3
 
 class VxlanHeader : public Header
 {
-  public:
+public:
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
     uint32_t GetSerializedSize() const override;
@@ -26,7 +26,7 @@ class VxlanHeader : public Header
     /// True when the I flag (a valid VNI) is set, as RFC 7348 requires.
     bool IsValid() const;
 
-  private:
+private:
     uint8_t m_flags = 0x08; //!< I flag: the VNI is valid
     uint32_t m_vni = 0;     //!< 24-bit VXLAN network identifier
 };

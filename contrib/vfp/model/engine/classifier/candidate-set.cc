@@ -19,9 +19,11 @@ CandidateSet& CandidateSet::operator=(CandidateSet&&) noexcept = default;
 void
 CandidateSet::Insert(Rule* rule)
 {
-    auto position = std::lower_bound(m_ranked.begin(), m_ranked.end(), rule, [](const Rule* a, const Rule* b) {
-        return RanksBefore(*a, *b);
-    });
+    auto position =
+        std::lower_bound(m_ranked.begin(),
+                         m_ranked.end(),
+                         rule,
+                         [](const Rule* a, const Rule* b) { return RanksBefore(*a, *b); });
     if (position != m_ranked.end() && *position == rule)
     {
         return;

@@ -41,7 +41,7 @@ struct NestingContext
 
 class CandidateSet
 {
-  public:
+public:
     /// @param context the owning classifier's context, extended by its own key
     explicit CandidateSet(const NestingContext* context);
     ~CandidateSet();
@@ -60,29 +60,20 @@ class CandidateSet
         return m_first < RankOf(best) ? Search(fields, best) : best;
     }
     /// The best rank in the set (RuleRank{} when empty).
-    RuleRank GetFirstRank() const
-    {
-        return m_first;
-    }
-    bool Empty() const
-    {
-        return m_ranked.empty();
-    }
-    size_t Size() const
-    {
-        return m_ranked.size();
-    }
+    RuleRank GetFirstRank() const { return m_first; }
+    bool Empty() const { return m_ranked.empty(); }
+    size_t Size() const { return m_ranked.size(); }
     size_t MemoryBytes() const;
 
-  private:
+private:
     Rule* Search(const PacketFields& fields, Rule* best) const;
     void Rebalance();
 
-    RuleRank m_first;                         //!< the rank of m_ranked.front(), NONE if empty
-    std::vector<Rule*> m_ranked;              //!< every rule, in rank order
-    const NestingContext* m_context;          //!< null: never nest
+    RuleRank m_first;                          //!< the rank of m_ranked.front(), NONE if empty
+    std::vector<Rule*> m_ranked;               //!< every rule, in rank order
+    const NestingContext* m_context;           //!< null: never nest
     std::unique_ptr<GroupClassifier> m_nested; //!< the same rules, indexed by other fields
-    size_t m_retryAt = NEST_ABOVE + 1;        //!< size at which nesting is tried again
+    size_t m_retryAt = NEST_ABOVE + 1;         //!< size at which nesting is tried again
 };
 
 } // namespace vfp

@@ -10,14 +10,14 @@ ClassifierKindName(ClassifierKind kind)
 {
     switch (kind)
     {
-    case ClassifierKind::List:
-        return "list";
-    case ClassifierKind::Hash:
-        return "hash";
-    case ClassifierKind::PrefixTrie:
-        return "prefix_trie";
-    case ClassifierKind::IntervalTree:
-        return "interval_tree";
+        case ClassifierKind::List:
+            return "list";
+        case ClassifierKind::Hash:
+            return "hash";
+        case ClassifierKind::PrefixTrie:
+            return "prefix_trie";
+        case ClassifierKind::IntervalTree:
+            return "interval_tree";
     }
     return "list";
 }
@@ -34,9 +34,11 @@ ExtendContext(const NestingContext& parent, ConditionType type, HeaderSelector h
 void
 InsertRanked(std::vector<Rule*>& list, Rule* rule)
 {
-    auto position = std::upper_bound(list.begin(), list.end(), rule, [](const Rule* a, const Rule* b) {
-        return RanksBefore(*a, *b);
-    });
+    auto position =
+        std::upper_bound(list.begin(),
+                         list.end(),
+                         rule,
+                         [](const Rule* a, const Rule* b) { return RanksBefore(*a, *b); });
     list.insert(position, rule);
 }
 
@@ -44,9 +46,10 @@ bool
 RemoveRanked(std::vector<Rule*>& list, Rule* rule)
 {
     // Ranks are unique (sequences are), so the rule sits where its rank sorts.
-    auto it = std::lower_bound(list.begin(), list.end(), rule, [](const Rule* a, const Rule* b) {
-        return RanksBefore(*a, *b);
-    });
+    auto it = std::lower_bound(list.begin(),
+                               list.end(),
+                               rule,
+                               [](const Rule* a, const Rule* b) { return RanksBefore(*a, *b); });
     if (it == list.end() || *it != rule)
     {
         return false;

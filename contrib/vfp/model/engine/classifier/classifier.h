@@ -49,7 +49,7 @@ std::string_view ClassifierKindName(ClassifierKind kind);
 
 class Classifier
 {
-  public:
+public:
     virtual ~Classifier() = default;
 
     virtual ClassifierKind GetKind() const = 0;
@@ -80,26 +80,22 @@ bool RemoveRanked(std::vector<Rule*>& list, Rule* rule);
 Rule* ScanRanked(const std::vector<Rule*>& list, const PacketFields& fields, Rule* best);
 
 /// The nesting context of a keyed classifier's candidate sets: the parent's, plus its key.
-NestingContext ExtendContext(const NestingContext& parent, ConditionType type, HeaderSelector header);
+NestingContext ExtendContext(const NestingContext& parent,
+                             ConditionType type,
+                             HeaderSelector header);
 
 /// The linear reference: all rules, in rank order.
 class ListClassifier : public Classifier
 {
-  public:
-    ClassifierKind GetKind() const override
-    {
-        return ClassifierKind::List;
-    }
+public:
+    ClassifierKind GetKind() const override { return ClassifierKind::List; }
     void Insert(Rule* rule, const Condition* key) override;
     void Remove(Rule* rule, const Condition* key) override;
     Rule* Lookup(const PacketFields& fields, Rule* best) const override;
-    size_t Size() const override
-    {
-        return m_rules.size();
-    }
+    size_t Size() const override { return m_rules.size(); }
     size_t MemoryBytes() const override;
 
-  private:
+private:
     std::vector<Rule*> m_rules; //!< in rank order
 };
 

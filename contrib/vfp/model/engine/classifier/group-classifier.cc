@@ -50,8 +50,8 @@ Indexable(const Condition& condition)
 } // namespace
 
 GroupClassifier::GroupClassifier(GroupType type, ConditionType lpmOn)
-    : m_type(type),
-      m_lpmOn(lpmOn)
+    : m_type(type)
+    , m_lpmOn(lpmOn)
 {
     if (type == GroupType::Lpm)
     {
@@ -60,9 +60,9 @@ GroupClassifier::GroupClassifier(GroupType type, ConditionType lpmOn)
 }
 
 GroupClassifier::GroupClassifier(const NestingContext& context)
-    : m_context(context),
-      m_type(GroupType::Priority),
-      m_lpmOn(ConditionType::DstIp)
+    : m_context(context)
+    , m_type(GroupType::Priority)
+    , m_lpmOn(ConditionType::DstIp)
 {
 }
 
@@ -99,16 +99,16 @@ GroupClassifier::SlotFor(ClassifierKind kind, const Condition& key)
     std::unique_ptr<Classifier> classifier;
     switch (kind)
     {
-    case ClassifierKind::Hash:
-        classifier = std::make_unique<HashClassifier>(key.type, key.header, m_context);
-        break;
-    case ClassifierKind::PrefixTrie:
-        classifier = std::make_unique<PrefixTrie>(key.type, key.header, m_context);
-        break;
-    case ClassifierKind::IntervalTree:
-    case ClassifierKind::List:
-        classifier = std::make_unique<IntervalTree>(key.type, key.header, m_context);
-        break;
+        case ClassifierKind::Hash:
+            classifier = std::make_unique<HashClassifier>(key.type, key.header, m_context);
+            break;
+        case ClassifierKind::PrefixTrie:
+            classifier = std::make_unique<PrefixTrie>(key.type, key.header, m_context);
+            break;
+        case ClassifierKind::IntervalTree:
+        case ClassifierKind::List:
+            classifier = std::make_unique<IntervalTree>(key.type, key.header, m_context);
+            break;
     }
     m_slots.push_back(Slot{kind, key.type, key.header, std::move(classifier)});
     return *m_slots.back().classifier;
@@ -135,7 +135,8 @@ GroupClassifier::Place(Rule* rule)
     {
         const auto keyName = std::make_pair(condition.type, condition.header);
         if (!Indexable(condition) ||
-            std::find(m_context.usedKeys.begin(), m_context.usedKeys.end(), keyName) != m_context.usedKeys.end())
+            std::find(m_context.usedKeys.begin(), m_context.usedKeys.end(), keyName) !=
+                m_context.usedKeys.end())
         {
             continue;
         }
@@ -206,16 +207,25 @@ GroupClassifier::Describe() const
     std::vector<Part> parts;
     if (m_lpm)
     {
-        parts.push_back(Part{ClassifierKind::PrefixTrie, m_lpmOn, HeaderSelector::Outer, m_lpm->Size(),
+        parts.push_back(Part{ClassifierKind::PrefixTrie,
+                             m_lpmOn,
+                             HeaderSelector::Outer,
+                             m_lpm->Size(),
                              m_lpm->MemoryBytes()});
         return parts;
     }
     for (const Slot& slot : m_slots)
     {
-        parts.push_back(Part{slot.kind, slot.type, slot.header, slot.classifier->Size(),
+        parts.push_back(Part{slot.kind,
+                             slot.type,
+                             slot.header,
+                             slot.classifier->Size(),
                              slot.classifier->MemoryBytes()});
     }
-    parts.push_back(Part{ClassifierKind::List, ConditionType::DstIp, HeaderSelector::Outer, m_list.Size(),
+    parts.push_back(Part{ClassifierKind::List,
+                         ConditionType::DstIp,
+                         HeaderSelector::Outer,
+                         m_list.Size(),
                          m_list.MemoryBytes()});
     return parts;
 }

@@ -45,7 +45,7 @@ constexpr double MAX_KEY_COVERAGE = 0.25;
 
 class GroupClassifier
 {
-  public:
+public:
     /// A group's top-level classifier.
     GroupClassifier(GroupType type, ConditionType lpmOn);
     /// A nested priority classifier for one candidate set (candidate-set.h); it keys no
@@ -60,31 +60,25 @@ class GroupClassifier
     void Insert(Rule* rule);
     void Remove(Rule* rule);
     /// The rule the group selects for @p meta (see group.h), or null.
-    Rule* Find(const HeaderStack& meta) const
-    {
-        return Lookup(PacketFields(meta), nullptr);
-    }
+    Rule* Find(const HeaderStack& meta) const { return Lookup(PacketFields(meta), nullptr); }
     /// The Classifier contract: the best rule ranking before @p best, else @p best.
     Rule* Lookup(const PacketFields& fields, Rule* best) const;
     /// Rules in the list, i.e. not indexed by any key.
-    size_t ListedRules() const
-    {
-        return m_list.Size();
-    }
+    size_t ListedRules() const { return m_list.Size(); }
 
     /// One structure of the group and what it holds.
     struct Part
     {
         ClassifierKind kind;
-        ConditionType type;      //!< the key condition type (unused for the list)
-        HeaderSelector header;   //!< the key's header group (unused for the list)
-        size_t rules;            //!< rules held
-        size_t memoryBytes;      //!< estimated structure memory
+        ConditionType type;    //!< the key condition type (unused for the list)
+        HeaderSelector header; //!< the key's header group (unused for the list)
+        size_t rules;          //!< rules held
+        size_t memoryBytes;    //!< estimated structure memory
     };
     /// The structures in lookup order, the list last.
     std::vector<Part> Describe() const;
 
-  private:
+private:
     struct Slot
     {
         ClassifierKind kind;
@@ -103,15 +97,17 @@ class GroupClassifier
     void Place(Rule* rule);
     Classifier& SlotFor(ClassifierKind kind, const Condition& key);
 
-    NestingContext m_context;                //!< keys used above (nested classifiers)
-    GroupType m_type;                        //!< priority or LPM
-    ConditionType m_lpmOn;                   //!< LPM groups: the trie's field
-    std::unique_ptr<PrefixTrie> m_lpm;       //!< LPM groups: all rules
-    std::vector<Slot> m_slots;               //!< priority groups: keyed structures
-    ListClassifier m_list;                   //!< priority groups: the rest
+    NestingContext m_context;          //!< keys used above (nested classifiers)
+    GroupType m_type;                  //!< priority or LPM
+    ConditionType m_lpmOn;             //!< LPM groups: the trie's field
+    std::unique_ptr<PrefixTrie> m_lpm; //!< LPM groups: all rules
+    std::vector<Slot> m_slots;         //!< priority groups: keyed structures
+    ListClassifier m_list;             //!< priority groups: the rest
     std::unordered_map<const Rule*, Placement> m_placement; //!< where each rule is
     /// Per (condition type, header): how many rule values there are of each value.
-    std::map<std::pair<ConditionType, HeaderSelector>, std::map<std::pair<uint64_t, uint64_t>, uint32_t>> m_values;
+    std::map<std::pair<ConditionType, HeaderSelector>,
+             std::map<std::pair<uint64_t, uint64_t>, uint32_t>>
+        m_values;
 };
 
 } // namespace vfp

@@ -1,13 +1,14 @@
 #include "hash-classifier.h"
 
-
 namespace vfp
 {
 
-HashClassifier::HashClassifier(ConditionType type, HeaderSelector header, const NestingContext& parent)
-    : m_type(type),
-      m_header(header),
-      m_context(ExtendContext(parent, type, header))
+HashClassifier::HashClassifier(ConditionType type,
+                               HeaderSelector header,
+                               const NestingContext& parent)
+    : m_type(type)
+    , m_header(header)
+    , m_context(ExtendContext(parent, type, header))
 {
 }
 

@@ -21,28 +21,22 @@ namespace vfp
 
 class HashClassifier : public Classifier
 {
-  public:
+public:
     HashClassifier(ConditionType type, HeaderSelector header, const NestingContext& parent = {});
 
-    ClassifierKind GetKind() const override
-    {
-        return ClassifierKind::Hash;
-    }
+    ClassifierKind GetKind() const override { return ClassifierKind::Hash; }
     /// @p key must hold singleton values only.
     void Insert(Rule* rule, const Condition* key) override;
     void Remove(Rule* rule, const Condition* key) override;
     Rule* Lookup(const PacketFields& fields, Rule* best) const override;
-    size_t Size() const override
-    {
-        return m_rules;
-    }
+    size_t Size() const override { return m_rules; }
     size_t MemoryBytes() const override;
 
-  private:
-    ConditionType m_type;     //!< the field indexed
-    HeaderSelector m_header;  //!< the group it is read from
-    NestingContext m_context; //!< for the candidate sets
-    size_t m_rules = 0;       //!< rules held
+private:
+    ConditionType m_type;                               //!< the field indexed
+    HeaderSelector m_header;                            //!< the group it is read from
+    NestingContext m_context;                           //!< for the candidate sets
+    size_t m_rules = 0;                                 //!< rules held
     std::unordered_map<uint64_t, CandidateSet> m_table; //!< value -> its rules
 };
 

@@ -6,9 +6,9 @@ namespace vfp
 {
 
 IntervalTree::IntervalTree(ConditionType type, HeaderSelector header, const NestingContext& parent)
-    : m_type(type),
-      m_header(header),
-      m_context(ExtendContext(parent, type, header))
+    : m_type(type)
+    , m_header(header)
+    , m_context(ExtendContext(parent, type, header))
 {
     const uint8_t width = ConditionWidth(type);
     m_root = MakeNode(0, width == 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1);
@@ -46,7 +46,8 @@ IntervalTree::InsertInterval(uint64_t lo, uint64_t hi, Rule* rule)
         std::unique_ptr<Node>& child = node->children[side];
         if (!child)
         {
-            child = side == 0 ? MakeNode(node->low, node->centre - 1) : MakeNode(node->centre + 1, node->high);
+            child = side == 0 ? MakeNode(node->low, node->centre - 1)
+                              : MakeNode(node->centre + 1, node->high);
         }
         node = child.get();
     }
@@ -55,11 +56,17 @@ IntervalTree::InsertInterval(uint64_t lo, uint64_t hi, Rule* rule)
     {
         slot->second = std::make_unique<Interval>(lo, hi, &m_context);
         Interval* interval = slot->second.get();
-        node->byLow.insert(std::upper_bound(node->byLow.begin(), node->byLow.end(), lo,
-                                            [](uint64_t value, const Interval* i) { return value < i->lo; }),
+        node->byLow.insert(std::upper_bound(node->byLow.begin(),
+                                            node->byLow.end(),
+                                            lo,
+                                            [](uint64_t value, const Interval* i)
+                                            { return value < i->lo; }),
                            interval);
-        node->byHigh.insert(std::upper_bound(node->byHigh.begin(), node->byHigh.end(), hi,
-                                             [](uint64_t value, const Interval* i) { return value > i->hi; }),
+        node->byHigh.insert(std::upper_bound(node->byHigh.begin(),
+                                             node->byHigh.end(),
+                                             hi,
+                                             [](uint64_t value, const Interval* i)
+                                             { return value > i->hi; }),
                             interval);
     }
     slot->second->rules.Insert(rule);
@@ -100,7 +107,8 @@ IntervalTree::RemoveInterval(std::unique_ptr<Node>& slot, uint64_t lo, uint64_t 
             }
         }
     }
-    if (removed && &slot != &m_root && node.intervals.empty() && !node.children[0] && !node.children[1])
+    if (removed && &slot != &m_root && node.intervals.empty() && !node.children[0] &&
+        !node.children[1])
     {
         slot.reset();
     }
@@ -184,7 +192,8 @@ IntervalTree::MemoryBytes() const
     {
         const Node* node = stack.back();
         stack.pop_back();
-        bytes += sizeof(Node) + (node->byLow.capacity() + node->byHigh.capacity()) * sizeof(Interval*);
+        bytes +=
+            sizeof(Node) + (node->byLow.capacity() + node->byHigh.capacity()) * sizeof(Interval*);
         for (const auto& [bounds, interval] : node->intervals)
         {
             // A map node: the key, the pointer, three links and a colour.

@@ -37,27 +37,21 @@ namespace vfp
 
 class IntervalTree : public Classifier
 {
-  public:
+public:
     IntervalTree(ConditionType type, HeaderSelector header, const NestingContext& parent = {});
     ~IntervalTree() override;
 
-    ClassifierKind GetKind() const override
-    {
-        return ClassifierKind::IntervalTree;
-    }
+    ClassifierKind GetKind() const override { return ClassifierKind::IntervalTree; }
     /// @p key must hold single, range or prefix values (not masks).
     void Insert(Rule* rule, const Condition* key) override;
     void Remove(Rule* rule, const Condition* key) override;
     Rule* Lookup(const PacketFields& fields, Rule* best) const override;
-    size_t Size() const override
-    {
-        return m_rules;
-    }
+    size_t Size() const override { return m_rules; }
     size_t MemoryBytes() const override;
     /// The deepest node, the root at depth 1 (for tests and statistics).
     size_t Depth() const;
 
-  private:
+private:
     struct Interval
     {
         uint64_t lo = 0;    //!< low end, inclusive
@@ -65,9 +59,9 @@ class IntervalTree : public Classifier
         CandidateSet rules; //!< rules with this interval among their key values
 
         Interval(uint64_t low, uint64_t high, const NestingContext* context)
-            : lo(low),
-              hi(high),
-              rules(context)
+            : lo(low)
+            , hi(high)
+            , rules(context)
         {
         }
     };
@@ -76,9 +70,10 @@ class IntervalTree : public Classifier
         uint64_t low = 0;    //!< the segment's low end
         uint64_t high = 0;   //!< the segment's high end
         uint64_t centre = 0; //!< low + (high - low) / 2
-        std::map<std::pair<uint64_t, uint64_t>, std::unique_ptr<Interval>> intervals; //!< by (lo, hi)
-        std::vector<Interval*> byLow;   //!< low end ascending
-        std::vector<Interval*> byHigh;  //!< high end descending
+        std::map<std::pair<uint64_t, uint64_t>, std::unique_ptr<Interval>>
+            intervals;                                 //!< by (lo, hi)
+        std::vector<Interval*> byLow;                  //!< low end ascending
+        std::vector<Interval*> byHigh;                 //!< high end descending
         std::array<std::unique_ptr<Node>, 2> children; //!< below and above the centre
     };
 

@@ -55,8 +55,8 @@ BaseOf(uint8_t length)
 
 } // namespace
 
-template <typename T>
-template <typename... Args>
+template<typename T>
+template<typename... Args>
 uint32_t
 PrefixTrie::BlockPool<T>::Allocate(uint32_t count, const Args&... args)
 {
@@ -87,8 +87,8 @@ PrefixTrie::BlockPool<T>::Allocate(uint32_t count, const Args&... args)
     return first;
 }
 
-template <typename T>
-template <typename... Args>
+template<typename T>
+template<typename... Args>
 uint32_t
 PrefixTrie::BlockPool<T>::Grow(uint32_t first, uint32_t count, uint32_t at, const Args&... args)
 {
@@ -110,8 +110,8 @@ PrefixTrie::BlockPool<T>::Grow(uint32_t first, uint32_t count, uint32_t at, cons
     return block;
 }
 
-template <typename T>
-template <typename... Args>
+template<typename T>
+template<typename... Args>
 uint32_t
 PrefixTrie::BlockPool<T>::Shrink(uint32_t first, uint32_t count, uint32_t at, const Args&... args)
 {
@@ -136,8 +136,8 @@ PrefixTrie::BlockPool<T>::Shrink(uint32_t first, uint32_t count, uint32_t at, co
     return block;
 }
 
-template <typename T>
-template <typename... Args>
+template<typename T>
+template<typename... Args>
 void
 PrefixTrie::BlockPool<T>::Release(uint32_t first, uint32_t count, const Args&... args)
 {
@@ -152,7 +152,7 @@ PrefixTrie::BlockPool<T>::Release(uint32_t first, uint32_t count, const Args&...
     m_free[SizeClass(count)].push_back(first);
 }
 
-template <typename T>
+template<typename T>
 size_t
 PrefixTrie::BlockPool<T>::OverheadBytes() const
 {
@@ -165,10 +165,10 @@ PrefixTrie::BlockPool<T>::OverheadBytes() const
 }
 
 PrefixTrie::PrefixTrie(ConditionType type, HeaderSelector header, const NestingContext& parent)
-    : m_type(type),
-      m_header(header),
-      m_width(ConditionWidth(type)),
-      m_context(ExtendContext(parent, type, header))
+    : m_type(type)
+    , m_header(header)
+    , m_width(ConditionWidth(type))
+    , m_context(ExtendContext(parent, type, header))
 {
     m_nodes.Allocate(1); // the root
 }
@@ -186,7 +186,8 @@ PrefixTrie::Insert(Rule* rule, const Condition* key)
     {
         for (const ConditionValue& value : key->values)
         {
-            const uint8_t length = value.kind == ConditionValue::Kind::Prefix ? value.prefixLength : m_width;
+            const uint8_t length =
+                value.kind == ConditionValue::Kind::Prefix ? value.prefixLength : m_width;
             InsertPrefix(Align(value.lo) & Mask(length), length, rule);
         }
     }
@@ -217,8 +218,8 @@ PrefixTrie::InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule)
         // The longest common prefix of the child and the new prefix, within both, rounded
         // down to a base: where they part.
         const uint64_t differ = child.prefix ^ prefix;
-        const uint8_t common = std::min<uint8_t>({differ == 0 ? uint8_t(64) : uint8_t(__builtin_clzll(differ)),
-                                                  child.length, length});
+        const uint8_t common = std::min<uint8_t>(
+            {differ == 0 ? uint8_t(64) : uint8_t(__builtin_clzll(differ)), child.length, length});
         const uint8_t split = BaseOf(common);
         if (split == child.length)
         {
@@ -291,7 +292,8 @@ PrefixTrie::Remove(Rule* rule, const Condition* key)
     {
         for (const ConditionValue& value : key->values)
         {
-            const uint8_t length = value.kind == ConditionValue::Kind::Prefix ? value.prefixLength : m_width;
+            const uint8_t length =
+                value.kind == ConditionValue::Kind::Prefix ? value.prefixLength : m_width;
             RemovePrefix(Align(value.lo) & Mask(length), length, rule);
         }
     }
@@ -358,7 +360,8 @@ PrefixTrie::RemovePrefix(uint64_t prefix, uint8_t length, Rule* rule)
     {
         const Node& above = m_nodes[parent];
         const uint32_t chunk = Chunk(prefix, above.length);
-        const uint32_t block = m_nodes.Shrink(above.firstChild, PopCount(above.children), Below(above.children, chunk));
+        const uint32_t block = m_nodes.Shrink(
+            above.firstChild, PopCount(above.children), Below(above.children, chunk));
         Node& shrunk = m_nodes[parent]; // Shrink may have moved the nodes' storage
         shrunk.firstChild = block;
         shrunk.children &= ~(uint64_t(1) << chunk);
@@ -408,7 +411,8 @@ PrefixTrie::Lookup(const PacketFields& fields, Rule* best) const
             next = &m_nodes[node->firstChild + Below(node->children, chunk)];
             __builtin_prefetch(next);
         }
-        for (uint64_t matched = node->prefixes & PATH_MASK[chunk]; matched != 0; matched &= matched - 1)
+        for (uint64_t matched = node->prefixes & PATH_MASK[chunk]; matched != 0;
+             matched &= matched - 1)
         {
             const uint32_t position = static_cast<uint32_t>(__builtin_ctzll(matched));
             best = m_sets[node->firstSet + Below(node->prefixes, position)].Lookup(fields, best);
@@ -463,7 +467,8 @@ PrefixTrie::LookupLongest(const PacketFields& fields) const
         {
             const uint32_t position = 63 - static_cast<uint32_t>(__builtin_clzll(matched));
             matched &= ~(uint64_t(1) << position);
-            if (Rule* rule = m_sets[node.firstSet + Below(node.prefixes, position)].Lookup(fields, nullptr))
+            if (Rule* rule =
+                    m_sets[node.firstSet + Below(node.prefixes, position)].Lookup(fields, nullptr))
             {
                 return rule;
             }

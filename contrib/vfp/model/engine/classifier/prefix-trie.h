@@ -93,7 +93,7 @@ namespace vfp
 
 class PrefixTrie : public Classifier
 {
-  public:
+public:
     /// Field bits a node branches on (at most 6: a node's bitmaps are 64 bits).
     static constexpr uint8_t STRIDE = 6;
 
@@ -102,10 +102,7 @@ class PrefixTrie : public Classifier
     PrefixTrie(const PrefixTrie&) = delete;
     PrefixTrie& operator=(const PrefixTrie&) = delete;
 
-    ClassifierKind GetKind() const override
-    {
-        return ClassifierKind::PrefixTrie;
-    }
+    ClassifierKind GetKind() const override { return ClassifierKind::PrefixTrie; }
     /// @p key must hold single or prefix values; null puts the rule at the root.
     void Insert(Rule* rule, const Condition* key) override;
     void Remove(Rule* rule, const Condition* key) override;
@@ -113,19 +110,13 @@ class PrefixTrie : public Classifier
     /// LPM mode: the matching rule with the longest key prefix containing the field, ties
     /// by rank; rules at the root when the packet lacks the field.
     Rule* LookupLongest(const PacketFields& fields) const;
-    Rule* FindLongest(const HeaderStack& meta) const
-    {
-        return LookupLongest(PacketFields(meta));
-    }
-    size_t Size() const override
-    {
-        return m_rules;
-    }
+    Rule* FindLongest(const HeaderStack& meta) const { return LookupLongest(PacketFields(meta)); }
+    size_t Size() const override { return m_rules; }
     size_t MemoryBytes() const override;
     /// Nodes in the trie, the root included (for tests and statistics).
     size_t NodeCount() const;
 
-  private:
+private:
     /// Nodes on a path, at most: one per multiple of STRIDE up to 64.
     static constexpr size_t MAX_DEPTH = 64 / STRIDE + 1;
 
@@ -157,48 +148,40 @@ class PrefixTrie : public Classifier
      * for the next block of that size, or split in halves for a smaller one. Indices stay
      * valid across allocations, references into the vector do not.
      */
-    template <typename T>
+    template<typename T>
     class BlockPool
     {
-      public:
+    public:
         /// A block with room for @p count elements, all blank; returns its first index.
-        template <typename... Args>
+        template<typename... Args>
         uint32_t Allocate(uint32_t count, const Args&... args);
         /// Makes room for one more element, blank, at @p at of the block at @p first that
         /// holds @p count; returns the block's first index, which changes if it moved.
-        template <typename... Args>
+        template<typename... Args>
         uint32_t Grow(uint32_t first, uint32_t count, uint32_t at, const Args&... args);
         /// Removes element @p at of the block at @p first that holds @p count; returns the
         /// block's first index, which changes if it moved (0 once empty).
-        template <typename... Args>
+        template<typename... Args>
         uint32_t Shrink(uint32_t first, uint32_t count, uint32_t at, const Args&... args);
         /// Frees the block at @p first that holds @p count elements, blanking them.
-        template <typename... Args>
+        template<typename... Args>
         void Release(uint32_t first, uint32_t count, const Args&... args);
-        T& operator[](uint32_t index)
-        {
-            return m_items[index];
-        }
-        const T& operator[](uint32_t index) const
-        {
-            return m_items[index];
-        }
-        const std::vector<T>& Items() const
-        {
-            return m_items;
-        }
+        T& operator[](uint32_t index) { return m_items[index]; }
+        const T& operator[](uint32_t index) const { return m_items[index]; }
+        const std::vector<T>& Items() const { return m_items; }
         /// Bytes beyond the elements' own: spare capacity and free lists.
         size_t OverheadBytes() const;
 
-      private:
+    private:
         /// log2 of the room of a block holding @p count elements (at least one).
         static uint32_t SizeClass(uint32_t count)
         {
             return count <= 1 ? 0 : 64 - static_cast<uint32_t>(__builtin_clzll(count - 1));
         }
 
-        std::vector<T> m_items;                               //!< every block, live or free
-        std::array<std::vector<uint32_t>, STRIDE + 1> m_free; //!< free blocks' first index, by size class
+        std::vector<T> m_items; //!< every block, live or free
+        std::array<std::vector<uint32_t>, STRIDE + 1>
+            m_free; //!< free blocks' first index, by size class
     };
 
     /// The key bits [length, length + STRIDE) of a left-aligned @p key.
@@ -221,10 +204,7 @@ class PrefixTrie : public Classifier
         return PopCount(bitmap & ((uint64_t(1) << bit) - 1));
     }
     /// The left-aligned key of a field value (bits past the width dropped).
-    uint64_t Align(uint64_t value) const
-    {
-        return value << (64 - m_width);
-    }
+    uint64_t Align(uint64_t value) const { return value << (64 - m_width); }
 
     void InsertPrefix(uint64_t prefix, uint8_t length, Rule* rule);
     void RemovePrefix(uint64_t prefix, uint8_t length, Rule* rule);
@@ -238,13 +218,13 @@ class PrefixTrie : public Classifier
     /// The nodes whose prefix contains @p key, root first; returns how many.
     size_t Path(uint64_t key, std::array<const Node*, MAX_DEPTH>& path) const;
 
-    ConditionType m_type;             //!< the field indexed
-    HeaderSelector m_header;          //!< the group it is read from
-    uint8_t m_width;                  //!< the field's width in bits
-    NestingContext m_context;         //!< for the candidate sets
-    size_t m_rules = 0;               //!< rules held
-    BlockPool<Node> m_nodes;          //!< every node; the root (the empty prefix) is node 0
-    BlockPool<AlignedSet> m_sets;     //!< every node's candidate sets
+    ConditionType m_type;         //!< the field indexed
+    HeaderSelector m_header;      //!< the group it is read from
+    uint8_t m_width;              //!< the field's width in bits
+    NestingContext m_context;     //!< for the candidate sets
+    size_t m_rules = 0;           //!< rules held
+    BlockPool<Node> m_nodes;      //!< every node; the root (the empty prefix) is node 0
+    BlockPool<AlignedSet> m_sets; //!< every node's candidate sets
 };
 
 } // namespace vfp

@@ -116,7 +116,8 @@ TraceRunner::RunPacket(ObjectReader& event, size_t line)
 }
 
 Json
-TraceRunner::Process(Port& port, Direction direction, const HeaderStack& packet, bool simulate, size_t line)
+TraceRunner::Process(
+    Port& port, Direction direction, const HeaderStack& packet, bool simulate, size_t line)
 {
     const auto metersBefore = port.GetMeters();
     PipelineTrace trace;
@@ -279,19 +280,32 @@ TraceRunner::RetryHeld(const std::string& portName, std::vector<Json>& output)
 Json
 TraceRunner::RunOperation(ObjectReader& event, const std::string& op, size_t line)
 {
-    static const std::set<std::string> OPERATIONS = {
-        "add_layer",    "remove_layer",    "add_group",   "remove_group",   "replace_group",
-        "add_rule",     "remove_rule",     "add_resource", "remove_resource", "set_mapping",
-        "remove_mapping", "add_range",     "remove_range", "expire"};
+    static const std::set<std::string> OPERATIONS = {"add_layer",
+                                                     "remove_layer",
+                                                     "add_group",
+                                                     "remove_group",
+                                                     "replace_group",
+                                                     "add_rule",
+                                                     "remove_rule",
+                                                     "add_resource",
+                                                     "remove_resource",
+                                                     "set_mapping",
+                                                     "remove_mapping",
+                                                     "add_range",
+                                                     "remove_range",
+                                                     "expire"};
     if (OPERATIONS.count(op) == 0)
     {
         FailAt("op",
-               fmt::format("unknown operation \"{}\"; expected one of: {}", op, fmt::join(OPERATIONS, ", ")));
+               fmt::format("unknown operation \"{}\"; expected one of: {}",
+                           op,
+                           fmt::join(OPERATIONS, ", ")));
     }
     ReadTime(event);
     Json out{{"line", line}, {"op", op}, {"time", m_now}};
     auto text = [&event](const char* key) { return ReadString(event.Require(key), key); };
-    auto flush = [&event]() {
+    auto flush = [&event]()
+    {
         const Json* value = event.Find("flush");
         return value ? ReadBool(*value, "flush") : false;
     };

@@ -25,7 +25,7 @@ namespace vfp
 
 class TraceRunner
 {
-  public:
+public:
     explicit TraceRunner(Switch& vswitch);
 
     /**
@@ -36,7 +36,7 @@ class TraceRunner
      */
     std::vector<Json> Run(const Json& event, size_t line);
 
-  private:
+private:
     struct HeldPacket
     {
         size_t line;         //!< the event that brought it
@@ -46,7 +46,8 @@ class TraceRunner
     };
 
     Json RunPacket(ObjectReader& event, size_t line);
-    Json Process(Port& port, Direction direction, const HeaderStack& packet, bool simulate, size_t line);
+    Json Process(
+        Port& port, Direction direction, const HeaderStack& packet, bool simulate, size_t line);
     Json RunOperation(ObjectReader& event, const std::string& op, size_t line);
     void ReadTime(ObjectReader& event);
     Port& ReadPort(ObjectReader& event);

@@ -15,7 +15,7 @@ struct ParsedList
 {
     HeaderStack stack;
     std::array<bool, MAX_HEADER_GROUPS> protocolGiven{}; //!< per group
-    bool openTunnel = false; //!< the list ended with a tunnel header
+    bool openTunnel = false;                             //!< the list ended with a tunnel header
 };
 
 ParsedList
@@ -23,7 +23,8 @@ ParseList(const Json& headers, const std::string& path)
 {
     if (!headers.is_array() || headers.empty())
     {
-        FailAt(path, fmt::format("expected a non-empty list of headers, got {}", Describe(headers)));
+        FailAt(path,
+               fmt::format("expected a non-empty list of headers, got {}", Describe(headers)));
     }
     ParsedList parsed;
     HeaderStack& stack = parsed.stack;
@@ -34,12 +35,12 @@ ParseList(const Json& headers, const std::string& path)
         const Json& item = headers[i];
         if (!item.is_object() || item.size() != 1)
         {
-            FailAt(itemPath,
-                   "expected an object with one key: eth, ipv4, tcp, udp, vxlan or gre");
+            FailAt(itemPath, "expected an object with one key: eth, ipv4, tcp, udp, vxlan or gre");
         }
         const std::string kind = item.begin().key();
         ObjectReader fields(item.begin().value(), itemPath + "." + kind);
-        auto openGroup = [&]() -> HeaderGroup& {
+        auto openGroup = [&]() -> HeaderGroup&
+        {
             if (stack.count == MAX_HEADER_GROUPS)
             {
                 FailAt(itemPath, fmt::format("more than {} header groups", MAX_HEADER_GROUPS));
@@ -77,7 +78,8 @@ ParseList(const Json& headers, const std::string& path)
                 group->tunnel = TunnelType::IpInIp; // ipv4 right after ipv4
                 startGroup = true;
             }
-            if (startGroup && stack.count > 0 && stack[stack.count - 1].tunnel != TunnelType::IpInIp)
+            if (startGroup && stack.count > 0 &&
+                stack[stack.count - 1].tunnel != TunnelType::IpInIp)
             {
                 FailAt(itemPath, "after vxlan or gre the inner group starts with eth");
             }
@@ -101,13 +103,14 @@ ParseList(const Json& headers, const std::string& path)
         {
             if (startGroup || !group->hasIpv4 || group->l4 != L4Type::None)
             {
-                FailAt(itemPath, fmt::format("a {} header follows an ipv4 header in its group", kind));
+                FailAt(itemPath,
+                       fmt::format("a {} header follows an ipv4 header in its group", kind));
             }
             group->l4 = kind == "tcp" ? L4Type::Tcp : L4Type::Udp;
-            group->transport.srcPort =
-                static_cast<uint16_t>(ReadUnsigned(fields.Require("sport"), fields.PathOf("sport"), 0xffff));
-            group->transport.dstPort =
-                static_cast<uint16_t>(ReadUnsigned(fields.Require("dport"), fields.PathOf("dport"), 0xffff));
+            group->transport.srcPort = static_cast<uint16_t>(
+                ReadUnsigned(fields.Require("sport"), fields.PathOf("sport"), 0xffff));
+            group->transport.dstPort = static_cast<uint16_t>(
+                ReadUnsigned(fields.Require("dport"), fields.PathOf("dport"), 0xffff));
             if (kind == "tcp")
             {
                 if (const Json* flags = fields.Find("flags"))
@@ -158,7 +161,8 @@ ParseList(const Json& headers, const std::string& path)
         else
         {
             FailAt(itemPath,
-                   fmt::format("unknown header \"{}\"; expected eth, ipv4, tcp, udp, vxlan or gre", kind));
+                   fmt::format("unknown header \"{}\"; expected eth, ipv4, tcp, udp, vxlan or gre",
+                               kind));
         }
     }
     parsed.openTunnel = startGroup;
@@ -212,7 +216,8 @@ ReadHeaderGroup(const Json& headers, const std::string& path)
     ParsedList parsed = ParseList(headers, path);
     if (parsed.stack.count != 1)
     {
-        FailAt(path, "a pushed group is one group: eth, ipv4, then tcp, udp(+vxlan), gre or nothing");
+        FailAt(path,
+               "a pushed group is one group: eth, ipv4, then tcp, udp(+vxlan), gre or nothing");
     }
     HeaderGroup group = parsed.stack[0];
     if (group.hasIpv4 && group.ip.protocol == IP_PROTOCOL_IPIP && group.tunnel == TunnelType::None)

@@ -80,7 +80,8 @@ ReadUnsigned(const Json& value, const std::string& path, uint64_t max)
     }
     if (!number || *number > max)
     {
-        FailAt(path, fmt::format("expected a whole number from 0 to {}, got {}", max, Describe(value)));
+        FailAt(path,
+               fmt::format("expected a whole number from 0 to {}, got {}", max, Describe(value)));
     }
     return *number;
 }
@@ -95,7 +96,8 @@ ReadIpv4(const Json& value, const std::string& path)
     }
     if (!address)
     {
-        FailAt(path, fmt::format("expected an IPv4 address like \"10.0.0.1\", got {}", Describe(value)));
+        FailAt(path,
+               fmt::format("expected an IPv4 address like \"10.0.0.1\", got {}", Describe(value)));
     }
     return *address;
 }
@@ -132,8 +134,8 @@ ReadScalarText(const Json& value, const std::string& path)
 }
 
 ObjectReader::ObjectReader(const Json& value, std::string path)
-    : m_value(value),
-      m_path(std::move(path))
+    : m_value(value)
+    , m_path(std::move(path))
 {
     if (!value.is_object())
     {

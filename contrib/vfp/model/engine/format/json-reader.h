@@ -38,7 +38,7 @@ std::string ReadScalarText(const Json& value, const std::string& path);
 /// Reads the keys of one JSON object, remembering which were read.
 class ObjectReader
 {
-  public:
+public:
     /// @throws PolicyError when @p value is not an object
     ObjectReader(const Json& value, std::string path);
 
@@ -48,16 +48,13 @@ class ObjectReader
     const Json& Require(const std::string& key);
     /// The path of @p key inside this object.
     std::string PathOf(const std::string& key) const;
-    const std::string& GetPath() const
-    {
-        return m_path;
-    }
+    const std::string& GetPath() const { return m_path; }
     /// Throws naming the first key that was never read, and the keys that are allowed.
     void RejectUnknown(std::initializer_list<const char*> allowed) const;
     /// The same, when every allowed key has been looked up with Find or Require.
     void RejectUnread() const;
 
-  private:
+private:
     const Json& m_value;          //!< the object
     std::string m_path;           //!< its path
     std::set<std::string> m_read; //!< keys looked up

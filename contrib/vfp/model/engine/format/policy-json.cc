@@ -41,7 +41,7 @@ FindArray(ObjectReader& reader, const std::string& key)
     return value;
 }
 
-template <typename Enum>
+template<typename Enum>
 Enum
 ReadChoice(const Json& value,
            const std::string& path,
@@ -63,15 +63,15 @@ ReadChoice(const Json& value,
 DefaultAction
 ReadDefault(const Json& value, const std::string& path)
 {
-    return ReadChoice<DefaultAction>(value,
-                                     path,
-                                     {{"allow", DefaultAction::Allow}, {"block", DefaultAction::Block}});
+    return ReadChoice<DefaultAction>(
+        value, path, {{"allow", DefaultAction::Allow}, {"block", DefaultAction::Block}});
 }
 
 MissPolicy
 ReadMissPolicy(const Json& value, const std::string& path)
 {
-    return ReadChoice<MissPolicy>(value, path, {{"drop", MissPolicy::Drop}, {"hold", MissPolicy::Hold}});
+    return ReadChoice<MissPolicy>(
+        value, path, {{"drop", MissPolicy::Drop}, {"hold", MissPolicy::Hold}});
 }
 
 PortRange
@@ -121,8 +121,9 @@ ReadConditions(const Json& value, const std::string& path)
             auto selector = ParseHeaderSelector(ReadString(*header, reader.PathOf("header")));
             if (!selector)
             {
-                FailAt(reader.PathOf("header"),
-                       fmt::format("expected outer, inner or innermost, got {}", Describe(*header)));
+                FailAt(
+                    reader.PathOf("header"),
+                    fmt::format("expected outer, inner or innermost, got {}", Describe(*header)));
             }
             condition.header = *selector;
         }
@@ -185,76 +186,83 @@ ReadAction(const Json& value, const std::string& path)
                            typeName));
     }
     action.type = *type;
-    auto ip = [&reader](const char* key) -> std::optional<uint32_t> {
+    auto ip = [&reader](const char* key) -> std::optional<uint32_t>
+    {
         const Json* field = reader.Find(key);
         return field ? std::optional<uint32_t>(ReadIpv4(*field, reader.PathOf(key))) : std::nullopt;
     };
-    auto mac = [&reader](const char* key) -> std::optional<uint64_t> {
+    auto mac = [&reader](const char* key) -> std::optional<uint64_t>
+    {
         const Json* field = reader.Find(key);
         return field ? std::optional<uint64_t>(ReadMac(*field, reader.PathOf(key))) : std::nullopt;
     };
-    auto port = [&reader](const char* key) -> std::optional<uint16_t> {
+    auto port = [&reader](const char* key) -> std::optional<uint16_t>
+    {
         const Json* field = reader.Find(key);
         return field ? std::optional<uint16_t>(
                            static_cast<uint16_t>(ReadUnsigned(*field, reader.PathOf(key), 0xffff)))
                      : std::nullopt;
     };
-    auto text = [&reader](const char* key) {
+    auto text = [&reader](const char* key)
+    {
         const Json* field = reader.Find(key);
         return field ? ReadString(*field, reader.PathOf(key)) : std::string();
     };
     switch (action.type)
     {
-    case ActionType::Allow:
-    case ActionType::Block:
-    case ActionType::Decap:
-        reader.RejectUnknown({"type"});
-        break;
-    case ActionType::Nat:
-        action.srcIp = ip("src_ip");
-        action.dstIp = ip("dst_ip");
-        action.srcPort = port("src_port");
-        action.dstPort = port("dst_port");
-        action.snat = text("snat");
-        if (const Json* header = reader.Find("header"))
-        {
-            auto selector = ParseHeaderSelector(ReadString(*header, reader.PathOf("header")));
-            if (!selector)
+        case ActionType::Allow:
+        case ActionType::Block:
+        case ActionType::Decap:
+            reader.RejectUnknown({"type"});
+            break;
+        case ActionType::Nat:
+            action.srcIp = ip("src_ip");
+            action.dstIp = ip("dst_ip");
+            action.srcPort = port("src_port");
+            action.dstPort = port("dst_port");
+            action.snat = text("snat");
+            if (const Json* header = reader.Find("header"))
             {
-                FailAt(reader.PathOf("header"),
-                       fmt::format("expected outer, inner or innermost, got {}", Describe(*header)));
+                auto selector = ParseHeaderSelector(ReadString(*header, reader.PathOf("header")));
+                if (!selector)
+                {
+                    FailAt(reader.PathOf("header"),
+                           fmt::format("expected outer, inner or innermost, got {}",
+                                       Describe(*header)));
+                }
+                action.header = *selector;
             }
-            action.header = *selector;
-        }
-        reader.RejectUnknown({"type", "src_ip", "dst_ip", "src_port", "dst_port", "snat", "header"});
-        break;
-    case ActionType::Encap:
-        action.format = ReadChoice<TunnelType>(reader.Require("format"),
-                                               reader.PathOf("format"),
-                                               {{"vxlan", TunnelType::Vxlan},
-                                                {"nvgre", TunnelType::Nvgre},
-                                                {"ipip", TunnelType::IpInIp}});
-        if (const Json* key = reader.Find("key"))
-        {
-            action.key = static_cast<uint32_t>(ReadUnsigned(*key, reader.PathOf("key"), MAX_TUNNEL_KEY));
-        }
-        action.srcIp = ip("src_ip");
-        action.dstIp = ip("dst_ip");
-        action.mapping = text("mapping");
-        action.srcMac = mac("src_mac");
-        action.dstMac = mac("dst_mac");
-        reader.RejectUnknown(
-            {"type", "format", "key", "src_ip", "dst_ip", "mapping", "src_mac", "dst_mac"});
-        break;
-    case ActionType::Meter:
-        action.meter = ReadString(reader.Require("counter"), reader.PathOf("counter"));
-        reader.RejectUnknown({"type", "counter"});
-        break;
-    case ActionType::Transposition:
-        action.transposition =
-            ReadTranspositionGroups(reader.Require("groups"), reader.PathOf("groups"));
-        reader.RejectUnknown({"type", "groups"});
-        break;
+            reader.RejectUnknown(
+                {"type", "src_ip", "dst_ip", "src_port", "dst_port", "snat", "header"});
+            break;
+        case ActionType::Encap:
+            action.format = ReadChoice<TunnelType>(reader.Require("format"),
+                                                   reader.PathOf("format"),
+                                                   {{"vxlan", TunnelType::Vxlan},
+                                                    {"nvgre", TunnelType::Nvgre},
+                                                    {"ipip", TunnelType::IpInIp}});
+            if (const Json* key = reader.Find("key"))
+            {
+                action.key =
+                    static_cast<uint32_t>(ReadUnsigned(*key, reader.PathOf("key"), MAX_TUNNEL_KEY));
+            }
+            action.srcIp = ip("src_ip");
+            action.dstIp = ip("dst_ip");
+            action.mapping = text("mapping");
+            action.srcMac = mac("src_mac");
+            action.dstMac = mac("dst_mac");
+            reader.RejectUnknown(
+                {"type", "format", "key", "src_ip", "dst_ip", "mapping", "src_mac", "dst_mac"});
+            break;
+        case ActionType::Meter:
+            action.meter = ReadString(reader.Require("counter"), reader.PathOf("counter"));
+            reader.RejectUnknown({"type", "counter"});
+            break;
+        case ActionType::Transposition:
+            action.transposition =
+                ReadTranspositionGroups(reader.Require("groups"), reader.PathOf("groups"));
+            reader.RejectUnknown({"type", "groups"});
+            break;
     }
     return action;
 }
@@ -263,7 +271,8 @@ Json
 WriteAction(const ActionSpec& action)
 {
     Json out{{"type", ActionTypeName(action.type)}};
-    auto ip = [&out](const char* key, const std::optional<uint32_t>& value) {
+    auto ip = [&out](const char* key, const std::optional<uint32_t>& value)
+    {
         if (value)
         {
             out[key] = FormatIpv4(*value);
@@ -271,59 +280,59 @@ WriteAction(const ActionSpec& action)
     };
     switch (action.type)
     {
-    case ActionType::Allow:
-    case ActionType::Block:
-    case ActionType::Decap:
-        break;
-    case ActionType::Nat:
-        ip("src_ip", action.srcIp);
-        ip("dst_ip", action.dstIp);
-        if (action.srcPort)
-        {
-            out["src_port"] = *action.srcPort;
-        }
-        if (action.dstPort)
-        {
-            out["dst_port"] = *action.dstPort;
-        }
-        if (!action.snat.empty())
-        {
-            out["snat"] = action.snat;
-        }
-        if (action.header != HeaderSelector::Outer)
-        {
-            out["header"] = HeaderSelectorName(action.header);
-        }
-        break;
-    case ActionType::Encap:
-        out["format"] = action.format == TunnelType::Vxlan   ? "vxlan"
-                        : action.format == TunnelType::Nvgre ? "nvgre"
-                                                             : "ipip";
-        if (action.format != TunnelType::IpInIp)
-        {
-            out["key"] = action.key;
-        }
-        ip("src_ip", action.srcIp);
-        ip("dst_ip", action.dstIp);
-        if (!action.mapping.empty())
-        {
-            out["mapping"] = action.mapping;
-        }
-        if (action.srcMac)
-        {
-            out["src_mac"] = FormatMac(*action.srcMac);
-        }
-        if (action.dstMac)
-        {
-            out["dst_mac"] = FormatMac(*action.dstMac);
-        }
-        break;
-    case ActionType::Meter:
-        out["counter"] = action.meter;
-        break;
-    case ActionType::Transposition:
-        out["groups"] = WriteTransposition(action.transposition)["groups"];
-        break;
+        case ActionType::Allow:
+        case ActionType::Block:
+        case ActionType::Decap:
+            break;
+        case ActionType::Nat:
+            ip("src_ip", action.srcIp);
+            ip("dst_ip", action.dstIp);
+            if (action.srcPort)
+            {
+                out["src_port"] = *action.srcPort;
+            }
+            if (action.dstPort)
+            {
+                out["dst_port"] = *action.dstPort;
+            }
+            if (!action.snat.empty())
+            {
+                out["snat"] = action.snat;
+            }
+            if (action.header != HeaderSelector::Outer)
+            {
+                out["header"] = HeaderSelectorName(action.header);
+            }
+            break;
+        case ActionType::Encap:
+            out["format"] = action.format == TunnelType::Vxlan   ? "vxlan"
+                            : action.format == TunnelType::Nvgre ? "nvgre"
+                                                                 : "ipip";
+            if (action.format != TunnelType::IpInIp)
+            {
+                out["key"] = action.key;
+            }
+            ip("src_ip", action.srcIp);
+            ip("dst_ip", action.dstIp);
+            if (!action.mapping.empty())
+            {
+                out["mapping"] = action.mapping;
+            }
+            if (action.srcMac)
+            {
+                out["src_mac"] = FormatMac(*action.srcMac);
+            }
+            if (action.dstMac)
+            {
+                out["dst_mac"] = FormatMac(*action.dstMac);
+            }
+            break;
+        case ActionType::Meter:
+            out["counter"] = action.meter;
+            break;
+        case ActionType::Transposition:
+            out["groups"] = WriteTransposition(action.transposition)["groups"];
+            break;
     }
     return out;
 }
@@ -351,7 +360,8 @@ ReadRule(const Json& value, const std::string& path)
         rule.ttl = ReadNumber(*ttl, reader.PathOf("ttl"));
         if (!(rule.ttl > 0))
         {
-            FailAt(reader.PathOf("ttl"), fmt::format("expected a positive number of seconds, got {}", rule.ttl));
+            FailAt(reader.PathOf("ttl"),
+                   fmt::format("expected a positive number of seconds, got {}", rule.ttl));
         }
     }
     if (const Json* conditions = reader.Find("conditions"))
@@ -359,7 +369,8 @@ ReadRule(const Json& value, const std::string& path)
         rule.conditions = ReadConditions(*conditions, reader.PathOf("conditions"));
     }
     rule.action = ReadAction(reader.Require("action"), reader.PathOf("action"));
-    reader.RejectUnknown({"id", "priority", "terminating", "stateful", "ttl", "conditions", "action"});
+    reader.RejectUnknown(
+        {"id", "priority", "terminating", "stateful", "ttl", "conditions", "action"});
     return rule;
 }
 
@@ -385,19 +396,20 @@ ReadGroup(const Json& value, const std::string& path)
     ObjectReader reader(value, path);
     GroupSpec group;
     group.name = ReadString(reader.Require("name"), reader.PathOf("name"));
-    group.direction = ReadChoice<Direction>(reader.Require("direction"),
-                                            reader.PathOf("direction"),
-                                            {{"outbound", Direction::Outbound},
-                                             {"inbound", Direction::Inbound}});
+    group.direction =
+        ReadChoice<Direction>(reader.Require("direction"),
+                              reader.PathOf("direction"),
+                              {{"outbound", Direction::Outbound}, {"inbound", Direction::Inbound}});
     if (const Json* priority = reader.Find("priority"))
     {
         group.priority = ReadInt(*priority, reader.PathOf("priority"));
     }
     if (const Json* type = reader.Find("type"))
     {
-        group.type = ReadChoice<GroupType>(*type,
-                                           reader.PathOf("type"),
-                                           {{"priority", GroupType::Priority}, {"lpm", GroupType::Lpm}});
+        group.type =
+            ReadChoice<GroupType>(*type,
+                                  reader.PathOf("type"),
+                                  {{"priority", GroupType::Priority}, {"lpm", GroupType::Lpm}});
     }
     if (const Json* lpmOn = reader.Find("lpm_on"))
     {
@@ -422,7 +434,8 @@ ReadGroup(const Json& value, const std::string& path)
             group.rules.push_back(ReadRule((*rules)[i], Indexed(reader.PathOf("rules"), i)));
         }
     }
-    reader.RejectUnknown({"name", "direction", "priority", "type", "lpm_on", "conditions", "rules"});
+    reader.RejectUnknown(
+        {"name", "direction", "priority", "type", "lpm_on", "conditions", "rules"});
     return group;
 }
 
@@ -485,7 +498,8 @@ ReadLayer(const Json& value, const std::string& path)
 Json
 WriteLayer(const LayerSpec& layer)
 {
-    auto name = [](DefaultAction action) { return action == DefaultAction::Allow ? "allow" : "block"; };
+    auto name = [](DefaultAction action)
+    { return action == DefaultAction::Allow ? "allow" : "block"; };
     Json groups = Json::array();
     for (const GroupSpec& group : layer.groups)
     {
@@ -504,10 +518,10 @@ ReadResource(ObjectReader& reader, const std::string& name)
 {
     ResourceSpec resource;
     resource.name = name;
-    resource.type = ReadChoice<ResourceType>(reader.Require("type"),
-                                             reader.PathOf("type"),
-                                             {{"mapping", ResourceType::Mapping},
-                                              {"range_list", ResourceType::RangeList}});
+    resource.type = ReadChoice<ResourceType>(
+        reader.Require("type"),
+        reader.PathOf("type"),
+        {{"mapping", ResourceType::Mapping}, {"range_list", ResourceType::RangeList}});
     if (resource.type == ResourceType::Mapping)
     {
         if (const Json* onMiss = reader.Find("on_miss"))
@@ -539,7 +553,8 @@ ReadResource(ObjectReader& reader, const std::string& name)
         const Json& ranges = RequireArray(reader, "ranges");
         for (size_t i = 0; i < ranges.size(); ++i)
         {
-            resource.ranges.push_back(ReadPortRange(ranges[i], Indexed(reader.PathOf("ranges"), i)));
+            resource.ranges.push_back(
+                ReadPortRange(ranges[i], Indexed(reader.PathOf("ranges"), i)));
         }
     }
     return resource;
@@ -563,7 +578,10 @@ WriteResource(const ResourceSpec& resource)
     {
         ranges.push_back(FormatPortRange(range));
     }
-    return {{"type", "range_list"}, {"on_exhausted", policy}, {"ip", FormatIpv4(resource.address)}, {"ranges", ranges}};
+    return {{"type", "range_list"},
+            {"on_exhausted", policy},
+            {"ip", FormatIpv4(resource.address)},
+            {"ranges", ranges}};
 }
 
 PolicySpec
@@ -590,7 +608,8 @@ ReadPolicy(const Json& value)
         {
             for (size_t l = 0; l < layers->size(); ++l)
             {
-                port.layers.push_back(ReadLayer((*layers)[l], Indexed(portReader.PathOf("layers"), l)));
+                port.layers.push_back(
+                    ReadLayer((*layers)[l], Indexed(portReader.PathOf("layers"), l)));
             }
         }
         if (const Json* resources = portReader.Find("resources"))
@@ -609,7 +628,8 @@ ReadPolicy(const Json& value)
         {
             if (earlier.name == port.name)
             {
-                FailAt(portReader.PathOf("name"), fmt::format("port \"{}\" is defined twice", port.name));
+                FailAt(portReader.PathOf("name"),
+                       fmt::format("port \"{}\" is defined twice", port.name));
             }
         }
         policy.ports.push_back(std::move(port));
@@ -649,7 +669,8 @@ ReadPolicy(const Json& value)
             }
             for (PortSpec& port : policy.ports)
             {
-                if (targets.empty() || std::find(targets.begin(), targets.end(), port.name) != targets.end())
+                if (targets.empty() ||
+                    std::find(targets.begin(), targets.end(), port.name) != targets.end())
                 {
                     port.resources.push_back(resource);
                 }
@@ -693,10 +714,8 @@ ParseJsonText(const std::string& text, const std::string& source)
     }
     catch (const Json::parse_error& error)
     {
-        throw PolicyError(fmt::format("{}: malformed JSON at byte {}: {}",
-                                      source,
-                                      error.byte,
-                                      error.what()));
+        throw PolicyError(
+            fmt::format("{}: malformed JSON at byte {}: {}", source, error.byte, error.what()));
     }
 }
 

@@ -28,7 +28,7 @@ ReadCounter(const Json& value, const std::string& path)
                              ReadUnsigned(value[1], path + "[1]", UINT64_MAX)};
 }
 
-template <typename Array>
+template<typename Array>
 Json
 SaveArray(const Array& values)
 {
@@ -41,7 +41,7 @@ SaveArray(const Array& values)
 }
 
 /// Reads a fixed-size array of unsigned numbers into @p out.
-template <typename Array>
+template<typename Array>
 void
 ReadArray(const Json& value, const std::string& path, Array& out)
 {
@@ -58,7 +58,8 @@ ReadArray(const Json& value, const std::string& path, Array& out)
         }
         else
         {
-            out[i] = static_cast<typename Array::value_type>(ReadUnsigned(value[i], itemPath, UINT64_MAX));
+            out[i] = static_cast<typename Array::value_type>(
+                ReadUnsigned(value[i], itemPath, UINT64_MAX));
         }
     }
 }
@@ -70,8 +71,16 @@ SaveUfid(const Ufid& ufid)
     for (size_t i = 0; i < ufid.count; ++i)
     {
         const FlowId& id = ufid.ids[i];
-        ids.push_back({id.srcMac, id.dstMac, id.srcIp, id.dstIp, id.tunnelKey, id.srcPort, id.dstPort,
-                       id.etherType, id.protocol, static_cast<int>(id.tunnel)});
+        ids.push_back({id.srcMac,
+                       id.dstMac,
+                       id.srcIp,
+                       id.dstIp,
+                       id.tunnelKey,
+                       id.srcPort,
+                       id.dstPort,
+                       id.etherType,
+                       id.protocol,
+                       static_cast<int>(id.tunnel)});
     }
     return ids;
 }
@@ -89,9 +98,16 @@ ReadUfid(const Json& value, const std::string& path)
     {
         std::array<uint64_t, 10> f{};
         ReadArray(value[i], fmt::format("{}[{}]", path, i), f);
-        ufid.ids[i] = FlowId{f[0], f[1], static_cast<uint32_t>(f[2]), static_cast<uint32_t>(f[3]),
-                             static_cast<uint32_t>(f[4]), static_cast<uint16_t>(f[5]), static_cast<uint16_t>(f[6]),
-                             static_cast<uint16_t>(f[7]), static_cast<uint8_t>(f[8]), static_cast<TunnelType>(f[9])};
+        ufid.ids[i] = FlowId{f[0],
+                             f[1],
+                             static_cast<uint32_t>(f[2]),
+                             static_cast<uint32_t>(f[3]),
+                             static_cast<uint32_t>(f[4]),
+                             static_cast<uint16_t>(f[5]),
+                             static_cast<uint16_t>(f[6]),
+                             static_cast<uint16_t>(f[7]),
+                             static_cast<uint8_t>(f[8]),
+                             static_cast<TunnelType>(f[9])};
     }
     return ufid;
 }
@@ -132,7 +148,7 @@ SaveHandle(uint32_t slot, uint32_t version)
     return Json::array({slot, version});
 }
 
-template <typename Handle>
+template<typename Handle>
 Handle
 ReadHandle(const Json& value, const std::string& path)
 {
@@ -144,7 +160,7 @@ ReadHandle(const Json& value, const std::string& path)
 /// Names the port's layers and meters in saved state, and finds them again on restore.
 class Names
 {
-  public:
+public:
     explicit Names(Port& port)
         : m_port(port)
     {
@@ -161,12 +177,14 @@ class Names
         }
         FailAt(path, fmt::format("no layer \"{}\" in the saved policy", name));
     }
-    PacketByteCounter* MeterNamed(const Json& value, const std::string& path, std::map<std::string, PacketByteCounter>& meters) const
+    PacketByteCounter* MeterNamed(const Json& value,
+                                  const std::string& path,
+                                  std::map<std::string, PacketByteCounter>& meters) const
     {
         return value.is_null() ? nullptr : &meters[ReadString(value, path)];
     }
 
-  private:
+private:
     Port& m_port;
 };
 
@@ -212,7 +230,8 @@ PortState::Save(const Port& constPort)
     }
     state["meters"] = meters;
 
-    auto resourceName = [&port](const RangeList* list) {
+    auto resourceName = [&port](const RangeList* list)
+    {
         for (const ResourceSpec& resource : port.m_resources.ToSpecs())
         {
             if (port.m_resources.FindRangeList(resource.name) == list)
@@ -226,10 +245,14 @@ PortState::Save(const Port& constPort)
     for (const auto& layer : port.m_layers)
     {
         const LayerCounters& c = layer->GetCounters();
-        Json counters{{"packets", SaveArray(c.packets)},         {"flow_hits", SaveArray(c.flowHits)},
-                      {"rule_matches", SaveArray(c.ruleMatches)}, {"default_hits", SaveArray(c.defaultHits)},
-                      {"drops", SaveArray(c.drops)},             {"flows_created", c.flowsCreated},
-                      {"flows_expired", c.flowsExpired},         {"flows_flushed", c.flowsFlushed}};
+        Json counters{{"packets", SaveArray(c.packets)},
+                      {"flow_hits", SaveArray(c.flowHits)},
+                      {"rule_matches", SaveArray(c.ruleMatches)},
+                      {"default_hits", SaveArray(c.defaultHits)},
+                      {"drops", SaveArray(c.drops)},
+                      {"flows_created", c.flowsCreated},
+                      {"flows_expired", c.flowsExpired},
+                      {"flows_flushed", c.flowsFlushed}};
         Json rules = Json::object();
         for (const auto& group : layer->GetGroups())
         {
@@ -254,7 +277,8 @@ PortState::Save(const Port& constPort)
                 saved["ttl"] = pair.ttl;
                 saved["pins"] = pair.pins;
                 saved["meter"] = pair.meter ? Json(MeterName(port.m_meters, pair.meter)) : Json();
-                saved["snat"] = pair.snat ? Json::array({resourceName(pair.snat), pair.snatPort}) : Json();
+                saved["snat"] =
+                    pair.snat ? Json::array({resourceName(pair.snat), pair.snatPort}) : Json();
             }
             slots.push_back(saved);
         }
@@ -321,25 +345,33 @@ PortState::Save(const Port& constPort)
         Json layerFlows = Json::array();
         for (const LayerFlowRef& ref : flow->layerFlows)
         {
-            layerFlows.push_back({ref.layer->GetName(), SaveHandle(ref.handle.slot, ref.handle.version)});
+            layerFlows.push_back(
+                {ref.layer->GetName(), SaveHandle(ref.handle.slot, ref.handle.version)});
         }
         Json watches = Json::array();
         for (const LayerWatch& watch : flow->watches)
         {
             watches.push_back({watch.layer->GetName(), watch.keyHash});
         }
-        flows.push_back({{"key", SaveKey(key)},
-                         {"generation", flow->generation},
-                         {"ht", WriteTransposition(flow->ht)},
-                         {"meters", meterContexts},
-                         {"layer_flows", layerFlows},
-                         {"watches", watches},
-                         {"connection", SaveHandle(flow->connection.slot, flow->connection.version)}});
+        flows.push_back(
+            {{"key", SaveKey(key)},
+             {"generation", flow->generation},
+             {"ht", WriteTransposition(flow->ht)},
+             {"meters", meterContexts},
+             {"layer_flows", layerFlows},
+             {"watches", watches},
+             {"connection", SaveHandle(flow->connection.slot, flow->connection.version)}});
     }
     const UftCounters& u = port.m_uftCounters;
     state["uft"] = {{"flows", flows},
                     {"counters",
-                     {u.hits, u.misses, u.reconciled, u.reconcileUpdated, u.reconcileRemoved, u.inserted, u.evicted}}};
+                     {u.hits,
+                      u.misses,
+                      u.reconciled,
+                      u.reconcileUpdated,
+                      u.reconcileRemoved,
+                      u.inserted,
+                      u.evicted}}};
 
     const PortCounters& pc = port.m_counters;
     Json drops = Json::array();
@@ -380,7 +412,10 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
     const int version = ReadInt(top.Require("version"), "version");
     if (version != PORT_STATE_VERSION)
     {
-        FailAt("version", fmt::format("this build restores port state version {}, got {}", PORT_STATE_VERSION, version));
+        FailAt("version",
+               fmt::format("this build restores port state version {}, got {}",
+                           PORT_STATE_VERSION,
+                           version));
     }
     const PolicySpec policy = ReadPolicy(top.Require("policy"));
     if (policy.ports.size() != 1)
@@ -400,7 +435,8 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         std::vector<uint16_t> allocated;
         for (size_t i = 0; i < ports.size(); ++i)
         {
-            allocated.push_back(static_cast<uint16_t>(ReadUnsigned(ports[i], fmt::format("snat_allocated.{}[{}]", name, i), 0xffff)));
+            allocated.push_back(static_cast<uint16_t>(
+                ReadUnsigned(ports[i], fmt::format("snat_allocated.{}[{}]", name, i), 0xffff)));
         }
         list->RestoreAllocated(allocated);
     }
@@ -421,9 +457,12 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         ReadArray(c.at("rule_matches"), path + ".counters.rule_matches", counters.ruleMatches);
         ReadArray(c.at("default_hits"), path + ".counters.default_hits", counters.defaultHits);
         ReadArray(c.at("drops"), path + ".counters.drops", counters.drops);
-        counters.flowsCreated = ReadUnsigned(c.at("flows_created"), path + ".counters.flows_created", UINT64_MAX);
-        counters.flowsExpired = ReadUnsigned(c.at("flows_expired"), path + ".counters.flows_expired", UINT64_MAX);
-        counters.flowsFlushed = ReadUnsigned(c.at("flows_flushed"), path + ".counters.flows_flushed", UINT64_MAX);
+        counters.flowsCreated =
+            ReadUnsigned(c.at("flows_created"), path + ".counters.flows_created", UINT64_MAX);
+        counters.flowsExpired =
+            ReadUnsigned(c.at("flows_expired"), path + ".counters.flows_expired", UINT64_MAX);
+        counters.flowsFlushed =
+            ReadUnsigned(c.at("flows_flushed"), path + ".counters.flows_flushed", UINT64_MAX);
         for (const auto& group : layer->GetGroups())
         {
             for (const auto& rule : group->GetRules())
@@ -441,32 +480,41 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         {
             const std::string slotPath = fmt::format("{}.slots[{}]", path, s);
             LayerFlowTable::Slot slot;
-            slot.version = static_cast<uint32_t>(ReadUnsigned(slots[s].at("version"), slotPath + ".version", UINT32_MAX));
+            slot.version = static_cast<uint32_t>(
+                ReadUnsigned(slots[s].at("version"), slotPath + ".version", UINT32_MAX));
             slot.live = ReadBool(slots[s].at("live"), slotPath + ".live");
             if (slot.live)
             {
                 const Json& saved = slots[s];
                 FlowPair& pair = slot.value;
-                pair.origin = static_cast<Direction>(ReadUnsigned(saved.at("origin"), slotPath + ".origin", 1));
+                pair.origin = static_cast<Direction>(
+                    ReadUnsigned(saved.at("origin"), slotPath + ".origin", 1));
                 for (size_t d = 0; d < DIRECTION_COUNT; ++d)
                 {
-                    pair.keys[d] = ReadUfid(saved.at("keys")[d], fmt::format("{}.keys[{}]", slotPath, d));
-                    pair.hts[d] = ReadTransposition(saved.at("hts")[d], fmt::format("{}.hts[{}]", slotPath, d));
+                    pair.keys[d] =
+                        ReadUfid(saved.at("keys")[d], fmt::format("{}.keys[{}]", slotPath, d));
+                    pair.hts[d] = ReadTransposition(saved.at("hts")[d],
+                                                    fmt::format("{}.hts[{}]", slotPath, d));
                 }
                 pair.ruleId = ReadString(saved.at("rule"), slotPath + ".rule");
                 pair.lastSeen = ReadNumber(saved.at("last_seen"), slotPath + ".last_seen");
                 pair.ttl = ReadNumber(saved.at("ttl"), slotPath + ".ttl");
-                pair.pins = static_cast<uint32_t>(ReadUnsigned(saved.at("pins"), slotPath + ".pins", UINT32_MAX));
-                pair.meter = names.MeterNamed(saved.at("meter"), slotPath + ".meter", port->m_meters);
+                pair.pins = static_cast<uint32_t>(
+                    ReadUnsigned(saved.at("pins"), slotPath + ".pins", UINT32_MAX));
+                pair.meter =
+                    names.MeterNamed(saved.at("meter"), slotPath + ".meter", port->m_meters);
                 if (!saved.at("snat").is_null())
                 {
-                    const std::string resource = ReadString(saved.at("snat")[0], slotPath + ".snat[0]");
+                    const std::string resource =
+                        ReadString(saved.at("snat")[0], slotPath + ".snat[0]");
                     pair.snat = port->m_resources.FindRangeList(resource);
                     if (pair.snat == nullptr)
                     {
-                        FailAt(slotPath + ".snat[0]", fmt::format("no range_list \"{}\"", resource));
+                        FailAt(slotPath + ".snat[0]",
+                               fmt::format("no range_list \"{}\"", resource));
                     }
-                    pair.snatPort = static_cast<uint16_t>(ReadUnsigned(saved.at("snat")[1], slotPath + ".snat[1]", 0xffff));
+                    pair.snatPort = static_cast<uint16_t>(
+                        ReadUnsigned(saved.at("snat")[1], slotPath + ".snat[1]", 0xffff));
                 }
             }
             snapshot.slots.push_back(std::move(slot));
@@ -474,17 +522,20 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         const Json& free = layers[l].at("free");
         for (size_t i = 0; i < free.size(); ++i)
         {
-            snapshot.free.push_back(static_cast<uint32_t>(ReadUnsigned(free[i], path + ".free", UINT32_MAX)));
+            snapshot.free.push_back(
+                static_cast<uint32_t>(ReadUnsigned(free[i], path + ".free", UINT32_MAX)));
         }
         layer->GetFlows().Restore(std::move(snapshot));
     }
 
-    auto readLayerFlows = [&names](const Json& list, const std::string& path) {
+    auto readLayerFlows = [&names](const Json& list, const std::string& path)
+    {
         std::vector<LayerFlowRef> refs;
         for (size_t i = 0; i < list.size(); ++i)
         {
-            refs.push_back(LayerFlowRef{names.LayerNamed(list[i][0], fmt::format("{}[{}][0]", path, i)),
-                                        ReadHandle<FlowHandle>(list[i][1], fmt::format("{}[{}][1]", path, i))});
+            refs.push_back(LayerFlowRef{
+                names.LayerNamed(list[i][0], fmt::format("{}[{}][0]", path, i)),
+                ReadHandle<FlowHandle>(list[i][1], fmt::format("{}[{}][1]", path, i))});
         }
         return refs;
     };
@@ -495,17 +546,20 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
     {
         const std::string path = fmt::format("tracker.slots[{}]", s);
         ConnectionTracker::Slot slot;
-        slot.version = static_cast<uint32_t>(ReadUnsigned(slots[s].at("version"), path + ".version", UINT32_MAX));
+        slot.version = static_cast<uint32_t>(
+            ReadUnsigned(slots[s].at("version"), path + ".version", UINT32_MAX));
         slot.live = ReadBool(slots[s].at("live"), path + ".live");
         if (slot.live)
         {
             const Json& saved = slots[s];
             Connection& c = slot.value;
             c.key = ReadUfid(saved.at("key"), path + ".key");
-            c.protocol = static_cast<uint8_t>(ReadUnsigned(saved.at("protocol"), path + ".protocol", 255));
+            c.protocol =
+                static_cast<uint8_t>(ReadUnsigned(saved.at("protocol"), path + ".protocol", 255));
             const std::string stateName = ReadString(saved.at("state"), path + ".state");
             bool known = false;
-            for (uint8_t candidate = 0; candidate <= static_cast<uint8_t>(TcpState::Closed); ++candidate)
+            for (uint8_t candidate = 0; candidate <= static_cast<uint8_t>(TcpState::Closed);
+                 ++candidate)
             {
                 if (TcpStateName(static_cast<TcpState>(candidate)) == stateName)
                 {
@@ -517,7 +571,8 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
             {
                 FailAt(path + ".state", fmt::format("unknown TCP state \"{}\"", stateName));
             }
-            c.initiator = static_cast<Direction>(ReadUnsigned(saved.at("initiator"), path + ".initiator", 1));
+            c.initiator =
+                static_cast<Direction>(ReadUnsigned(saved.at("initiator"), path + ".initiator", 1));
             std::array<uint32_t, 2> isn{};
             ReadArray(saved.at("isn"), path + ".isn", isn);
             c.initiatorIsn = isn[0];
@@ -530,9 +585,11 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
             c.timeWaitSince = ReadNumber(saved.at("time_wait_since"), path + ".time_wait_since");
             for (size_t i = 0; i < saved.at("flows").size(); ++i)
             {
-                c.flows.push_back(ReadKey(saved.at("flows")[i], fmt::format("{}.flows[{}]", path, i)));
+                c.flows.push_back(
+                    ReadKey(saved.at("flows")[i], fmt::format("{}.flows[{}]", path, i)));
             }
-            for (const LayerFlowRef& ref : readLayerFlows(saved.at("layer_flows"), path + ".layer_flows"))
+            for (const LayerFlowRef& ref :
+                 readLayerFlows(saved.at("layer_flows"), path + ".layer_flows"))
             {
                 c.layerFlows.emplace_back(ref.layer, ref.handle);
             }
@@ -542,12 +599,16 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
     }
     for (const Json& free : tracker.at("free"))
     {
-        snapshot.free.push_back(static_cast<uint32_t>(ReadUnsigned(free, "tracker.free", UINT32_MAX)));
+        snapshot.free.push_back(
+            static_cast<uint32_t>(ReadUnsigned(free, "tracker.free", UINT32_MAX)));
     }
     const Json& tc = tracker.at("counters");
-    snapshot.counters.created = ReadUnsigned(tc.at("created"), "tracker.counters.created", UINT64_MAX);
-    snapshot.counters.refused = ReadUnsigned(tc.at("refused"), "tracker.counters.refused", UINT64_MAX);
-    snapshot.counters.established = ReadUnsigned(tc.at("established"), "tracker.counters.established", UINT64_MAX);
+    snapshot.counters.created =
+        ReadUnsigned(tc.at("created"), "tracker.counters.created", UINT64_MAX);
+    snapshot.counters.refused =
+        ReadUnsigned(tc.at("refused"), "tracker.counters.refused", UINT64_MAX);
+    snapshot.counters.established =
+        ReadUnsigned(tc.at("established"), "tracker.counters.established", UINT64_MAX);
     ReadArray(tc.at("ended"), "tracker.counters.ended", snapshot.counters.ended);
     port->m_tracker.Restore(std::move(snapshot));
 
@@ -563,17 +624,20 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         for (size_t m = 0; m < saved.at("meters").size(); ++m)
         {
             const Json& context = saved.at("meters")[m];
-            flow.meters.push_back(MeterContext{names.MeterNamed(context[0], path + ".meters", port->m_meters),
-                                               static_cast<int32_t>(context[1].get<int64_t>())});
+            flow.meters.push_back(
+                MeterContext{names.MeterNamed(context[0], path + ".meters", port->m_meters),
+                             static_cast<int32_t>(context[1].get<int64_t>())});
         }
         flow.layerFlows = readLayerFlows(saved.at("layer_flows"), path + ".layer_flows");
         for (size_t w = 0; w < saved.at("watches").size(); ++w)
         {
             const Json& watch = saved.at("watches")[w];
-            flow.watches.push_back(LayerWatch{names.LayerNamed(watch[0], path + ".watches"),
-                                              static_cast<size_t>(ReadUnsigned(watch[1], path + ".watches", UINT64_MAX))});
+            flow.watches.push_back(LayerWatch{
+                names.LayerNamed(watch[0], path + ".watches"),
+                static_cast<size_t>(ReadUnsigned(watch[1], path + ".watches", UINT64_MAX))});
         }
-        flow.connection = ReadHandle<ConnectionHandle>(saved.at("connection"), path + ".connection");
+        flow.connection =
+            ReadHandle<ConnectionHandle>(saved.at("connection"), path + ".connection");
         port->m_uft.Insert(ReadKey(saved.at("key"), path + ".key"), std::move(flow));
     }
     std::array<uint64_t, 7> u{};
@@ -588,7 +652,8 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         port->m_counters.held[d] = ReadCounter(counters.at("held")[d], "counters.held");
         ReadArray(counters.at("drops")[d], "counters.drops", port->m_counters.drops[d]);
     }
-    port->m_counters.eventsRaised = ReadUnsigned(counters.at("events_raised"), "counters.events_raised", UINT64_MAX);
+    port->m_counters.eventsRaised =
+        ReadUnsigned(counters.at("events_raised"), "counters.events_raised", UINT64_MAX);
     // Last: the constructor counted generations of its own while building the policy.
     port->m_generation = ReadUnsigned(top.Require("generation"), "generation", UINT64_MAX);
     return port;

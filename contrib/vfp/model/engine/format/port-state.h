@@ -28,14 +28,14 @@ constexpr int PORT_STATE_VERSION = 1;
 
 class PortState
 {
-  public:
+public:
     /// The port's whole state.
     static Json Save(const Port& port);
     /// A port with exactly the saved state; throws PolicyError naming the field when the
     /// document is malformed or of an unknown version.
     static std::unique_ptr<Port> Restore(const Json& state, const PortConfig& config = {});
 
-  private:
+private:
     static std::unique_ptr<Port> RestoreChecked(const Json& state, const PortConfig& config);
 };
 

@@ -15,7 +15,8 @@ GroupEdit
 ReadEdit(ObjectReader& entry)
 {
     GroupEdit edit;
-    auto field = [&entry](const char* key) { return std::make_pair(entry.Find(key), entry.PathOf(key)); };
+    auto field = [&entry](const char* key)
+    { return std::make_pair(entry.Find(key), entry.PathOf(key)); };
     if (auto [value, path] = field("src_mac"); value)
     {
         edit.fields |= EditField::SRC_MAC;
@@ -96,12 +97,14 @@ WriteEdit(const GroupEdit& edit)
     Json entry{{"op", "modify"}};
     if (edit.l2 == L2Action::Set)
     {
-        entry["set_eth"] = WriteHeaderGroup([&edit] {
-            HeaderGroup group;
-            group.hasEthernet = true;
-            group.eth = edit.l2Header;
-            return group;
-        }())[0]["eth"];
+        entry["set_eth"] = WriteHeaderGroup(
+            [&edit]
+            {
+                HeaderGroup group;
+                group.hasEthernet = true;
+                group.eth = edit.l2Header;
+                return group;
+            }())[0]["eth"];
     }
     else if (edit.l2 == L2Action::Strip)
     {
@@ -154,7 +157,8 @@ ReadTranspositionGroups(const Json& groups, const std::string& groupsPath)
 {
     if (!groups.is_array())
     {
-        FailAt(groupsPath, fmt::format("expected a list of group actions, got {}", Describe(groups)));
+        FailAt(groupsPath,
+               fmt::format("expected a list of group actions, got {}", Describe(groups)));
     }
     HeaderTransposition ht;
     size_t edits = 0;
@@ -162,8 +166,10 @@ ReadTranspositionGroups(const Json& groups, const std::string& groupsPath)
     {
         ObjectReader entry(groups[i], fmt::format("{}[{}]", groupsPath, i));
         const std::string op = ReadString(entry.Require("op"), entry.PathOf("op"));
-        auto outOfOrder = [&entry](const std::string& what) {
-            FailAt(entry.GetPath(), fmt::format("{}: pushes come first, then pops, then modify or ignore", what));
+        auto outOfOrder = [&entry](const std::string& what)
+        {
+            FailAt(entry.GetPath(),
+                   fmt::format("{}: pushes come first, then pops, then modify or ignore", what));
         };
         if (op == "push")
         {
@@ -173,9 +179,11 @@ ReadTranspositionGroups(const Json& groups, const std::string& groupsPath)
             }
             if (ht.pushCount == MAX_HEADER_GROUPS)
             {
-                FailAt(entry.GetPath(), fmt::format("at most {} groups may be pushed", MAX_HEADER_GROUPS));
+                FailAt(entry.GetPath(),
+                       fmt::format("at most {} groups may be pushed", MAX_HEADER_GROUPS));
             }
-            ht.pushed[ht.pushCount++] = ReadHeaderGroup(entry.Require("headers"), entry.PathOf("headers"));
+            ht.pushed[ht.pushCount++] =
+                ReadHeaderGroup(entry.Require("headers"), entry.PathOf("headers"));
             entry.RejectUnknown({"op", "headers"});
         }
         else if (op == "pop")
@@ -186,7 +194,8 @@ ReadTranspositionGroups(const Json& groups, const std::string& groupsPath)
             }
             if (ht.popCount == MAX_HEADER_GROUPS)
             {
-                FailAt(entry.GetPath(), fmt::format("at most {} groups may be popped", MAX_HEADER_GROUPS));
+                FailAt(entry.GetPath(),
+                       fmt::format("at most {} groups may be popped", MAX_HEADER_GROUPS));
             }
             ++ht.popCount;
             entry.RejectUnknown({"op"});
@@ -206,7 +215,8 @@ ReadTranspositionGroups(const Json& groups, const std::string& groupsPath)
         else
         {
             FailAt(entry.PathOf("op"),
-                   fmt::format("unknown group action \"{}\"; expected push, pop, modify or ignore", op));
+                   fmt::format("unknown group action \"{}\"; expected push, pop, modify or ignore",
+                               op));
         }
     }
     return ht;

@@ -8,8 +8,8 @@ FlowId::operator==(const FlowId& other) const
 {
     return srcMac == other.srcMac && dstMac == other.dstMac && srcIp == other.srcIp &&
            dstIp == other.dstIp && tunnelKey == other.tunnelKey && srcPort == other.srcPort &&
-           dstPort == other.dstPort && etherType == other.etherType &&
-           protocol == other.protocol && tunnel == other.tunnel;
+           dstPort == other.dstPort && etherType == other.etherType && protocol == other.protocol &&
+           tunnel == other.tunnel;
 }
 
 bool
@@ -66,7 +66,8 @@ UfidHash::operator()(const Ufid& ufid) const
 {
     // FNV-1a over the fields, then a final avalanche so low bits are usable as buckets.
     uint64_t hash = 0xcbf29ce484222325ULL;
-    auto add = [&hash](uint64_t value) {
+    auto add = [&hash](uint64_t value)
+    {
         hash ^= value;
         hash *= 0x100000001b3ULL;
     };

@@ -22,15 +22,15 @@ namespace vfp
 
 struct FlowId
 {
-    uint64_t srcMac = 0;   //!< only for groups without IPv4
-    uint64_t dstMac = 0;   //!< only for groups without IPv4
-    uint32_t srcIp = 0;    //!< source address
-    uint32_t dstIp = 0;    //!< destination address
+    uint64_t srcMac = 0;    //!< only for groups without IPv4
+    uint64_t dstMac = 0;    //!< only for groups without IPv4
+    uint32_t srcIp = 0;     //!< source address
+    uint32_t dstIp = 0;     //!< destination address
     uint32_t tunnelKey = 0; //!< VNI or VSID of the tunnel this group carries
-    uint16_t srcPort = 0;  //!< TCP/UDP source port; zero for tunnels and other protocols
-    uint16_t dstPort = 0;  //!< TCP/UDP destination port; zero for tunnels and other protocols
+    uint16_t srcPort = 0;   //!< TCP/UDP source port; zero for tunnels and other protocols
+    uint16_t dstPort = 0;   //!< TCP/UDP destination port; zero for tunnels and other protocols
     uint16_t etherType = 0; //!< EtherType, zero for groups without L2
-    uint8_t protocol = 0;  //!< IP protocol
+    uint8_t protocol = 0;   //!< IP protocol
     TunnelType tunnel = TunnelType::None; //!< encapsulation of the next group
 
     bool operator==(const FlowId& other) const;
@@ -42,10 +42,7 @@ struct Ufid
     uint8_t count = 0;                           //!< groups in use
 
     bool operator==(const Ufid& other) const;
-    bool operator!=(const Ufid& other) const
-    {
-        return !(*this == other);
-    }
+    bool operator!=(const Ufid& other) const { return !(*this == other); }
 };
 
 /// The Unified FlowID of a header stack.

@@ -16,8 +16,7 @@ EthernetHeader::operator==(const EthernetHeader& other) const
 bool
 Ipv4Header::operator==(const Ipv4Header& other) const
 {
-    return src == other.src && dst == other.dst && protocol == other.protocol &&
-           ttl == other.ttl;
+    return src == other.src && dst == other.dst && protocol == other.protocol && ttl == other.ttl;
 }
 
 bool
@@ -82,7 +81,8 @@ namespace
 std::string
 ValidateGroup(const HeaderGroup& group, size_t index, const HeaderGroup* outer, bool innermost)
 {
-    auto fail = [index](const std::string& what) { return fmt::format("group {}: {}", index, what); };
+    auto fail = [index](const std::string& what)
+    { return fmt::format("group {}: {}", index, what); };
 
     if (outer == nullptr && !group.hasEthernet)
     {
@@ -177,14 +177,13 @@ ValidateHeaderStack(const HeaderStack& stack)
     }
     if (stack.count > MAX_HEADER_GROUPS)
     {
-        return fmt::format("{} header groups exceed the limit of {}", stack.count, MAX_HEADER_GROUPS);
+        return fmt::format(
+            "{} header groups exceed the limit of {}", stack.count, MAX_HEADER_GROUPS);
     }
     for (size_t i = 0; i < stack.count; ++i)
     {
-        std::string error = ValidateGroup(stack[i],
-                                          i,
-                                          i == 0 ? nullptr : &stack[i - 1],
-                                          i + 1 == stack.count);
+        std::string error =
+            ValidateGroup(stack[i], i, i == 0 ? nullptr : &stack[i - 1], i + 1 == stack.count);
         if (!error.empty())
         {
             return error;

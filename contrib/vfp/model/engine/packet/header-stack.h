@@ -67,74 +67,62 @@ enum class TunnelType : uint8_t
 
 struct EthernetHeader
 {
-    uint64_t src = 0;                   //!< source MAC, low 48 bits
-    uint64_t dst = 0;                   //!< destination MAC, low 48 bits
+    uint64_t src = 0;                     //!< source MAC, low 48 bits
+    uint64_t dst = 0;                     //!< destination MAC, low 48 bits
     uint16_t etherType = ETHER_TYPE_IPV4; //!< EtherType of the payload
     bool operator==(const EthernetHeader& other) const;
 };
 
 struct Ipv4Header
 {
-    uint32_t src = 0;              //!< source address, host order
-    uint32_t dst = 0;              //!< destination address, host order
-    uint8_t protocol = 0;          //!< IP protocol number
-    uint8_t ttl = DEFAULT_IP_TTL;  //!< time to live
+    uint32_t src = 0;             //!< source address, host order
+    uint32_t dst = 0;             //!< destination address, host order
+    uint8_t protocol = 0;         //!< IP protocol number
+    uint8_t ttl = DEFAULT_IP_TTL; //!< time to live
     bool operator==(const Ipv4Header& other) const;
 };
 
 /// TCP or UDP header; the TCP-only fields stay zero for UDP.
 struct TransportHeader
 {
-    uint16_t srcPort = 0;  //!< source port
-    uint16_t dstPort = 0;  //!< destination port
-    uint8_t tcpFlags = 0;  //!< TCP flags (TcpFlags bits)
-    uint32_t seq = 0;      //!< TCP sequence number
-    uint32_t ack = 0;      //!< TCP acknowledgement number
+    uint16_t srcPort = 0; //!< source port
+    uint16_t dstPort = 0; //!< destination port
+    uint8_t tcpFlags = 0; //!< TCP flags (TcpFlags bits)
+    uint32_t seq = 0;     //!< TCP sequence number
+    uint32_t ack = 0;     //!< TCP acknowledgement number
     bool operator==(const TransportHeader& other) const;
 };
 
 struct HeaderGroup
 {
-    bool hasEthernet = false;               //!< an L2 header is present
-    bool hasIpv4 = false;                   //!< an IPv4 header is present
-    L4Type l4 = L4Type::None;               //!< which transport header is present
-    TunnelType tunnel = TunnelType::None;   //!< how the next group is carried, if any
-    EthernetHeader eth;                     //!< valid when hasEthernet
-    Ipv4Header ip;                          //!< valid when hasIpv4
-    TransportHeader transport;              //!< valid when l4 != None
-    uint32_t tunnelKey = 0;                 //!< VXLAN VNI or NVGRE VSID
+    bool hasEthernet = false;             //!< an L2 header is present
+    bool hasIpv4 = false;                 //!< an IPv4 header is present
+    L4Type l4 = L4Type::None;             //!< which transport header is present
+    TunnelType tunnel = TunnelType::None; //!< how the next group is carried, if any
+    EthernetHeader eth;                   //!< valid when hasEthernet
+    Ipv4Header ip;                        //!< valid when hasIpv4
+    TransportHeader transport;            //!< valid when l4 != None
+    uint32_t tunnelKey = 0;               //!< VXLAN VNI or NVGRE VSID
 
     /// Bytes this group's headers take on the wire (Ethernet 14, IPv4 20, TCP 20, UDP 8,
     /// VXLAN 8, GRE with key 8).
     uint32_t SizeBytes() const;
     bool operator==(const HeaderGroup& other) const;
-    bool operator!=(const HeaderGroup& other) const
-    {
-        return !(*this == other);
-    }
+    bool operator!=(const HeaderGroup& other) const { return !(*this == other); }
 };
 
 struct HeaderStack
 {
     std::array<HeaderGroup, MAX_HEADER_GROUPS> groups{}; //!< groups[0] is the outermost
-    uint8_t count = 0;                                    //!< groups in use
-    uint32_t payloadBytes = 0;                            //!< bytes after the innermost header
+    uint8_t count = 0;                                   //!< groups in use
+    uint32_t payloadBytes = 0;                           //!< bytes after the innermost header
 
-    HeaderGroup& operator[](size_t index)
-    {
-        return groups[index];
-    }
-    const HeaderGroup& operator[](size_t index) const
-    {
-        return groups[index];
-    }
+    HeaderGroup& operator[](size_t index) { return groups[index]; }
+    const HeaderGroup& operator[](size_t index) const { return groups[index]; }
     /// Frame length: every group's headers plus the payload.
     uint32_t SizeBytes() const;
     bool operator==(const HeaderStack& other) const;
-    bool operator!=(const HeaderStack& other) const
-    {
-        return !(*this == other);
-    }
+    bool operator!=(const HeaderStack& other) const { return !(*this == other); }
 };
 
 /**

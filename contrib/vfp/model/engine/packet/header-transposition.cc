@@ -130,9 +130,8 @@ GroupEdit::Then(const GroupEdit& later) const
 bool
 GroupEdit::operator==(const GroupEdit& other) const
 {
-    auto same = [&](uint16_t bit, auto mine, auto theirs) {
-        return !(fields & bit) || mine == theirs;
-    };
+    auto same = [&](uint16_t bit, auto mine, auto theirs)
+    { return !(fields & bit) || mine == theirs; };
     return fields == other.fields && l2 == other.l2 &&
            (l2 != L2Action::Set || l2Header == other.l2Header) &&
            same(EditField::SRC_MAC, srcMac, other.srcMac) &&

@@ -70,10 +70,7 @@ struct GroupEdit
     uint16_t dstPort = 0;         //!< written when fields has DST_PORT
     uint32_t tunnelKey = 0;       //!< written when fields has TUNNEL_KEY
 
-    bool IsIgnore() const
-    {
-        return fields == 0 && l2 == L2Action::Keep;
-    }
+    bool IsIgnore() const { return fields == 0 && l2 == L2Action::Keep; }
     /// Applies the edit; false (group unspecified) when a written field does not exist.
     bool ApplyTo(HeaderGroup& group) const;
     /// The edit equal to applying this one and then @p later.
@@ -83,9 +80,9 @@ struct GroupEdit
 
 struct HeaderTransposition
 {
-    uint8_t popCount = 0;                              //!< outer groups removed
-    uint8_t pushCount = 0;                             //!< outer groups added
-    std::array<GroupEdit, MAX_HEADER_GROUPS> edits{};  //!< per surviving group, outermost first
+    uint8_t popCount = 0;                                //!< outer groups removed
+    uint8_t pushCount = 0;                               //!< outer groups added
+    std::array<GroupEdit, MAX_HEADER_GROUPS> edits{};    //!< per surviving group, outermost first
     std::array<HeaderGroup, MAX_HEADER_GROUPS> pushed{}; //!< pushed[0] becomes the outermost
 
     /// True when Apply leaves every stack unchanged.
@@ -95,10 +92,7 @@ struct HeaderTransposition
     /// This HT followed by @p next, as one HT (see the file comment).
     HeaderTransposition Then(const HeaderTransposition& next) const;
     bool operator==(const HeaderTransposition& other) const;
-    bool operator!=(const HeaderTransposition& other) const
-    {
-        return !(*this == other);
-    }
+    bool operator!=(const HeaderTransposition& other) const { return !(*this == other); }
 
     /**
      * The HT that turns @p from into @p to. Groups are aligned from the innermost

@@ -20,22 +20,22 @@ TcpStateName(TcpState state)
 {
     switch (state)
     {
-    case TcpState::None:
-        return "none";
-    case TcpState::SynSent:
-        return "syn_sent";
-    case TcpState::SynReceived:
-        return "syn_received";
-    case TcpState::Probation:
-        return "probation";
-    case TcpState::Established:
-        return "established";
-    case TcpState::Closing:
-        return "closing";
-    case TcpState::TimeWait:
-        return "time_wait";
-    case TcpState::Closed:
-        return "closed";
+        case TcpState::None:
+            return "none";
+        case TcpState::SynSent:
+            return "syn_sent";
+        case TcpState::SynReceived:
+            return "syn_received";
+        case TcpState::Probation:
+            return "probation";
+        case TcpState::Established:
+            return "established";
+        case TcpState::Closing:
+            return "closing";
+        case TcpState::TimeWait:
+            return "time_wait";
+        case TcpState::Closed:
+            return "closed";
     }
     return "none";
 }
@@ -45,16 +45,16 @@ ConnectionEndName(ConnectionEnd reason)
 {
     switch (reason)
     {
-    case ConnectionEnd::IdleTimeout:
-        return "idle_timeout";
-    case ConnectionEnd::HalfOpenTimeout:
-        return "half_open_timeout";
-    case ConnectionEnd::TimeWaitDone:
-        return "time_wait_done";
-    case ConnectionEnd::Reset:
-        return "reset";
-    case ConnectionEnd::Replaced:
-        return "replaced";
+        case ConnectionEnd::IdleTimeout:
+            return "idle_timeout";
+        case ConnectionEnd::HalfOpenTimeout:
+            return "half_open_timeout";
+        case ConnectionEnd::TimeWaitDone:
+            return "time_wait_done";
+        case ConnectionEnd::Reset:
+            return "reset";
+        case ConnectionEnd::Replaced:
+            return "replaced";
     }
     return "idle_timeout";
 }
@@ -64,19 +64,20 @@ Connection::ExpiresAt(const TrackerConfig& config) const
 {
     switch (state)
     {
-    case TcpState::None:
-        return lastSeen + (protocol == IP_PROTOCOL_UDP ? config.udpTimeout : config.otherTimeout);
-    case TcpState::SynSent:
-    case TcpState::SynReceived:
-    case TcpState::Probation:
-        return lastSeen + config.halfOpenTimeout;
-    case TcpState::Established:
-    case TcpState::Closing:
-        return lastSeen + config.establishedTimeout;
-    case TcpState::TimeWait:
-        return timeWaitSince + config.timeWait;
-    case TcpState::Closed:
-        return lastSeen;
+        case TcpState::None:
+            return lastSeen +
+                   (protocol == IP_PROTOCOL_UDP ? config.udpTimeout : config.otherTimeout);
+        case TcpState::SynSent:
+        case TcpState::SynReceived:
+        case TcpState::Probation:
+            return lastSeen + config.halfOpenTimeout;
+        case TcpState::Established:
+        case TcpState::Closing:
+            return lastSeen + config.establishedTimeout;
+        case TcpState::TimeWait:
+            return timeWaitSince + config.timeWait;
+        case TcpState::Closed:
+            return lastSeen;
     }
     return lastSeen;
 }
@@ -120,7 +121,8 @@ ConnectionTracker::Create(const Ufid& key,
     connection.state = TcpState::None;
     if (protocol == IP_PROTOCOL_TCP && transport)
     {
-        const bool synOnly = (transport->tcpFlags & (TcpFlags::SYN | TcpFlags::ACK | TcpFlags::RST)) == TcpFlags::SYN;
+        const bool synOnly = (transport->tcpFlags &
+                              (TcpFlags::SYN | TcpFlags::ACK | TcpFlags::RST)) == TcpFlags::SYN;
         connection.state = synOnly ? TcpState::SynSent : TcpState::Probation;
         connection.initiatorIsn = synOnly ? transport->seq : 0;
         if (transport->tcpFlags & TcpFlags::RST)
@@ -144,12 +146,12 @@ ConnectionTracker::GetSnapshot() const
 void
 ConnectionTracker::Restore(Snapshot snapshot)
 {
-    m_connections.Restore(VersionedSlab<Connection>::Snapshot{std::move(snapshot.slots), std::move(snapshot.free)});
+    m_connections.Restore(
+        VersionedSlab<Connection>::Snapshot{std::move(snapshot.slots), std::move(snapshot.free)});
     m_counters = snapshot.counters;
     m_index.clear();
-    m_connections.ForEach([this](ConnectionHandle handle, const Connection& connection) {
-        m_index[connection.key] = handle.slot;
-    });
+    m_connections.ForEach([this](ConnectionHandle handle, const Connection& connection)
+                          { m_index[connection.key] = handle.slot; });
 }
 
 void
@@ -175,23 +177,23 @@ ConnectionTracker::Update(Connection& connection,
     }
     switch (connection.state)
     {
-    case TcpState::SynSent:
-        if (!fromInitiator && syn && ack && transport.ack == connection.initiatorIsn + 1)
-        {
-            connection.state = TcpState::SynReceived;
-            connection.responderIsn = transport.seq;
-        }
-        return;
-    case TcpState::SynReceived:
-        if (fromInitiator && ack && !syn && transport.ack == connection.responderIsn + 1 &&
-            transport.seq == connection.initiatorIsn + 1)
-        {
-            connection.state = TcpState::Established;
-            ++m_counters.established;
-        }
-        return;
-    default:
-        break;
+        case TcpState::SynSent:
+            if (!fromInitiator && syn && ack && transport.ack == connection.initiatorIsn + 1)
+            {
+                connection.state = TcpState::SynReceived;
+                connection.responderIsn = transport.seq;
+            }
+            return;
+        case TcpState::SynReceived:
+            if (fromInitiator && ack && !syn && transport.ack == connection.responderIsn + 1 &&
+                transport.seq == connection.initiatorIsn + 1)
+            {
+                connection.state = TcpState::Established;
+                ++m_counters.established;
+            }
+            return;
+        default:
+            break;
     }
 
     const size_t self = static_cast<size_t>(direction);
@@ -201,7 +203,8 @@ ConnectionTracker::Update(Connection& connection,
         connection.timeWaitSince = now; // the peer did not get our last ACK: 2 MSL again
         return;
     }
-    if (ack && connection.finSent[peer] && SerialAtLeast(transport.ack, connection.finSeq[peer] + 1))
+    if (ack && connection.finSent[peer] &&
+        SerialAtLeast(transport.ack, connection.finSeq[peer] + 1))
     {
         connection.finAcked[peer] = true;
     }
@@ -256,12 +259,14 @@ std::vector<std::pair<ConnectionHandle, ConnectionEnd>>
 ConnectionTracker::DueAt(double now) const
 {
     std::vector<std::pair<ConnectionHandle, ConnectionEnd>> due;
-    m_connections.ForEach([&](ConnectionHandle handle, const Connection& connection) {
-        if (auto reason = Due(connection, now))
+    m_connections.ForEach(
+        [&](ConnectionHandle handle, const Connection& connection)
         {
-            due.emplace_back(handle, *reason);
-        }
-    });
+            if (auto reason = Due(connection, now))
+            {
+                due.emplace_back(handle, *reason);
+            }
+        });
     return due;
 }
 
@@ -269,9 +274,8 @@ std::array<size_t, 8>
 ConnectionTracker::CountByState() const
 {
     std::array<size_t, 8> counts{};
-    m_connections.ForEach([&counts](ConnectionHandle, const Connection& connection) {
-        ++counts[static_cast<size_t>(connection.state)];
-    });
+    m_connections.ForEach([&counts](ConnectionHandle, const Connection& connection)
+                          { ++counts[static_cast<size_t>(connection.state)]; });
     return counts;
 }
 

@@ -17,11 +17,12 @@
  * halfOpenTimeout: a SYN flood never reaches the established table. A FIN moves it to
  * CLOSING; when both FINs are acknowledged it enters TIME_WAIT for timeWait seconds (a
  * retransmitted FIN starts them again, as RFC 793 restarts 2 MSL); an RST closes it at
- * once, whatever its sequence number (no RFC 5961 check). Non-TCP connections live idleTimeout seconds after their last
- * packet. Sequence comparisons use serial-number arithmetic (RFC 1982).
+ * once, whatever its sequence number (no RFC 5961 check). Non-TCP connections live idleTimeout
+ * seconds after their last packet. Sequence comparisons use serial-number arithmetic (RFC 1982).
  *
- * Storage: a VersionedSlab of connections (as layer flows) and a hash index by key. The tracker never reaches into other tables: the port ends connections (removing
- * their unified flows, releasing layer flows) when End reports them.
+ * Storage: a VersionedSlab of connections (as layer flows) and a hash index by key. The tracker
+ * never reaches into other tables: the port ends connections (removing their unified flows,
+ * releasing layer flows) when End reports them.
  */
 #ifndef VFP_ENGINE_CONNECTION_TRACKER_H
 #define VFP_ENGINE_CONNECTION_TRACKER_H
@@ -78,28 +79,29 @@ struct TrackerConfig
 
 struct Connection
 {
-    Ufid key;                                  //!< VM side, outbound orientation
-    uint8_t protocol = 0;                      //!< IP protocol of the VM-side group
-    TcpState state = TcpState::None;           //!< see the file comment
-    Direction initiator = Direction::Outbound; //!< direction of the first packet
-    uint32_t initiatorIsn = 0;                 //!< SYN's sequence number
-    uint32_t responderIsn = 0;                 //!< SYN-ACK's sequence number
-    std::array<bool, DIRECTION_COUNT> finSent{};     //!< by direction
-    std::array<uint32_t, DIRECTION_COUNT> finSeq{};  //!< sequence number of each FIN
-    std::array<bool, DIRECTION_COUNT> finAcked{};    //!< each FIN acknowledged
-    double created = 0;                        //!< time of the first packet
-    double lastSeen = 0;                       //!< time of the last packet
-    double timeWaitSince = 0;                  //!< when TIME_WAIT began
-    std::vector<UnifiedFlowKey> flows;         //!< its unified flows (several per direction
-                                               //!< when the policy matches TCP flags)
+    Ufid key;                                       //!< VM side, outbound orientation
+    uint8_t protocol = 0;                           //!< IP protocol of the VM-side group
+    TcpState state = TcpState::None;                //!< see the file comment
+    Direction initiator = Direction::Outbound;      //!< direction of the first packet
+    uint32_t initiatorIsn = 0;                      //!< SYN's sequence number
+    uint32_t responderIsn = 0;                      //!< SYN-ACK's sequence number
+    std::array<bool, DIRECTION_COUNT> finSent{};    //!< by direction
+    std::array<uint32_t, DIRECTION_COUNT> finSeq{}; //!< sequence number of each FIN
+    std::array<bool, DIRECTION_COUNT> finAcked{};   //!< each FIN acknowledged
+    double created = 0;                             //!< time of the first packet
+    double lastSeen = 0;                            //!< time of the last packet
+    double timeWaitSince = 0;                       //!< when TIME_WAIT began
+    std::vector<UnifiedFlowKey> flows;              //!< its unified flows (several per direction
+                                                    //!< when the policy matches TCP flags)
     std::vector<std::pair<Layer*, FlowHandle>> layerFlows; //!< layer flows its packets created
-    bool pinned = false;                       //!< its layer flows are pinned (TIME_WAIT)
+    bool pinned = false; //!< its layer flows are pinned (TIME_WAIT)
 
     /// When it ends if nothing more happens.
     double ExpiresAt(const TrackerConfig& config) const;
     bool HalfOpen() const
     {
-        return state == TcpState::SynSent || state == TcpState::SynReceived || state == TcpState::Probation;
+        return state == TcpState::SynSent || state == TcpState::SynReceived ||
+               state == TcpState::Probation;
     }
 };
 
@@ -108,15 +110,15 @@ using ConnectionHandle = VersionedSlab<Connection>::Handle;
 
 struct TrackerCounters
 {
-    uint64_t created = 0;                                      //!< connections ever created
-    uint64_t refused = 0;                                      //!< new ones refused at the limit
-    uint64_t established = 0;                                  //!< handshakes completed
-    std::array<uint64_t, CONNECTION_END_COUNT> ended{};       //!< by reason
+    uint64_t created = 0;                               //!< connections ever created
+    uint64_t refused = 0;                               //!< new ones refused at the limit
+    uint64_t established = 0;                           //!< handshakes completed
+    std::array<uint64_t, CONNECTION_END_COUNT> ended{}; //!< by reason
 };
 
 class ConnectionTracker
 {
-  public:
+public:
     explicit ConnectionTracker(const TrackerConfig& config = {});
 
     /// The connection of @p key, or a null handle (expired ones included: see Due).
@@ -144,26 +146,14 @@ class ConnectionTracker
     /// Handles of every connection due by @p now, in slot order.
     std::vector<std::pair<ConnectionHandle, ConnectionEnd>> DueAt(double now) const;
 
-    size_t Size() const
-    {
-        return m_index.size();
-    }
+    size_t Size() const { return m_index.size(); }
     /// Live connections in each TCP state (index by TcpState).
     std::array<size_t, 8> CountByState() const;
-    const TrackerCounters& GetCounters() const
-    {
-        return m_counters;
-    }
-    const TrackerConfig& GetConfig() const
-    {
-        return m_config;
-    }
-    void SetConfig(const TrackerConfig& config)
-    {
-        m_config = config;
-    }
+    const TrackerCounters& GetCounters() const { return m_counters; }
+    const TrackerConfig& GetConfig() const { return m_config; }
+    void SetConfig(const TrackerConfig& config) { m_config = config; }
     /// Calls @p visit(handle, connection) for every connection, in slot order.
-    template <typename Visit>
+    template<typename Visit>
     void ForEach(Visit&& visit)
     {
         m_connections.ForEach(visit);
@@ -179,11 +169,11 @@ class ConnectionTracker
     Snapshot GetSnapshot() const;
     void Restore(Snapshot snapshot);
 
-  private:
-    TrackerConfig m_config;                                 //!< time-outs and limit
-    VersionedSlab<Connection> m_connections;                //!< the connections
-    std::unordered_map<Ufid, uint32_t, UfidHash> m_index;   //!< key -> slot
-    TrackerCounters m_counters;                             //!< statistics
+private:
+    TrackerConfig m_config;                               //!< time-outs and limit
+    VersionedSlab<Connection> m_connections;              //!< the connections
+    std::unordered_map<Ufid, uint32_t, UfidHash> m_index; //!< key -> slot
+    TrackerCounters m_counters;                           //!< statistics
 };
 
 } // namespace vfp

@@ -11,9 +11,10 @@ namespace
 bool
 ReadsFlags(const std::vector<Condition>& conditions)
 {
-    return std::any_of(conditions.begin(), conditions.end(), [](const Condition& condition) {
-        return condition.type == ConditionType::TcpFlags;
-    });
+    return std::any_of(conditions.begin(),
+                       conditions.end(),
+                       [](const Condition& condition)
+                       { return condition.type == ConditionType::TcpFlags; });
 }
 
 bool
@@ -24,10 +25,10 @@ RuleOrder(const std::unique_ptr<Rule>& a, const std::unique_ptr<Rule>& b)
 } // namespace
 
 Group::Group(const GroupSpec& spec, uint64_t sequence)
-    : m_spec(spec),
-      m_sequence(sequence),
-      m_conditions(spec.conditions),
-      m_classifier(spec.type, spec.lpmOn)
+    : m_spec(spec)
+    , m_sequence(sequence)
+    , m_conditions(spec.conditions)
+    , m_classifier(spec.type, spec.lpmOn)
 {
     m_spec.rules.clear();
     m_flagReaders = ReadsFlags(m_spec.conditions);
@@ -71,14 +72,14 @@ Group::CheckRule(const RuleSpec& rule, const std::string& owner) const
     }
 }
 
-
 void
 Group::Insert(std::unique_ptr<Rule> rule)
 {
     m_classifier.Insert(rule.get());
     m_flagReaders += ReadsFlags(rule->spec.conditions);
     m_statefulRules += rule->spec.stateful;
-    m_rules.insert(std::upper_bound(m_rules.begin(), m_rules.end(), rule, RuleOrder), std::move(rule));
+    m_rules.insert(std::upper_bound(m_rules.begin(), m_rules.end(), rule, RuleOrder),
+                   std::move(rule));
 }
 
 void
@@ -99,9 +100,8 @@ Group::InsertAll(std::vector<std::unique_ptr<Rule>> rules)
 bool
 Group::Remove(const std::string& id)
 {
-    auto it = std::find_if(m_rules.begin(), m_rules.end(), [&id](const auto& rule) {
-        return rule->spec.id == id;
-    });
+    auto it = std::find_if(
+        m_rules.begin(), m_rules.end(), [&id](const auto& rule) { return rule->spec.id == id; });
     if (it == m_rules.end())
     {
         return false;

@@ -25,45 +25,21 @@ namespace vfp
 
 class Group
 {
-  public:
+public:
     /// A group with the spec's attributes and no rules (rules are added by the owner,
     /// which compiles them against the port's resources).
     Group(const GroupSpec& spec, uint64_t sequence);
 
-    const std::string& GetName() const
-    {
-        return m_spec.name;
-    }
-    Direction GetDirection() const
-    {
-        return m_spec.direction;
-    }
-    int32_t GetPriority() const
-    {
-        return m_spec.priority;
-    }
-    uint64_t GetSequence() const
-    {
-        return m_sequence;
-    }
-    GroupType GetType() const
-    {
-        return m_spec.type;
-    }
+    const std::string& GetName() const { return m_spec.name; }
+    Direction GetDirection() const { return m_spec.direction; }
+    int32_t GetPriority() const { return m_spec.priority; }
+    uint64_t GetSequence() const { return m_sequence; }
+    GroupType GetType() const { return m_spec.type; }
     /// True when the group's own conditions match (otherwise the group is skipped).
-    bool Applies(const PacketFields& fields) const
-    {
-        return m_conditions.Matches(fields);
-    }
+    bool Applies(const PacketFields& fields) const { return m_conditions.Matches(fields); }
     /// The rule this group selects for the packet, or null (see the file comment).
-    Rule* Select(const PacketFields& fields) const
-    {
-        return m_classifier.Lookup(fields, nullptr);
-    }
-    Rule* Select(const HeaderStack& meta) const
-    {
-        return Select(PacketFields(meta));
-    }
+    Rule* Select(const PacketFields& fields) const { return m_classifier.Lookup(fields, nullptr); }
+    Rule* Select(const HeaderStack& meta) const { return Select(PacketFields(meta)); }
 
     /// Checks that @p rule may live in this group (LPM constraints); throws PolicyError.
     void CheckRule(const RuleSpec& rule, const std::string& owner) const;
@@ -74,34 +50,22 @@ class Group
     void InsertAll(std::vector<std::unique_ptr<Rule>> rules);
     /// Removes the rule with @p id; false when there is none.
     bool Remove(const std::string& id);
-    const std::vector<std::unique_ptr<Rule>>& GetRules() const
-    {
-        return m_rules;
-    }
+    const std::vector<std::unique_ptr<Rule>>& GetRules() const { return m_rules; }
     GroupSpec ToSpec() const;
     /// True when one of its rules is stateful.
-    bool HasStatefulRules() const
-    {
-        return m_statefulRules > 0;
-    }
+    bool HasStatefulRules() const { return m_statefulRules > 0; }
     /// True when a condition of the group or of one of its rules reads TCP flags.
-    bool ReadsTcpFlags() const
-    {
-        return m_flagReaders > 0;
-    }
-    const GroupClassifier& GetClassifier() const
-    {
-        return m_classifier;
-    }
+    bool ReadsTcpFlags() const { return m_flagReaders > 0; }
+    const GroupClassifier& GetClassifier() const { return m_classifier; }
 
-  private:
-    GroupSpec m_spec;                          //!< attributes; m_spec.rules stays empty
-    uint64_t m_sequence;                       //!< creation order within the layer
+private:
+    GroupSpec m_spec;                           //!< attributes; m_spec.rules stays empty
+    uint64_t m_sequence;                        //!< creation order within the layer
     std::vector<std::unique_ptr<Rule>> m_rules; //!< sorted by (priority, sequence)
-    CompiledConditions m_conditions;           //!< m_spec.conditions, compiled
-    size_t m_flagReaders = 0;                  //!< the group and rules with a tcp_flags condition
-    size_t m_statefulRules = 0;                //!< stateful rules
-    GroupClassifier m_classifier;              //!< finds the selected rule
+    CompiledConditions m_conditions;            //!< m_spec.conditions, compiled
+    size_t m_flagReaders = 0;                   //!< the group and rules with a tcp_flags condition
+    size_t m_statefulRules = 0;                 //!< stateful rules
+    GroupClassifier m_classifier;               //!< finds the selected rule
 };
 
 } // namespace vfp

@@ -9,11 +9,8 @@ LayerFlowTable::~LayerFlowTable()
 }
 
 FlowHandle
-LayerFlowTable::Find(Direction direction,
-                     const Ufid& key,
-                     double now,
-                     bool removeExpired,
-                     LayerCounters& counters)
+LayerFlowTable::Find(
+    Direction direction, const Ufid& key, double now, bool removeExpired, LayerCounters& counters)
 {
     auto& index = m_index[static_cast<size_t>(direction)];
     auto hit = index.find(key);
@@ -73,13 +70,15 @@ LayerFlowTable::Restore(Snapshot snapshot)
     {
         hashes.clear();
     }
-    m_pairs.ForEach([this](FlowHandle handle, const FlowPair& pair) {
-        for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
+    m_pairs.ForEach(
+        [this](FlowHandle handle, const FlowPair& pair)
         {
-            m_index[direction][pair.keys[direction]] = handle.slot;
-            ++m_keyHashes[direction][UfidHash()(pair.keys[direction])];
-        }
-    });
+            for (size_t direction = 0; direction < DIRECTION_COUNT; ++direction)
+            {
+                m_index[direction][pair.keys[direction]] = handle.slot;
+                ++m_keyHashes[direction][UfidHash()(pair.keys[direction])];
+            }
+        });
 }
 
 bool
@@ -117,13 +116,15 @@ size_t
 LayerFlowTable::ExpireIdle(double now)
 {
     size_t expired = 0;
-    m_pairs.ForEach([&](FlowHandle handle, FlowPair& pair) {
-        if (pair.ExpiredAt(now))
+    m_pairs.ForEach(
+        [&](FlowHandle handle, FlowPair& pair)
         {
-            EraseSlot(handle.slot);
-            ++expired;
-        }
-    });
+            if (pair.ExpiredAt(now))
+            {
+                EraseSlot(handle.slot);
+                ++expired;
+            }
+        });
     return expired;
 }
 
@@ -131,13 +132,15 @@ size_t
 LayerFlowTable::FlushRule(const std::string& ruleId)
 {
     size_t flushed = 0;
-    m_pairs.ForEach([&](FlowHandle handle, FlowPair& pair) {
-        if (pair.ruleId == ruleId)
+    m_pairs.ForEach(
+        [&](FlowHandle handle, FlowPair& pair)
         {
-            EraseSlot(handle.slot);
-            ++flushed;
-        }
-    });
+            if (pair.ruleId == ruleId)
+            {
+                EraseSlot(handle.slot);
+                ++flushed;
+            }
+        });
     return flushed;
 }
 

@@ -35,7 +35,7 @@ namespace vfp
 struct FlowPair
 {
     Direction origin = Direction::Outbound; //!< direction of the packet that created it
-    std::array<Ufid, DIRECTION_COUNT> keys;  //!< the key indexed in each direction
+    std::array<Ufid, DIRECTION_COUNT> keys; //!< the key indexed in each direction
     std::array<HeaderTransposition, DIRECTION_COUNT> hts; //!< the HT applied in each direction
     std::string ruleId;                 //!< the rule that created it (for flushes)
     double lastSeen = 0;                //!< time of the last packet, either direction
@@ -45,10 +45,7 @@ struct FlowPair
     RangeList* snat = nullptr;          //!< range list the SNAT port came from
     uint16_t snatPort = 0;              //!< the SNAT port held
 
-    bool ExpiredAt(double now) const
-    {
-        return pins == 0 && now - lastSeen >= ttl;
-    }
+    bool ExpiredAt(double now) const { return pins == 0 && now - lastSeen >= ttl; }
 };
 
 /// Names one flow pair of one layer's table, safely: see LayerFlowTable::Get.
@@ -56,7 +53,7 @@ using FlowHandle = VersionedSlab<FlowPair>::Handle;
 
 class LayerFlowTable
 {
-  public:
+public:
     LayerFlowTable() = default;
     LayerFlowTable(const LayerFlowTable&) = delete;
     LayerFlowTable& operator=(const LayerFlowTable&) = delete;
@@ -87,12 +84,9 @@ class LayerFlowTable
     size_t ExpireIdle(double now);
     /// Removes every pair the rule @p ruleId created; returns how many.
     size_t FlushRule(const std::string& ruleId);
-    size_t Size() const
-    {
-        return m_pairs.Size();
-    }
+    size_t Size() const { return m_pairs.Size(); }
     /// Calls @p visit(handle, pair) for every live pair, in slot order.
-    template <typename Visit>
+    template<typename Visit>
     void ForEach(Visit&& visit) const
     {
         m_pairs.ForEach(visit);
@@ -101,18 +95,16 @@ class LayerFlowTable
     /// The slab as it is, for state save: restoring it gives every handle back its pair.
     using Slot = VersionedSlab<FlowPair>::Slot;
     using Snapshot = VersionedSlab<FlowPair>::Snapshot;
-    Snapshot GetSnapshot() const
-    {
-        return m_pairs.GetSnapshot();
-    }
+    Snapshot GetSnapshot() const { return m_pairs.GetSnapshot(); }
     /// Replaces the table with a saved one (its SNAT ports must already be allocated).
     void Restore(Snapshot snapshot);
 
-  private:
+private:
     void EraseSlot(uint32_t slot);
 
     VersionedSlab<FlowPair> m_pairs; //!< the pairs
-    std::array<std::unordered_map<Ufid, uint32_t, UfidHash>, DIRECTION_COUNT> m_index; //!< key -> slot
+    std::array<std::unordered_map<Ufid, uint32_t, UfidHash>, DIRECTION_COUNT>
+        m_index; //!< key -> slot
     /// Live keys by hash (a count per hash), so that a unified flow can ask "has a pair
     /// appeared under my key?" with the 8-byte hash it kept, not the whole key.
     std::array<std::unordered_map<size_t, uint32_t>, DIRECTION_COUNT> m_keyHashes;

@@ -10,12 +10,12 @@ VerdictName(Verdict verdict)
 {
     switch (verdict)
     {
-    case Verdict::Allow:
-        return "allow";
-    case Verdict::Drop:
-        return "drop";
-    case Verdict::Hold:
-        return "hold";
+        case Verdict::Allow:
+            return "allow";
+        case Verdict::Drop:
+            return "drop";
+        case Verdict::Hold:
+            return "hold";
     }
     return "drop";
 }
@@ -25,19 +25,19 @@ MatchName(LayerOutcome::Match match)
 {
     switch (match)
     {
-    case LayerOutcome::Match::Flow:
-        return "flow";
-    case LayerOutcome::Match::Rule:
-        return "rule";
-    case LayerOutcome::Match::Default:
-        return "default";
+        case LayerOutcome::Match::Flow:
+            return "flow";
+        case LayerOutcome::Match::Rule:
+            return "rule";
+        case LayerOutcome::Match::Default:
+            return "default";
     }
     return "default";
 }
 
 Layer::Layer(const LayerSpec& spec, uint64_t sequence)
-    : m_spec(spec),
-      m_sequence(sequence)
+    : m_spec(spec)
+    , m_sequence(sequence)
 {
     m_spec.groups.clear();
 }
@@ -131,33 +131,34 @@ Layer::Process(Direction direction, const HeaderStack& meta, double now, bool co
         outcome.verdict = Verdict::Drop;
         switch (action.status)
         {
-        case Status::Block:
-            outcome.reason = DropReason::RuleBlock;
-            break;
-        case Status::NoTunnel:
-            outcome.reason = DropReason::DecapWithoutTunnel;
-            break;
-        case Status::Mismatch:
-            outcome.reason = DropReason::ActionMismatch;
-            break;
-        case Status::MappingMiss:
-        case Status::PortsExhausted: {
-            const bool miss = action.status == Status::MappingMiss;
-            outcome.reason = miss ? DropReason::MappingMiss : DropReason::PortsExhausted;
-            if (rule->action.GetMissPolicy(action.status) == MissPolicy::Hold)
+            case Status::Block:
+                outcome.reason = DropReason::RuleBlock;
+                break;
+            case Status::NoTunnel:
+                outcome.reason = DropReason::DecapWithoutTunnel;
+                break;
+            case Status::Mismatch:
+                outcome.reason = DropReason::ActionMismatch;
+                break;
+            case Status::MappingMiss:
+            case Status::PortsExhausted:
             {
-                outcome.verdict = Verdict::Hold;
+                const bool miss = action.status == Status::MappingMiss;
+                outcome.reason = miss ? DropReason::MappingMiss : DropReason::PortsExhausted;
+                if (rule->action.GetMissPolicy(action.status) == MissPolicy::Hold)
+                {
+                    outcome.verdict = Verdict::Hold;
+                }
+                ResourceEvent event;
+                event.type =
+                    miss ? ResourceEvent::Type::MappingMiss : ResourceEvent::Type::PortsExhausted;
+                event.resource = miss ? rule->spec.action.mapping : rule->spec.action.snat;
+                event.key = action.missKey;
+                outcome.event = event;
+                break;
             }
-            ResourceEvent event;
-            event.type = miss ? ResourceEvent::Type::MappingMiss
-                              : ResourceEvent::Type::PortsExhausted;
-            event.resource = miss ? rule->spec.action.mapping : rule->spec.action.snat;
-            event.key = action.missKey;
-            outcome.event = event;
-            break;
-        }
-        case Status::Ok:
-            break;
+            case Status::Ok:
+                break;
         }
         m_counters.drops[d] += commit && outcome.verdict == Verdict::Drop;
         return outcome;
@@ -212,7 +213,9 @@ Layer::Abandon(FlowPair& pair)
 bool
 Layer::HasStatefulRules() const
 {
-    return std::any_of(m_groups.begin(), m_groups.end(), [](const auto& group) { return group->HasStatefulRules(); });
+    return std::any_of(m_groups.begin(),
+                       m_groups.end(),
+                       [](const auto& group) { return group->HasStatefulRules(); });
 }
 
 Group*
@@ -256,10 +259,13 @@ Layer::Unindex(const Group& group)
 void
 Layer::SortGroups()
 {
-    std::stable_sort(m_groups.begin(), m_groups.end(), [](const auto& a, const auto& b) {
-        return std::make_pair(a->GetPriority(), a->GetSequence()) <
-               std::make_pair(b->GetPriority(), b->GetSequence());
-    });
+    std::stable_sort(m_groups.begin(),
+                     m_groups.end(),
+                     [](const auto& a, const auto& b)
+                     {
+                         return std::make_pair(a->GetPriority(), a->GetSequence()) <
+                                std::make_pair(b->GetPriority(), b->GetSequence());
+                     });
 }
 
 Group&
@@ -292,9 +298,9 @@ Layer::ReplaceGroup(std::unique_ptr<Group> group)
 bool
 Layer::RemoveGroup(const std::string& name)
 {
-    auto it = std::find_if(m_groups.begin(), m_groups.end(), [&name](const auto& group) {
-        return group->GetName() == name;
-    });
+    auto it = std::find_if(m_groups.begin(),
+                           m_groups.end(),
+                           [&name](const auto& group) { return group->GetName() == name; });
     if (it == m_groups.end())
     {
         return false;

@@ -44,40 +44,31 @@ struct LayerOutcome
     Verdict verdict = Verdict::Allow;
     DropReason reason = DropReason::DefaultBlock; //!< valid when verdict is Drop
     Match match = Match::Default;
-    const Group* group = nullptr;   //!< Match::Rule: the group that found the rule
-    const Rule* rule = nullptr;     //!< Match::Rule: the selected rule
-    std::string flowRule;           //!< Match::Flow: id of the rule that created the flow
-    FlowHandle flow;                //!< Match::Flow: the pair
+    const Group* group = nullptr;       //!< Match::Rule: the group that found the rule
+    const Rule* rule = nullptr;         //!< Match::Rule: the selected rule
+    std::string flowRule;               //!< Match::Flow: id of the rule that created the flow
+    FlowHandle flow;                    //!< Match::Flow: the pair
     PacketByteCounter* meter = nullptr; //!< the meter this layer counts the packet in, if any
-    size_t keyHash = 0;             //!< UfidHash of the packet's key at this layer
+    size_t keyHash = 0;                 //!< UfidHash of the packet's key at this layer
     /// A stateful rule selected the packet: its flow pair is created if the whole pipeline
     /// allows the packet (see pendingFlow).
     bool flowCreated = false;
     /// Commit mode: the pair to insert once the packet is allowed; it holds any SNAT port
     /// taken for it, which Layer::Abandon gives back otherwise.
     std::optional<FlowPair> pendingFlow;
-    HeaderTransposition ht;         //!< the layer's transposition (Allow)
+    HeaderTransposition ht;             //!< the layer's transposition (Allow)
     std::optional<ResourceEvent> event; //!< an event the layer raises (port and time unset)
 };
 std::string_view MatchName(LayerOutcome::Match match);
 
 class Layer
 {
-  public:
+public:
     Layer(const LayerSpec& spec, uint64_t sequence);
 
-    const std::string& GetName() const
-    {
-        return m_spec.name;
-    }
-    int32_t GetPriority() const
-    {
-        return m_spec.priority;
-    }
-    uint64_t GetSequence() const
-    {
-        return m_sequence;
-    }
+    const std::string& GetName() const { return m_spec.name; }
+    int32_t GetPriority() const { return m_spec.priority; }
+    uint64_t GetSequence() const { return m_sequence; }
     DefaultAction GetDefault(Direction direction) const
     {
         return m_spec.defaults[static_cast<size_t>(direction)];
@@ -110,42 +101,27 @@ class Layer
     void AddRule(Group& group, std::unique_ptr<Rule> rule);
     /// Removes the rule @p id from @p group; false when the group has none.
     bool RemoveRule(Group& group, const std::string& id);
-    const std::vector<std::unique_ptr<Group>>& GetGroups() const
-    {
-        return m_groups;
-    }
+    const std::vector<std::unique_ptr<Group>>& GetGroups() const { return m_groups; }
 
-    LayerFlowTable& GetFlows()
-    {
-        return m_flows;
-    }
-    const LayerFlowTable& GetFlows() const
-    {
-        return m_flows;
-    }
-    LayerCounters& GetCounters()
-    {
-        return m_counters;
-    }
-    const LayerCounters& GetCounters() const
-    {
-        return m_counters;
-    }
+    LayerFlowTable& GetFlows() { return m_flows; }
+    const LayerFlowTable& GetFlows() const { return m_flows; }
+    LayerCounters& GetCounters() { return m_counters; }
+    const LayerCounters& GetCounters() const { return m_counters; }
     LayerSpec ToSpec() const;
 
-  private:
+private:
     /// The rule selected by the groups of @p direction (steps 2 of the file comment).
     std::pair<Group*, Rule*> SelectRule(Direction direction, const HeaderStack& meta);
     void SortGroups();
     void Index(const Group& group);
     void Unindex(const Group& group);
 
-    LayerSpec m_spec;                            //!< attributes; m_spec.groups stays empty
-    uint64_t m_sequence;                         //!< creation order on the port
+    LayerSpec m_spec;                             //!< attributes; m_spec.groups stays empty
+    uint64_t m_sequence;                          //!< creation order on the port
     std::vector<std::unique_ptr<Group>> m_groups; //!< sorted by (priority, sequence)
     std::unordered_map<std::string, const Group*> m_ruleGroups; //!< rule id -> its group
-    LayerFlowTable m_flows;                      //!< stateful connections
-    LayerCounters m_counters;                    //!< statistics
+    LayerFlowTable m_flows;                                     //!< stateful connections
+    LayerCounters m_counters;                                   //!< statistics
 };
 
 } // namespace vfp

@@ -3,8 +3,8 @@
 #include "../packet/addresses.h"
 
 #include <algorithm>
-#include <unordered_set>
 #include <fmt/format.h>
+#include <unordered_set>
 
 namespace vfp
 {
@@ -19,9 +19,10 @@ CheckConditions(const std::vector<Condition>& conditions, const std::string& own
     {
         if (condition.values.empty())
         {
-            throw PolicyError(fmt::format("{}: the {} condition has no values (it could never match)",
-                                          owner,
-                                          ConditionTypeName(condition.type)));
+            throw PolicyError(
+                fmt::format("{}: the {} condition has no values (it could never match)",
+                            owner,
+                            ConditionTypeName(condition.type)));
         }
     }
 }
@@ -36,10 +37,10 @@ HasPrefixes(ConditionType type)
 } // namespace
 
 Port::Port(const PortSpec& spec, const PortConfig& config)
-    : m_name(spec.name),
-      m_mac(spec.mac),
-      m_config(config),
-      m_tracker(config.tracker)
+    : m_name(spec.name)
+    , m_mac(spec.mac)
+    , m_config(config)
+    , m_tracker(config.tracker)
 {
     if (m_name.empty())
     {
@@ -62,14 +63,14 @@ PathName(PathTaken path)
 {
     switch (path)
     {
-    case PathTaken::Slow:
-        return "miss";
-    case PathTaken::Fast:
-        return "hit";
-    case PathTaken::Reconciled:
-        return "reconciled";
-    case PathTaken::Simulated:
-        return "simulated";
+        case PathTaken::Slow:
+            return "miss";
+        case PathTaken::Fast:
+            return "hit";
+        case PathTaken::Reconciled:
+            return "reconciled";
+        case PathTaken::Simulated:
+            return "simulated";
     }
     return "miss";
 }
@@ -87,8 +88,10 @@ Port::Process(Direction direction, const HeaderStack& packet, double now, Pipeli
             // flow the slow path used are as they were; otherwise the layers decide again,
             // and connection tracking treats the packet exactly as without the UFT.
             Connection* connection = m_tracker.Get(flow->connection);
-            if (flow->generation == m_generation && connection && !m_tracker.Due(*connection, now) &&
-                !ReusesClosedTuple(*connection, direction, packet) && FlowsLive(*flow, direction, now))
+            if (flow->generation == m_generation && connection &&
+                !m_tracker.Due(*connection, now) &&
+                !ReusesClosedTuple(*connection, direction, packet) &&
+                FlowsLive(*flow, direction, now))
             {
                 return FastPath(*flow, *connection, direction, packet, now);
             }
@@ -118,7 +121,8 @@ Port::Simulate(Direction direction, const HeaderStack& packet, double now, Pipel
 }
 
 Port::Walk
-Port::RunLayers(Direction direction, const HeaderStack& packet, double now, bool commit, PipelineTrace* trace)
+Port::RunLayers(
+    Direction direction, const HeaderStack& packet, double now, bool commit, PipelineTrace* trace)
 {
     Walk walk;
     ProcessResult& result = walk.result;
@@ -146,8 +150,8 @@ Port::RunLayers(Direction direction, const HeaderStack& packet, double now, bool
         }
         if (outcome.meter)
         {
-            walk.meters.push_back(
-                MeterContext{outcome.meter, static_cast<int32_t>(int64_t(meta.SizeBytes()) - entryBytes)});
+            walk.meters.push_back(MeterContext{
+                outcome.meter, static_cast<int32_t>(int64_t(meta.SizeBytes()) - entryBytes)});
         }
         if (!outcome.flow.IsNull())
         {
@@ -231,7 +235,11 @@ Port::FlowsLive(const UnifiedFlow& flow, Direction direction, double now)
 }
 
 ProcessResult
-Port::FastPath(UnifiedFlow& flow, Connection& connection, Direction direction, const HeaderStack& packet, double now)
+Port::FastPath(UnifiedFlow& flow,
+               Connection& connection,
+               Direction direction,
+               const HeaderStack& packet,
+               double now)
 {
     const uint32_t bytes = packet.SizeBytes();
     for (const LayerFlowRef& ref : flow.layerFlows)
@@ -250,16 +258,22 @@ Port::FastPath(UnifiedFlow& flow, Connection& connection, Direction direction, c
     ++m_uftCounters.hits;
 
     const HeaderStack& vmSide = direction == Direction::Outbound ? packet : result.packet;
-    m_tracker.Update(connection, direction, vmSide[vmSide.count - 1].transport, vmSide.payloadBytes, now);
-    const ConnectionHandle handle = flow.connection; // AfterTracking may end the connection and this UF
+    m_tracker.Update(
+        connection, direction, vmSide[vmSide.count - 1].transport, vmSide.payloadBytes, now);
+    const ConnectionHandle handle =
+        flow.connection; // AfterTracking may end the connection and this UF
     AfterTracking(handle, result);
     Count(direction, result, bytes, 0);
     return result;
 }
 
 void
-Port::SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, double now,
-               const UnifiedFlowKey& key, bool hadFlow)
+Port::SlowPath(Walk& walk,
+               Direction direction,
+               const HeaderStack& packet,
+               double now,
+               const UnifiedFlowKey& key,
+               bool hadFlow)
 {
     ProcessResult& result = walk.result;
     result.path = hadFlow ? PathTaken::Reconciled : PathTaken::Slow;
@@ -275,7 +289,8 @@ Port::SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, doubl
     ConnectionHandle connection;
     if (result.verdict == Verdict::Allow)
     {
-        connection = Track(direction, direction == Direction::Outbound ? packet : result.packet, now);
+        connection =
+            Track(direction, direction == Direction::Outbound ? packet : result.packet, now);
         if (connection.IsNull())
         {
             result.verdict = Verdict::Drop;
@@ -295,7 +310,8 @@ Port::SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, doubl
             const UnifiedFlow* stale = m_uft.Find(key);
             if (Connection* owner = stale ? m_tracker.Get(stale->connection) : nullptr)
             {
-                owner->flows.erase(std::remove(owner->flows.begin(), owner->flows.end(), key), owner->flows.end());
+                owner->flows.erase(std::remove(owner->flows.begin(), owner->flows.end(), key),
+                                   owner->flows.end());
             }
             m_uft.Erase(key);
             ++m_uftCounters.reconcileRemoved;
@@ -335,7 +351,10 @@ Port::SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, doubl
         {
             ++m_uftCounters.inserted;
         }
-        m_uft.Insert(key, UnifiedFlow{m_generation, result.ht, walk.meters, walk.flows, walk.watches, connection});
+        m_uft.Insert(
+            key,
+            UnifiedFlow{
+                m_generation, result.ht, walk.meters, walk.flows, walk.watches, connection});
         if (std::find(tracked.flows.begin(), tracked.flows.end(), key) == tracked.flows.end())
         {
             tracked.flows.push_back(key);
@@ -373,7 +392,9 @@ Port::Track(Direction direction, const HeaderStack& vmSide, double now)
 }
 
 bool
-Port::ReusesClosedTuple(const Connection& connection, Direction direction, const HeaderStack& packet)
+Port::ReusesClosedTuple(const Connection& connection,
+                        Direction direction,
+                        const HeaderStack& packet)
 {
     // A new SYN from the initiator of a connection in TIME_WAIT opens a new connection
     // (the client reused its port): the old one, and its unified flows, end first.
@@ -421,9 +442,11 @@ Port::EndConnection(ConnectionHandle handle, ConnectionEnd reason)
     // TCP state machine expires flows early), and so does a handshake that never completed
     // (a SYN flood leaves no layer state behind). An idle connection, or one picked up
     // mid-stream, leaves them to their own ttl.
-    const bool handshakeFailed = reason == ConnectionEnd::HalfOpenTimeout &&
-                                 (connection->state == TcpState::SynSent || connection->state == TcpState::SynReceived);
-    const bool endFlows = reason == ConnectionEnd::TimeWaitDone || reason == ConnectionEnd::Reset || handshakeFailed;
+    const bool handshakeFailed =
+        reason == ConnectionEnd::HalfOpenTimeout &&
+        (connection->state == TcpState::SynSent || connection->state == TcpState::SynReceived);
+    const bool endFlows =
+        reason == ConnectionEnd::TimeWaitDone || reason == ConnectionEnd::Reset || handshakeFailed;
     size_t ended = 0;
     for (const auto& [layer, flow] : connection->layerFlows)
     {
@@ -448,15 +471,15 @@ Port::Count(Direction direction, const ProcessResult& result, uint32_t bytes, si
     m_counters.received[d].Count(bytes);
     switch (result.verdict)
     {
-    case Verdict::Allow:
-        m_counters.allowed[d].Count(result.packet.SizeBytes());
-        break;
-    case Verdict::Hold:
-        m_counters.held[d].Count(bytes);
-        break;
-    case Verdict::Drop:
-        ++m_counters.drops[d][static_cast<size_t>(result.reason)];
-        break;
+        case Verdict::Allow:
+            m_counters.allowed[d].Count(result.packet.SizeBytes());
+            break;
+        case Verdict::Hold:
+            m_counters.held[d].Count(bytes);
+            break;
+        case Verdict::Drop:
+            ++m_counters.drops[d][static_cast<size_t>(result.reason)];
+            break;
     }
     m_counters.eventsRaised += events;
 }
@@ -509,11 +532,15 @@ Port::Changed()
 void
 Port::ForgetLayer(const Layer& layer)
 {
-    m_tracker.ForEach([&layer](ConnectionHandle, Connection& connection) {
-        auto& flows = connection.layerFlows;
-        flows.erase(std::remove_if(flows.begin(), flows.end(), [&layer](const auto& ref) { return ref.first == &layer; }),
-                    flows.end());
-    });
+    m_tracker.ForEach(
+        [&layer](ConnectionHandle, Connection& connection)
+        {
+            auto& flows = connection.layerFlows;
+            flows.erase(std::remove_if(flows.begin(),
+                                       flows.end(),
+                                       [&layer](const auto& ref) { return ref.first == &layer; }),
+                        flows.end());
+        });
 }
 
 // ---------------------------------------------------------------- VFPAPI
@@ -547,10 +574,13 @@ Port::FindLayer(const std::string& name) const
 void
 Port::SortLayers()
 {
-    std::stable_sort(m_layers.begin(), m_layers.end(), [](const auto& a, const auto& b) {
-        return std::make_pair(a->GetPriority(), a->GetSequence()) <
-               std::make_pair(b->GetPriority(), b->GetSequence());
-    });
+    std::stable_sort(m_layers.begin(),
+                     m_layers.end(),
+                     [](const auto& a, const auto& b)
+                     {
+                         return std::make_pair(a->GetPriority(), a->GetSequence()) <
+                                std::make_pair(b->GetPriority(), b->GetSequence());
+                     });
 }
 
 std::unique_ptr<Rule>
@@ -577,9 +607,8 @@ Port::BuildGroup(Layer& layer, const GroupSpec& spec, uint64_t sequence, const G
         fmt::format("port '{}' layer '{}' group '{}'", m_name, layer.GetName(), spec.name);
     if (spec.name.empty())
     {
-        throw PolicyError(fmt::format("port '{}' layer '{}': a group needs a name",
-                                      m_name,
-                                      layer.GetName()));
+        throw PolicyError(
+            fmt::format("port '{}' layer '{}': a group needs a name", m_name, layer.GetName()));
     }
     if (replacing == nullptr && layer.FindGroup(spec.name))
     {
@@ -587,9 +616,10 @@ Port::BuildGroup(Layer& layer, const GroupSpec& spec, uint64_t sequence, const G
     }
     if (spec.type == GroupType::Lpm && !HasPrefixes(spec.lpmOn))
     {
-        throw PolicyError(fmt::format("{}: lpm_on must be src_ip, dst_ip, src_mac or dst_mac, got {}",
-                                      owner,
-                                      ConditionTypeName(spec.lpmOn)));
+        throw PolicyError(
+            fmt::format("{}: lpm_on must be src_ip, dst_ip, src_mac or dst_mac, got {}",
+                        owner,
+                        ConditionTypeName(spec.lpmOn)));
     }
     CheckConditions(spec.conditions, owner);
     auto group = std::make_unique<Group>(spec, sequence);
@@ -635,9 +665,8 @@ Port::DeleteLayer(const std::string& name)
 {
     Layer& layer = GetLayer(name);
     ForgetLayer(layer);
-    m_layers.erase(std::find_if(m_layers.begin(), m_layers.end(), [&layer](const auto& l) {
-        return l.get() == &layer;
-    }));
+    m_layers.erase(std::find_if(
+        m_layers.begin(), m_layers.end(), [&layer](const auto& l) { return l.get() == &layer; }));
     Changed();
 }
 
@@ -675,11 +704,8 @@ Port::AddRule(const std::string& layerName, const std::string& groupName, const 
 {
     Layer& layer = GetLayer(layerName);
     Group* group = layer.FindGroup(groupName);
-    const std::string owner = fmt::format("port '{}' layer '{}' group '{}' rule '{}'",
-                                          m_name,
-                                          layerName,
-                                          groupName,
-                                          spec.id);
+    const std::string owner = fmt::format(
+        "port '{}' layer '{}' group '{}' rule '{}'", m_name, layerName, groupName, spec.id);
     if (group == nullptr)
     {
         throw PolicyError(fmt::format("{}: no such group", owner));
@@ -726,9 +752,10 @@ Port::ReplaceGroup(const std::string& layerName, const GroupSpec& spec, bool flu
     {
         for (const auto& rule : old->GetRules())
         {
-            const bool kept = std::any_of(replacement->GetRules().begin(),
-                                          replacement->GetRules().end(),
-                                          [&rule](const auto& r) { return r->spec.id == rule->spec.id; });
+            const bool kept =
+                std::any_of(replacement->GetRules().begin(),
+                            replacement->GetRules().end(),
+                            [&rule](const auto& r) { return r->spec.id == rule->spec.id; });
             if (!kept)
             {
                 layer.GetCounters().flowsFlushed += layer.GetFlows().FlushRule(rule->spec.id);
@@ -748,7 +775,8 @@ Port::CreateResource(const ResourceSpec& spec)
     }
     catch (const PolicyError& error)
     {
-        throw PolicyError(fmt::format("port '{}' resource '{}': {}", m_name, spec.name, error.what()));
+        throw PolicyError(
+            fmt::format("port '{}' resource '{}': {}", m_name, spec.name, error.what()));
     }
     Changed();
 }
@@ -779,9 +807,8 @@ Port::DeleteResource(const std::string& name)
             }
         }
         bool holdsPorts = false;
-        layer->GetFlows().ForEach([&](FlowHandle, const FlowPair& pair) {
-            holdsPorts = holdsPorts || (list && pair.snat == list);
-        });
+        layer->GetFlows().ForEach([&](FlowHandle, const FlowPair& pair)
+                                  { holdsPorts = holdsPorts || (list && pair.snat == list); });
         if (holdsPorts)
         {
             throw PolicyError(fmt::format(
@@ -810,10 +837,8 @@ Port::RemoveMapping(const std::string& resource, uint32_t customer)
     const std::string user = fmt::format("port '{}' remove_mapping", m_name);
     if (!m_resources.GetMapping(resource, user).Remove(customer))
     {
-        throw PolicyError(fmt::format("{}: resource '{}' has no mapping for {}",
-                                      user,
-                                      resource,
-                                      FormatIpv4(customer)));
+        throw PolicyError(fmt::format(
+            "{}: resource '{}' has no mapping for {}", user, resource, FormatIpv4(customer)));
     }
     Changed();
 }
@@ -855,7 +880,8 @@ Port::RegisterEventHandler(const std::string& resource, ResourceEventHandler han
 {
     if (!m_resources.Contains(resource))
     {
-        throw PolicyError(fmt::format("port '{}': no resource '{}' to register for", m_name, resource));
+        throw PolicyError(
+            fmt::format("port '{}': no resource '{}' to register for", m_name, resource));
     }
     m_eventHandlers[resource] = std::move(handler);
 }

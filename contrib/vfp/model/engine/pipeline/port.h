@@ -45,13 +45,13 @@ struct ProcessResult
 {
     Verdict verdict = Verdict::Allow;
     DropReason reason = DropReason::DefaultBlock; //!< valid unless verdict is Allow
-    const Layer* layer = nullptr; //!< the layer that dropped or held the packet
-    const Rule* rule = nullptr;   //!< the rule that did, if a rule did
-    HeaderTransposition ht;       //!< the composed transposition (Allow)
-    HeaderStack packet;           //!< the packet after the composed transposition (Allow)
-    PathTaken path = PathTaken::Slow; //!< fast path, slow path, reconciled or simulated
+    const Layer* layer = nullptr;                 //!< the layer that dropped or held the packet
+    const Rule* rule = nullptr;                   //!< the rule that did, if a rule did
+    HeaderTransposition ht;                       //!< the composed transposition (Allow)
+    HeaderStack packet;                 //!< the packet after the composed transposition (Allow)
+    PathTaken path = PathTaken::Slow;   //!< fast path, slow path, reconciled or simulated
     TcpState tcpState = TcpState::None; //!< the connection's TCP state after the packet (Allow)
-    uint8_t layersVisited = 0;    //!< layers the packet went through (0 on the fast path)
+    uint8_t layersVisited = 0;          //!< layers the packet went through (0 on the fast path)
     uint8_t layersClassified = 0; //!< of those, layers that searched their rules (no layer flow)
 };
 
@@ -71,23 +71,14 @@ struct PipelineTrace
 
 class Port
 {
-  public:
+public:
     /// A port with the spec's resources and layers; throws PolicyError on invalid policy.
     explicit Port(const PortSpec& spec, const PortConfig& config = {});
 
-    const std::string& GetName() const
-    {
-        return m_name;
-    }
-    uint64_t GetMac() const
-    {
-        return m_mac;
-    }
+    const std::string& GetName() const { return m_name; }
+    uint64_t GetMac() const { return m_mac; }
     /// Incremented by every policy change.
-    uint64_t GetGeneration() const
-    {
-        return m_generation;
-    }
+    uint64_t GetGeneration() const { return m_generation; }
 
     // ---- VFPAPI: layers, groups, rules ----
     /// Creates a layer, with the groups and rules its spec holds.
@@ -142,70 +133,59 @@ class Port
     size_t ExpireFlows(double now);
 
     // ---- inspection ----
-    const std::vector<std::unique_ptr<Layer>>& GetLayers() const
-    {
-        return m_layers;
-    }
+    const std::vector<std::unique_ptr<Layer>>& GetLayers() const { return m_layers; }
     const Layer* FindLayer(const std::string& name) const;
-    const PortCounters& GetCounters() const
-    {
-        return m_counters;
-    }
-    const std::map<std::string, PacketByteCounter>& GetMeters() const
-    {
-        return m_meters;
-    }
+    const PortCounters& GetCounters() const { return m_counters; }
+    const std::map<std::string, PacketByteCounter>& GetMeters() const { return m_meters; }
     const std::map<std::string, ResourceEventHandler>& GetEventHandlers() const
     {
         return m_eventHandlers;
     }
-    const PortConfig& GetConfig() const
-    {
-        return m_config;
-    }
-    const UftCounters& GetUftCounters() const
-    {
-        return m_uftCounters;
-    }
-    const UnifiedFlowTable& GetUft() const
-    {
-        return m_uft;
-    }
-    ConnectionTracker& GetTracker()
-    {
-        return m_tracker;
-    }
-    ResourceSet& GetResources()
-    {
-        return m_resources;
-    }
+    const PortConfig& GetConfig() const { return m_config; }
+    const UftCounters& GetUftCounters() const { return m_uftCounters; }
+    const UnifiedFlowTable& GetUft() const { return m_uft; }
+    ConnectionTracker& GetTracker() { return m_tracker; }
+    ResourceSet& GetResources() { return m_resources; }
     PortSpec ToSpec() const;
 
-  private:
+private:
     friend class PortState; // state save and restore (format/port-state.h) reads and sets it all
 
     /// What a walk through the layers found, before it is committed.
     struct Walk
     {
-        ProcessResult result;                           //!< verdict, HT, packet
-        std::vector<ResourceEvent> events;              //!< raised by the layers
+        ProcessResult result;                             //!< verdict, HT, packet
+        std::vector<ResourceEvent> events;                //!< raised by the layers
         std::vector<std::pair<Layer*, FlowPair>> pending; //!< flow pairs to create if allowed
-        std::vector<LayerFlowRef> flows;                //!< layer flows used
-        std::vector<LayerWatch> watches;                //!< stateful layers passed by rules
-        std::vector<MeterContext> meters;               //!< meters counted
+        std::vector<LayerFlowRef> flows;                  //!< layer flows used
+        std::vector<LayerWatch> watches;                  //!< stateful layers passed by rules
+        std::vector<MeterContext> meters;                 //!< meters counted
     };
-    Walk RunLayers(Direction direction, const HeaderStack& packet, double now, bool commit, PipelineTrace* trace);
-    ProcessResult FastPath(UnifiedFlow& flow, Connection& connection, Direction direction,
-                           const HeaderStack& packet, double now);
-    void SlowPath(Walk& walk, Direction direction, const HeaderStack& packet, double now,
-                  const UnifiedFlowKey& key, bool hadFlow);
+    Walk RunLayers(Direction direction,
+                   const HeaderStack& packet,
+                   double now,
+                   bool commit,
+                   PipelineTrace* trace);
+    ProcessResult FastPath(UnifiedFlow& flow,
+                           Connection& connection,
+                           Direction direction,
+                           const HeaderStack& packet,
+                           double now);
+    void SlowPath(Walk& walk,
+                  Direction direction,
+                  const HeaderStack& packet,
+                  double now,
+                  const UnifiedFlowKey& key,
+                  bool hadFlow);
     bool FlowsLive(const UnifiedFlow& flow, Direction direction, double now);
     /// Finds (or starts) the connection of an allowed packet and feeds it the packet.
     ConnectionHandle Track(Direction direction, const HeaderStack& vmSide, double now);
     /// Ends a connection: its UFs go, and its layer flows too if it closed or never
     /// completed its handshake; returns how many layer flow pairs went.
     size_t EndConnection(ConnectionHandle handle, ConnectionEnd reason);
-    static bool ReusesClosedTuple(const Connection& connection, Direction direction, const HeaderStack& packet);
+    static bool ReusesClosedTuple(const Connection& connection,
+                                  Direction direction,
+                                  const HeaderStack& packet);
     void AfterTracking(ConnectionHandle handle, ProcessResult& result);
     void Count(Direction direction, const ProcessResult& result, uint32_t bytes, size_t events);
     void Deliver(const std::vector<ResourceEvent>& events);
@@ -216,20 +196,22 @@ class Port
                                       const GroupSpec& spec,
                                       uint64_t sequence,
                                       const Group* replacing);
-    std::unique_ptr<Rule> BuildRule(const Group& group, const RuleSpec& spec, const std::string& owner);
+    std::unique_ptr<Rule> BuildRule(const Group& group,
+                                    const RuleSpec& spec,
+                                    const std::string& owner);
     void SortLayers();
     void Changed();
 
-    std::string m_name;           //!< the port's name
-    uint64_t m_mac;               //!< the VNIC's MAC
-    uint64_t m_generation = 0;    //!< policy generation
-    uint64_t m_nextSequence = 0;  //!< creation order of layers, groups and rules
-    ResourceSet m_resources;      //!< declared before the layers: flows release into it
-    std::map<std::string, PacketByteCounter> m_meters;            //!< named meters
-    std::map<std::string, ResourceEventHandler> m_eventHandlers;  //!< by resource
-    std::vector<std::unique_ptr<Layer>> m_layers; //!< sorted by (priority, sequence)
-    PortCounters m_counters;      //!< statistics
-    PortConfig m_config;          //!< data path tunables
+    std::string m_name;          //!< the port's name
+    uint64_t m_mac;              //!< the VNIC's MAC
+    uint64_t m_generation = 0;   //!< policy generation
+    uint64_t m_nextSequence = 0; //!< creation order of layers, groups and rules
+    ResourceSet m_resources;     //!< declared before the layers: flows release into it
+    std::map<std::string, PacketByteCounter> m_meters;           //!< named meters
+    std::map<std::string, ResourceEventHandler> m_eventHandlers; //!< by resource
+    std::vector<std::unique_ptr<Layer>> m_layers;                //!< sorted by (priority, sequence)
+    PortCounters m_counters;                                     //!< statistics
+    PortConfig m_config;                                         //!< data path tunables
     bool m_flagSensitive = false; //!< some condition reads TCP flags: they key unified flows
     ConnectionTracker m_tracker;  //!< connections and their TCP state
     UnifiedFlowTable m_uft;       //!< the fast path

@@ -18,65 +18,66 @@ RuleAction::RuleAction(const ActionSpec& spec,
     };
     switch (spec.type)
     {
-    case ActionType::Nat:
-        if (!spec.snat.empty())
-        {
-            if (spec.srcIp || spec.srcPort)
+        case ActionType::Nat:
+            if (!spec.snat.empty())
             {
-                throw fail("snat picks the source address and port; do not also give src_ip "
-                           "or src_port");
+                if (spec.srcIp || spec.srcPort)
+                {
+                    throw fail("snat picks the source address and port; do not also give src_ip "
+                               "or src_port");
+                }
+                if (!stateful)
+                {
+                    throw fail("snat holds a port per connection, so the rule must be stateful");
+                }
+                m_snat = &resources.GetRangeList(spec.snat, owner);
             }
-            if (!stateful)
+            else if (!spec.srcIp && !spec.dstIp && !spec.srcPort && !spec.dstPort)
             {
-                throw fail("snat holds a port per connection, so the rule must be stateful");
+                throw fail("give at least one of src_ip, dst_ip, src_port, dst_port or snat");
             }
-            m_snat = &resources.GetRangeList(spec.snat, owner);
-        }
-        else if (!spec.srcIp && !spec.dstIp && !spec.srcPort && !spec.dstPort)
-        {
-            throw fail("give at least one of src_ip, dst_ip, src_port, dst_port or snat");
-        }
-        break;
-    case ActionType::Encap:
-        if (spec.format == TunnelType::None)
-        {
-            throw fail("format must be vxlan, nvgre or ipip");
-        }
-        if (!spec.srcIp)
-        {
-            throw fail("src_ip (the outer source address) is required");
-        }
-        if (spec.mapping.empty() == !spec.dstIp)
-        {
-            throw fail("give exactly one of dst_ip (a fixed outer destination) or mapping");
-        }
-        if (spec.key > MAX_TUNNEL_KEY)
-        {
-            throw fail(fmt::format("key {} exceeds 24 bits", spec.key));
-        }
-        if (!spec.mapping.empty())
-        {
-            m_mapping = &resources.GetMapping(spec.mapping, owner);
-        }
-        break;
-    case ActionType::Meter:
-        if (spec.meter.empty())
-        {
-            throw fail("meter (the counter's name) is required");
-        }
-        m_meter = &meters[spec.meter];
-        break;
-    case ActionType::Transposition:
-        if (spec.transposition.popCount > MAX_HEADER_GROUPS ||
-            spec.transposition.pushCount > MAX_HEADER_GROUPS)
-        {
-            throw fail(fmt::format("at most {} groups may be pushed or popped", MAX_HEADER_GROUPS));
-        }
-        break;
-    case ActionType::Allow:
-    case ActionType::Block:
-    case ActionType::Decap:
-        break;
+            break;
+        case ActionType::Encap:
+            if (spec.format == TunnelType::None)
+            {
+                throw fail("format must be vxlan, nvgre or ipip");
+            }
+            if (!spec.srcIp)
+            {
+                throw fail("src_ip (the outer source address) is required");
+            }
+            if (spec.mapping.empty() == !spec.dstIp)
+            {
+                throw fail("give exactly one of dst_ip (a fixed outer destination) or mapping");
+            }
+            if (spec.key > MAX_TUNNEL_KEY)
+            {
+                throw fail(fmt::format("key {} exceeds 24 bits", spec.key));
+            }
+            if (!spec.mapping.empty())
+            {
+                m_mapping = &resources.GetMapping(spec.mapping, owner);
+            }
+            break;
+        case ActionType::Meter:
+            if (spec.meter.empty())
+            {
+                throw fail("meter (the counter's name) is required");
+            }
+            m_meter = &meters[spec.meter];
+            break;
+        case ActionType::Transposition:
+            if (spec.transposition.popCount > MAX_HEADER_GROUPS ||
+                spec.transposition.pushCount > MAX_HEADER_GROUPS)
+            {
+                throw fail(
+                    fmt::format("at most {} groups may be pushed or popped", MAX_HEADER_GROUPS));
+            }
+            break;
+        case ActionType::Allow:
+        case ActionType::Block:
+        case ActionType::Decap:
+            break;
     }
 }
 
@@ -106,28 +107,29 @@ RuleAction::Evaluate(const HeaderStack& meta, bool commit) const
     ActionOutcome outcome;
     switch (m_spec.type)
     {
-    case ActionType::Allow:
-    case ActionType::Meter:
-        return outcome;
-    case ActionType::Block:
-        outcome.status = ActionOutcome::Status::Block;
-        return outcome;
-    case ActionType::Nat:
-        return EvaluateNat(meta, commit);
-    case ActionType::Encap:
-        return EvaluateEncap(meta);
-    case ActionType::Decap:
-        return EvaluateDecap(meta);
-    case ActionType::Transposition: {
-        HeaderStack result = meta;
-        if (!m_spec.transposition.Apply(result) || !ValidateHeaderStack(result).empty())
+        case ActionType::Allow:
+        case ActionType::Meter:
+            return outcome;
+        case ActionType::Block:
+            outcome.status = ActionOutcome::Status::Block;
+            return outcome;
+        case ActionType::Nat:
+            return EvaluateNat(meta, commit);
+        case ActionType::Encap:
+            return EvaluateEncap(meta);
+        case ActionType::Decap:
+            return EvaluateDecap(meta);
+        case ActionType::Transposition:
         {
-            outcome.status = ActionOutcome::Status::Mismatch;
+            HeaderStack result = meta;
+            if (!m_spec.transposition.Apply(result) || !ValidateHeaderStack(result).empty())
+            {
+                outcome.status = ActionOutcome::Status::Mismatch;
+                return outcome;
+            }
+            outcome.ht = m_spec.transposition;
             return outcome;
         }
-        outcome.ht = m_spec.transposition;
-        return outcome;
-    }
     }
     return outcome;
 }
@@ -144,11 +146,13 @@ RuleAction::EvaluateNat(const HeaderStack& meta, bool commit) const
     }
     const bool hasPorts = meta[*index].l4 != L4Type::None;
     GroupEdit& edit = outcome.ht.edits[*index];
-    auto setSrcIp = [&edit](uint32_t address) {
+    auto setSrcIp = [&edit](uint32_t address)
+    {
         edit.fields |= EditField::SRC_IP;
         edit.srcIp = address;
     };
-    auto setSrcPort = [&edit](uint16_t port) {
+    auto setSrcPort = [&edit](uint16_t port)
+    {
         edit.fields |= EditField::SRC_PORT;
         edit.srcPort = port;
     };
@@ -226,21 +230,21 @@ RuleAction::EvaluateEncap(const HeaderStack& meta) const
     outer.tunnel = m_spec.format;
     switch (m_spec.format)
     {
-    case TunnelType::Vxlan:
-        outer.ip.protocol = IP_PROTOCOL_UDP;
-        outer.l4 = L4Type::Udp;
-        outer.transport.srcPort = TunnelEntropyPort(inner);
-        outer.transport.dstPort = VXLAN_UDP_PORT;
-        outer.tunnelKey = m_spec.key;
-        break;
-    case TunnelType::Nvgre:
-        outer.ip.protocol = IP_PROTOCOL_GRE;
-        outer.tunnelKey = m_spec.key;
-        break;
-    case TunnelType::IpInIp:
-    case TunnelType::None:
-        outer.ip.protocol = IP_PROTOCOL_IPIP;
-        break;
+        case TunnelType::Vxlan:
+            outer.ip.protocol = IP_PROTOCOL_UDP;
+            outer.l4 = L4Type::Udp;
+            outer.transport.srcPort = TunnelEntropyPort(inner);
+            outer.transport.dstPort = VXLAN_UDP_PORT;
+            outer.tunnelKey = m_spec.key;
+            break;
+        case TunnelType::Nvgre:
+            outer.ip.protocol = IP_PROTOCOL_GRE;
+            outer.tunnelKey = m_spec.key;
+            break;
+        case TunnelType::IpInIp:
+        case TunnelType::None:
+            outer.ip.protocol = IP_PROTOCOL_IPIP;
+            break;
     }
 
     HeaderStack target;

@@ -28,14 +28,14 @@ struct ActionOutcome
     };
     Status status = Status::Ok;
     HeaderTransposition ht;
-    uint32_t missKey = 0;       //!< MappingMiss: the customer address looked up
-    RangeList* snat = nullptr;  //!< set when a SNAT port was taken (commit) or would be
-    uint16_t snatPort = 0;      //!< that port
+    uint32_t missKey = 0;      //!< MappingMiss: the customer address looked up
+    RangeList* snat = nullptr; //!< set when a SNAT port was taken (commit) or would be
+    uint16_t snatPort = 0;     //!< that port
 };
 
 class RuleAction
 {
-  public:
+public:
     /**
      * Compiles @p spec, resolving its resources in @p resources and its meter in @p meters.
      * @param owner names the rule in error messages
@@ -52,26 +52,20 @@ class RuleAction
     /// port is only peeked), which is what diagnostics need.
     ActionOutcome Evaluate(const HeaderStack& meta, bool commit) const;
     /// The meter this action feeds, or null.
-    PacketByteCounter* GetMeter() const
-    {
-        return m_meter;
-    }
-    const ActionSpec& GetSpec() const
-    {
-        return m_spec;
-    }
+    PacketByteCounter* GetMeter() const { return m_meter; }
+    const ActionSpec& GetSpec() const { return m_spec; }
     /// The resources this action references (to refuse deleting them).
     bool References(const std::string& resource) const;
     MissPolicy GetMissPolicy(ActionOutcome::Status status) const;
 
-  private:
+private:
     ActionOutcome EvaluateNat(const HeaderStack& meta, bool commit) const;
     ActionOutcome EvaluateEncap(const HeaderStack& meta) const;
     ActionOutcome EvaluateDecap(const HeaderStack& meta) const;
 
-    ActionSpec m_spec;                 //!< as programmed
-    MappingTable* m_mapping = nullptr; //!< encap: resolved spec.mapping
-    RangeList* m_snat = nullptr;       //!< nat: resolved spec.snat
+    ActionSpec m_spec;                    //!< as programmed
+    MappingTable* m_mapping = nullptr;    //!< encap: resolved spec.mapping
+    RangeList* m_snat = nullptr;          //!< nat: resolved spec.snat
     PacketByteCounter* m_meter = nullptr; //!< meter: resolved spec.meter
 };
 

@@ -26,11 +26,11 @@ struct RuleRank
 struct Rule
 {
     Rule(RuleSpec ruleSpec, RuleAction ruleAction, uint64_t ruleSequence)
-        : rank{ruleSpec.priority, ruleSequence},
-          matcher(ruleSpec.conditions),
-          spec(std::move(ruleSpec)),
-          action(std::move(ruleAction)),
-          sequence(ruleSequence)
+        : rank{ruleSpec.priority, ruleSequence}
+        , matcher(ruleSpec.conditions)
+        , spec(std::move(ruleSpec))
+        , action(std::move(ruleAction))
+        , sequence(ruleSequence)
     {
     }
 
@@ -38,10 +38,10 @@ struct Rule
     RuleRank rank;              //!< (spec.priority, sequence)
     CompiledConditions matcher; //!< spec.conditions, compiled for matching
     // The rest.
-    RuleSpec spec;              //!< as programmed
-    RuleAction action;          //!< compiled action
-    uint64_t sequence = 0;      //!< insertion order, the tie-break among equal priorities
-    PacketByteCounter counter;  //!< packets that selected this rule
+    RuleSpec spec;             //!< as programmed
+    RuleAction action;         //!< compiled action
+    uint64_t sequence = 0;     //!< insertion order, the tie-break among equal priorities
+    PacketByteCounter counter; //!< packets that selected this rule
 };
 
 /// The selection order of rules (see RuleRank).

@@ -14,7 +14,7 @@ namespace vfp
 
 class Switch
 {
-  public:
+public:
     explicit Switch(const PortConfig& config = {});
     /// A switch with the policy's ports, each with @p config; throws PolicyError naming
     /// the bad object.
@@ -29,14 +29,11 @@ class Switch
     /// The local port a packet is delivered to: outer destination MAC, else the inner one
     /// of a VXLAN/NVGRE packet; null means the uplink.
     Port* Forward(const HeaderStack& packet);
-    const std::map<std::string, std::unique_ptr<Port>>& GetPorts() const
-    {
-        return m_ports;
-    }
+    const std::map<std::string, std::unique_ptr<Port>>& GetPorts() const { return m_ports; }
     /// The whole policy, ports in name order.
     PolicySpec ToSpec() const;
 
-  private:
+private:
     PortConfig m_config;                                  //!< for every port
     std::map<std::string, std::unique_ptr<Port>> m_ports; //!< by name
     std::map<uint64_t, Port*> m_byMac;                    //!< by VNIC MAC

@@ -47,7 +47,8 @@ MakeUnifiedFlowKey(Direction direction, const HeaderStack& packet, bool withTcpF
         }
         if (group.l4 != L4Type::None)
         {
-            word[3] = (uint64_t(group.transport.srcPort) << 48) | (uint64_t(group.transport.dstPort) << 32);
+            word[3] = (uint64_t(group.transport.srcPort) << 48) |
+                      (uint64_t(group.transport.dstPort) << 32);
             if (withTcpFlags)
             {
                 word[3] |= group.transport.tcpFlags;
@@ -68,7 +69,8 @@ UnifiedFlowKeyHash::operator()(const UnifiedFlowKey& key) const
     // input bit reaches every output bit: open-addressing tables probe with the low bits,
     // and keys often differ only in ports, which sit in a word's high bits. Stable across
     // platforms, unlike std::hash.
-    uint64_t hash = 0x9e3779b97f4a7c15ULL ^ (uint64_t(key.groups) << 8) ^ static_cast<uint64_t>(key.direction);
+    uint64_t hash =
+        0x9e3779b97f4a7c15ULL ^ (uint64_t(key.groups) << 8) ^ static_cast<uint64_t>(key.direction);
     for (size_t i = 0; i < key.groups * UNIFIED_KEY_WORDS_PER_GROUP; ++i)
     {
         hash = (hash ^ key.words[i]) * 0xff51afd7ed558ccdULL;

@@ -26,15 +26,18 @@ constexpr size_t UNIFIED_KEY_WORDS_PER_GROUP = 4;
 
 struct UnifiedFlowKey
 {
-    std::array<uint64_t, MAX_HEADER_GROUPS * UNIFIED_KEY_WORDS_PER_GROUP> words{}; //!< packed fields
-    uint8_t groups = 0;                         //!< groups packed
+    std::array<uint64_t, MAX_HEADER_GROUPS * UNIFIED_KEY_WORDS_PER_GROUP>
+        words{};                               //!< packed fields
+    uint8_t groups = 0;                        //!< groups packed
     Direction direction = Direction::Outbound; //!< the packet's direction
 
     bool operator==(const UnifiedFlowKey& other) const;
 };
 
 /// The key of @p packet in @p direction; @p withTcpFlags for flag-sensitive policy.
-UnifiedFlowKey MakeUnifiedFlowKey(Direction direction, const HeaderStack& packet, bool withTcpFlags);
+UnifiedFlowKey MakeUnifiedFlowKey(Direction direction,
+                                  const HeaderStack& packet,
+                                  bool withTcpFlags);
 
 struct UnifiedFlowKeyHash
 {

@@ -70,18 +70,19 @@ struct UnifiedFlow
 /// Why unified flows left the table, besides their connection ending (TrackerCounters).
 struct UftCounters
 {
-    uint64_t hits = 0;            //!< packets that took the fast path
-    uint64_t misses = 0;          //!< packets with no unified flow
-    uint64_t reconciled = 0;      //!< packets whose UF was re-simulated (older generation or gone layer flow)
+    uint64_t hits = 0;   //!< packets that took the fast path
+    uint64_t misses = 0; //!< packets with no unified flow
+    uint64_t reconciled =
+        0; //!< packets whose UF was re-simulated (older generation or gone layer flow)
     uint64_t reconcileUpdated = 0; //!< ... and whose transposition changed
     uint64_t reconcileRemoved = 0; //!< ... and that the policy now drops or holds (UF removed)
-    uint64_t inserted = 0;        //!< UFs created
-    uint64_t evicted = 0;         //!< UFs removed with their connection
+    uint64_t inserted = 0;         //!< UFs created
+    uint64_t evicted = 0;          //!< UFs removed with their connection
 };
 
 class UnifiedFlowTable
 {
-  public:
+public:
     UnifiedFlow* Find(const UnifiedFlowKey& key)
     {
         auto it = m_flows.find(key);
@@ -90,22 +91,13 @@ class UnifiedFlowTable
     /// Adds or replaces the UF of @p key.
     UnifiedFlow& Insert(const UnifiedFlowKey& key, UnifiedFlow flow);
     /// Removes the UF of @p key; false when there is none.
-    bool Erase(const UnifiedFlowKey& key)
-    {
-        return m_flows.erase(key) > 0;
-    }
-    size_t Size() const
-    {
-        return m_flows.size();
-    }
+    bool Erase(const UnifiedFlowKey& key) { return m_flows.erase(key) > 0; }
+    size_t Size() const { return m_flows.size(); }
     /// Every UF, in a deterministic order (by key words), for state save.
     std::vector<std::pair<UnifiedFlowKey, const UnifiedFlow*>> Sorted() const;
-    void Clear()
-    {
-        m_flows.clear();
-    }
+    void Clear() { m_flows.clear(); }
 
-  private:
+private:
     absl::node_hash_map<UnifiedFlowKey, UnifiedFlow, UnifiedFlowKeyHash> m_flows; //!< key -> UF
 };
 

@@ -18,19 +18,16 @@
 namespace vfp
 {
 
-template <typename T>
+template<typename T>
 class VersionedSlab
 {
-  public:
+public:
     struct Handle
     {
         uint32_t slot = UINT32_MAX;
         uint32_t version = 0;
 
-        bool IsNull() const
-        {
-            return slot == UINT32_MAX;
-        }
+        bool IsNull() const { return slot == UINT32_MAX; }
         bool operator==(const Handle& other) const
         {
             return slot == other.slot && version == other.version;
@@ -77,14 +74,8 @@ class VersionedSlab
         return slot.live && slot.version == handle.version ? &slot.value : nullptr;
     }
     /// The live value in @p slot.
-    T& At(uint32_t slot)
-    {
-        return m_slots[slot].value;
-    }
-    Handle HandleOf(uint32_t slot) const
-    {
-        return Handle{slot, m_slots[slot].version};
-    }
+    T& At(uint32_t slot) { return m_slots[slot].value; }
+    Handle HandleOf(uint32_t slot) const { return Handle{slot, m_slots[slot].version}; }
     /// Removes the live value in @p slot.
     void Remove(uint32_t slot)
     {
@@ -94,13 +85,10 @@ class VersionedSlab
         m_free.push_back(slot);
         --m_live;
     }
-    size_t Size() const
-    {
-        return m_live;
-    }
+    size_t Size() const { return m_live; }
     /// Calls @p visit(handle, value) for every live value, in slot order. The visitor may
     /// remove the value it is given.
-    template <typename Visit>
+    template<typename Visit>
     void ForEach(Visit&& visit)
     {
         for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
@@ -111,7 +99,7 @@ class VersionedSlab
             }
         }
     }
-    template <typename Visit>
+    template<typename Visit>
     void ForEach(Visit&& visit) const
     {
         for (uint32_t slot = 0; slot < m_slots.size(); ++slot)
@@ -122,10 +110,7 @@ class VersionedSlab
             }
         }
     }
-    Snapshot GetSnapshot() const
-    {
-        return Snapshot{m_slots, m_free};
-    }
+    Snapshot GetSnapshot() const { return Snapshot{m_slots, m_free}; }
     void Restore(Snapshot snapshot)
     {
         m_slots = std::move(snapshot.slots);
@@ -137,7 +122,7 @@ class VersionedSlab
         }
     }
 
-  private:
+private:
     std::vector<Slot> m_slots;    //!< the values
     std::vector<uint32_t> m_free; //!< free slots
     size_t m_live = 0;            //!< live values

@@ -135,21 +135,21 @@ ConditionWidth(ConditionType type)
 {
     switch (type)
     {
-    case ConditionType::SrcMac:
-    case ConditionType::DstMac:
-        return 48;
-    case ConditionType::SrcIp:
-    case ConditionType::DstIp:
-        return 32;
-    case ConditionType::TunnelKey:
-        return 24;
-    case ConditionType::EtherType:
-    case ConditionType::SrcPort:
-    case ConditionType::DstPort:
-        return 16;
-    case ConditionType::Protocol:
-    case ConditionType::TcpFlags:
-        return 8;
+        case ConditionType::SrcMac:
+        case ConditionType::DstMac:
+            return 48;
+        case ConditionType::SrcIp:
+        case ConditionType::DstIp:
+            return 32;
+        case ConditionType::TunnelKey:
+            return 24;
+        case ConditionType::EtherType:
+        case ConditionType::SrcPort:
+        case ConditionType::DstPort:
+            return 16;
+        case ConditionType::Protocol:
+        case ConditionType::TcpFlags:
+            return 8;
     }
     return 64;
 }
@@ -159,12 +159,12 @@ HeaderSelectorName(HeaderSelector selector)
 {
     switch (selector)
     {
-    case HeaderSelector::Outer:
-        return "outer";
-    case HeaderSelector::Inner:
-        return "inner";
-    case HeaderSelector::Innermost:
-        return "innermost";
+        case HeaderSelector::Outer:
+            return "outer";
+        case HeaderSelector::Inner:
+            return "inner";
+        case HeaderSelector::Innermost:
+            return "innermost";
     }
     return "outer";
 }
@@ -206,32 +206,32 @@ ReadGroupField(const HeaderGroup& group, ConditionType type)
 {
     switch (type)
     {
-    case ConditionType::SrcMac:
-        return group.hasEthernet ? std::optional<uint64_t>(group.eth.src) : std::nullopt;
-    case ConditionType::DstMac:
-        return group.hasEthernet ? std::optional<uint64_t>(group.eth.dst) : std::nullopt;
-    case ConditionType::EtherType:
-        // A group without L2 (inside IP-in-IP) is IPv4 by construction.
-        return group.hasEthernet ? group.eth.etherType : ETHER_TYPE_IPV4;
-    case ConditionType::SrcIp:
-        return group.hasIpv4 ? std::optional<uint64_t>(group.ip.src) : std::nullopt;
-    case ConditionType::DstIp:
-        return group.hasIpv4 ? std::optional<uint64_t>(group.ip.dst) : std::nullopt;
-    case ConditionType::Protocol:
-        return group.hasIpv4 ? std::optional<uint64_t>(group.ip.protocol) : std::nullopt;
-    case ConditionType::SrcPort:
-        return group.l4 != L4Type::None ? std::optional<uint64_t>(group.transport.srcPort)
-                                        : std::nullopt;
-    case ConditionType::DstPort:
-        return group.l4 != L4Type::None ? std::optional<uint64_t>(group.transport.dstPort)
-                                        : std::nullopt;
-    case ConditionType::TunnelKey:
-        return group.tunnel == TunnelType::Vxlan || group.tunnel == TunnelType::Nvgre
-                   ? std::optional<uint64_t>(group.tunnelKey)
-                   : std::nullopt;
-    case ConditionType::TcpFlags:
-        return group.l4 == L4Type::Tcp ? std::optional<uint64_t>(group.transport.tcpFlags)
-                                       : std::nullopt;
+        case ConditionType::SrcMac:
+            return group.hasEthernet ? std::optional<uint64_t>(group.eth.src) : std::nullopt;
+        case ConditionType::DstMac:
+            return group.hasEthernet ? std::optional<uint64_t>(group.eth.dst) : std::nullopt;
+        case ConditionType::EtherType:
+            // A group without L2 (inside IP-in-IP) is IPv4 by construction.
+            return group.hasEthernet ? group.eth.etherType : ETHER_TYPE_IPV4;
+        case ConditionType::SrcIp:
+            return group.hasIpv4 ? std::optional<uint64_t>(group.ip.src) : std::nullopt;
+        case ConditionType::DstIp:
+            return group.hasIpv4 ? std::optional<uint64_t>(group.ip.dst) : std::nullopt;
+        case ConditionType::Protocol:
+            return group.hasIpv4 ? std::optional<uint64_t>(group.ip.protocol) : std::nullopt;
+        case ConditionType::SrcPort:
+            return group.l4 != L4Type::None ? std::optional<uint64_t>(group.transport.srcPort)
+                                            : std::nullopt;
+        case ConditionType::DstPort:
+            return group.l4 != L4Type::None ? std::optional<uint64_t>(group.transport.dstPort)
+                                            : std::nullopt;
+        case ConditionType::TunnelKey:
+            return group.tunnel == TunnelType::Vxlan || group.tunnel == TunnelType::Nvgre
+                       ? std::optional<uint64_t>(group.tunnelKey)
+                       : std::nullopt;
+        case ConditionType::TcpFlags:
+            return group.l4 == L4Type::Tcp ? std::optional<uint64_t>(group.transport.tcpFlags)
+                                           : std::nullopt;
     }
     return std::nullopt;
 }
@@ -255,7 +255,8 @@ ConditionValue::operator==(const ConditionValue& other) const
 std::optional<ConditionValue>
 ParseConditionValue(ConditionType type, std::string_view text, std::string& error)
 {
-    auto fail = [&](const std::string& why) -> std::optional<ConditionValue> {
+    auto fail = [&](const std::string& why) -> std::optional<ConditionValue>
+    {
         error = fmt::format("\"{}\" is not a valid {} value: {}; expected {}",
                             text,
                             ConditionTypeName(type),
@@ -354,18 +355,18 @@ FormatConditionValue(ConditionType type, const ConditionValue& value)
 {
     switch (value.kind)
     {
-    case ConditionValue::Kind::Single:
-        return FormatScalar(type, value.lo);
-    case ConditionValue::Kind::Range:
-        return FormatScalar(type, value.lo) + "-" + FormatScalar(type, value.hi);
-    case ConditionValue::Kind::Prefix:
-        return fmt::format("{}/{}", FormatScalar(type, value.lo), value.prefixLength);
-    case ConditionValue::Kind::Masked:
-        // Plain letters mean "exactly these flags"; no flags at all needs the explicit mask.
-        return value.mask == 0xff && value.lo != 0
-                   ? FormatTcpFlags(static_cast<uint8_t>(value.lo))
-                   : FormatTcpFlags(static_cast<uint8_t>(value.lo)) + "/" +
-                         FormatTcpFlags(static_cast<uint8_t>(value.mask));
+        case ConditionValue::Kind::Single:
+            return FormatScalar(type, value.lo);
+        case ConditionValue::Kind::Range:
+            return FormatScalar(type, value.lo) + "-" + FormatScalar(type, value.hi);
+        case ConditionValue::Kind::Prefix:
+            return fmt::format("{}/{}", FormatScalar(type, value.lo), value.prefixLength);
+        case ConditionValue::Kind::Masked:
+            // Plain letters mean "exactly these flags"; no flags at all needs the explicit mask.
+            return value.mask == 0xff && value.lo != 0
+                       ? FormatTcpFlags(static_cast<uint8_t>(value.lo))
+                       : FormatTcpFlags(static_cast<uint8_t>(value.lo)) + "/" +
+                             FormatTcpFlags(static_cast<uint8_t>(value.mask));
     }
     return "";
 }
@@ -441,7 +442,8 @@ MatchesAll(const std::vector<Condition>& conditions, const HeaderStack& stack)
 PacketFields::PacketFields(const HeaderStack& stack)
     : m_stack(stack)
 {
-    for (HeaderSelector selector : {HeaderSelector::Outer, HeaderSelector::Inner, HeaderSelector::Innermost})
+    for (HeaderSelector selector :
+         {HeaderSelector::Outer, HeaderSelector::Inner, HeaderSelector::Innermost})
     {
         auto group = SelectGroup(stack, selector);
         m_groupOf[static_cast<size_t>(selector)] = group ? static_cast<int8_t>(*group) : int8_t(-1);
@@ -499,8 +501,9 @@ CompiledConditions::Matches(const PacketFields& fields) const
         bool matched = false;
         for (;; ++term)
         {
-            matched = matched || (present && (term->masked ? (value & term->hi) == term->lo
-                                                            : (term->lo <= value && value <= term->hi)));
+            matched =
+                matched || (present && (term->masked ? (value & term->hi) == term->lo
+                                                     : (term->lo <= value && value <= term->hi)));
             if (term->last)
             {
                 ++term;

@@ -124,7 +124,7 @@ bool MatchesAll(const std::vector<Condition>& conditions, const HeaderStack& sta
  */
 class PacketFields
 {
-  public:
+public:
     explicit PacketFields(const HeaderStack& stack);
 
     /// Sets @p value to the field and returns true, or returns false if the packet lacks it.
@@ -138,14 +138,12 @@ class PacketFields
         value = m_values[group][static_cast<size_t>(type)];
         return true;
     }
-    const HeaderStack& GetStack() const
-    {
-        return m_stack;
-    }
+    const HeaderStack& GetStack() const { return m_stack; }
 
-  private:
+private:
     const HeaderStack& m_stack; //!< the packet the fields came from
-    std::array<std::array<uint64_t, CONDITION_TYPE_COUNT>, MAX_HEADER_GROUPS> m_values{}; //!< by group, type
+    std::array<std::array<uint64_t, CONDITION_TYPE_COUNT>, MAX_HEADER_GROUPS>
+        m_values{};                                      //!< by group, type
     std::array<uint16_t, MAX_HEADER_GROUPS> m_present{}; //!< by group: bit per type present
     std::array<int8_t, 3> m_groupOf{};                   //!< by selector: group index or -1
 };
@@ -157,13 +155,13 @@ class PacketFields
  */
 class CompiledConditions
 {
-  public:
+public:
     CompiledConditions() = default;
     explicit CompiledConditions(const std::vector<Condition>& conditions);
 
     bool Matches(const PacketFields& fields) const;
 
-  private:
+private:
     struct Term
     {
         uint64_t lo;           //!< low end, or the value of a masked term
@@ -182,9 +180,9 @@ class CompiledConditions
         return m_count <= INLINE_TERMS ? m_inline.data() : m_overflow.data();
     }
 
-    uint32_t m_count = 0;                       //!< terms in all
-    std::array<Term, INLINE_TERMS> m_inline{};  //!< the terms, when they fit
-    std::vector<Term> m_overflow;               //!< the terms, when they do not
+    uint32_t m_count = 0;                      //!< terms in all
+    std::array<Term, INLINE_TERMS> m_inline{}; //!< the terms, when they fit
+    std::vector<Term> m_overflow;              //!< the terms, when they do not
 };
 
 } // namespace vfp

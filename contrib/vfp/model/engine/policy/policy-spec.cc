@@ -7,8 +7,8 @@ namespace vfp
 
 namespace
 {
-constexpr std::array<std::string_view, 7> ACTION_TYPE_NAMES =
-    {"allow", "block", "nat", "encap", "decap", "meter", "transposition"};
+constexpr std::array<std::string_view, 7> ACTION_TYPE_NAMES = {
+    "allow", "block", "nat", "encap", "decap", "meter", "transposition"};
 }
 
 std::string_view
@@ -51,7 +51,9 @@ ParseActionType(std::string_view name)
 }
 
 Condition
-MakeCondition(ConditionType type, std::initializer_list<std::string_view> values, HeaderSelector header)
+MakeCondition(ConditionType type,
+              std::initializer_list<std::string_view> values,
+              HeaderSelector header)
 {
     Condition condition;
     condition.type = type;
@@ -62,7 +64,8 @@ MakeCondition(ConditionType type, std::initializer_list<std::string_view> values
         std::optional<ConditionValue> value = ParseConditionValue(type, text, error);
         if (!value)
         {
-            throw PolicyError(std::string(ConditionTypeName(type)) + " value \"" + std::string(text) + "\": " + error);
+            throw PolicyError(std::string(ConditionTypeName(type)) + " value \"" +
+                              std::string(text) + "\": " + error);
         }
         condition.values.push_back(*value);
     }

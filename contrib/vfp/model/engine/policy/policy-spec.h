@@ -23,7 +23,7 @@ namespace vfp
 /// A bad policy or API call: the message says which object and field, and what was expected.
 class PolicyError : public std::runtime_error
 {
-  public:
+public:
     using std::runtime_error::runtime_error;
 };
 
@@ -84,7 +84,7 @@ struct ActionSpec
     /// encap: outer MACs; when absent, those of the packet being encapsulated.
     std::optional<uint64_t> srcMac;
     std::optional<uint64_t> dstMac;
-    std::string meter; //!< meter: the counter's name
+    std::string meter;                 //!< meter: the counter's name
     HeaderTransposition transposition; //!< transposition: the HT itself
 };
 
@@ -92,10 +92,10 @@ constexpr double DEFAULT_FLOW_TTL = 240.0; //!< seconds; idle time before a laye
 
 struct RuleSpec
 {
-    std::string id;            //!< unique within its layer
-    int32_t priority = 0;      //!< lower is stronger; ties go to the earlier added
-    bool terminating = false;  //!< selected at once, no later group is visited
-    bool stateful = false;     //!< creates a flow pair in the layer
+    std::string id;                //!< unique within its layer
+    int32_t priority = 0;          //!< lower is stronger; ties go to the earlier added
+    bool terminating = false;      //!< selected at once, no later group is visited
+    bool stateful = false;         //!< creates a flow pair in the layer
     double ttl = DEFAULT_FLOW_TTL; //!< idle seconds before the flows it creates expire
     std::vector<Condition> conditions;
     ActionSpec action;
@@ -144,10 +144,7 @@ struct PortRange
 {
     uint16_t lo = 0;
     uint16_t hi = 0;
-    bool operator==(const PortRange& other) const
-    {
-        return lo == other.lo && hi == other.hi;
-    }
+    bool operator==(const PortRange& other) const { return lo == other.lo && hi == other.hi; }
 };
 
 struct ResourceSpec

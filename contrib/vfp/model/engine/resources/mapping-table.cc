@@ -4,8 +4,8 @@ namespace vfp
 {
 
 MappingTable::MappingTable(const ResourceSpec& spec)
-    : m_onMiss(spec.onMiss),
-      m_entries(spec.mappings.begin(), spec.mappings.end())
+    : m_onMiss(spec.onMiss)
+    , m_entries(spec.mappings.begin(), spec.mappings.end())
 {
 }
 

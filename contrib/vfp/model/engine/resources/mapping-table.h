@@ -16,24 +16,18 @@ namespace vfp
 
 class MappingTable
 {
-  public:
+public:
     explicit MappingTable(const ResourceSpec& spec);
 
     std::optional<uint32_t> Lookup(uint32_t customerAddress) const;
     void Set(uint32_t customerAddress, uint32_t providerAddress);
     /// @return false when there was no such mapping
     bool Remove(uint32_t customerAddress);
-    MissPolicy GetMissPolicy() const
-    {
-        return m_onMiss;
-    }
-    size_t Size() const
-    {
-        return m_entries.size();
-    }
+    MissPolicy GetMissPolicy() const { return m_onMiss; }
+    size_t Size() const { return m_entries.size(); }
     ResourceSpec ToSpec(const std::string& name) const;
 
-  private:
+private:
     MissPolicy m_onMiss;                              //!< what a miss does to the packet
     std::unordered_map<uint32_t, uint32_t> m_entries; //!< CA -> PA
 };

@@ -7,8 +7,8 @@ namespace vfp
 {
 
 RangeList::RangeList(const ResourceSpec& spec)
-    : m_address(spec.address),
-      m_onExhausted(spec.onMiss)
+    : m_address(spec.address)
+    , m_onExhausted(spec.onMiss)
 {
     for (const PortRange& range : spec.ranges)
     {
@@ -47,9 +47,10 @@ RangeList::Release(uint16_t port)
 bool
 RangeList::InRanges(uint16_t port) const
 {
-    return std::any_of(m_ranges.begin(), m_ranges.end(), [port](const PortRange& range) {
-        return range.lo <= port && port <= range.hi;
-    });
+    return std::any_of(m_ranges.begin(),
+                       m_ranges.end(),
+                       [port](const PortRange& range)
+                       { return range.lo <= port && port <= range.hi; });
 }
 
 void

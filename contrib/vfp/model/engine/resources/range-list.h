@@ -19,17 +19,11 @@ namespace vfp
 
 class RangeList
 {
-  public:
+public:
     explicit RangeList(const ResourceSpec& spec);
 
-    uint32_t GetAddress() const
-    {
-        return m_address;
-    }
-    MissPolicy GetMissPolicy() const
-    {
-        return m_onExhausted;
-    }
+    uint32_t GetAddress() const { return m_address; }
+    MissPolicy GetMissPolicy() const { return m_onExhausted; }
     /// The lowest free port, taken; nullopt when every port is in use.
     std::optional<uint16_t> Allocate();
     /// The port Allocate would take, without taking it (for diagnostics).
@@ -39,24 +33,15 @@ class RangeList
     void AddRange(PortRange range);
     /// Removes a range the list holds exactly; ports in use stay in use until released.
     void RemoveRange(PortRange range);
-    size_t FreeCount() const
-    {
-        return m_free.size();
-    }
-    size_t AllocatedCount() const
-    {
-        return m_allocated.size();
-    }
+    size_t FreeCount() const { return m_free.size(); }
+    size_t AllocatedCount() const { return m_allocated.size(); }
     ResourceSpec ToSpec(const std::string& name) const;
     /// Ports held by connections, ascending (state save).
-    std::vector<uint16_t> GetAllocated() const
-    {
-        return {m_allocated.begin(), m_allocated.end()};
-    }
+    std::vector<uint16_t> GetAllocated() const { return {m_allocated.begin(), m_allocated.end()}; }
     /// Marks ports as held, as a saved state had them (state restore).
     void RestoreAllocated(const std::vector<uint16_t>& ports);
 
-  private:
+private:
     bool InRanges(uint16_t port) const;
 
     uint32_t m_address;              //!< the SNAT address these ports belong to

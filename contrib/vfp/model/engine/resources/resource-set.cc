@@ -61,11 +61,11 @@ ResourceSet::GetMapping(const std::string& name, const std::string& user)
     MappingTable* table = FindMapping(name);
     if (table == nullptr)
     {
-        throw PolicyError(fmt::format("{} references mapping resource '{}', which {}",
-                                      user,
-                                      name,
-                                      m_rangeLists.count(name) ? "is a range_list"
-                                                               : "does not exist"));
+        throw PolicyError(
+            fmt::format("{} references mapping resource '{}', which {}",
+                        user,
+                        name,
+                        m_rangeLists.count(name) ? "is a range_list" : "does not exist"));
     }
     return *table;
 }

@@ -18,7 +18,7 @@ namespace vfp
 
 class ResourceSet
 {
-  public:
+public:
     /// Creates a resource; throws PolicyError if the name is taken.
     void Create(const ResourceSpec& spec);
     /// Deletes a resource; throws PolicyError if there is none of that name.
@@ -35,7 +35,7 @@ class ResourceSet
     /// Every resource, in name order.
     std::vector<ResourceSpec> ToSpecs() const;
 
-  private:
+private:
     std::map<std::string, std::unique_ptr<MappingTable>> m_mappings; //!< by name
     std::map<std::string, std::unique_ptr<RangeList>> m_rangeLists;  //!< by name
 };

@@ -1,8 +1,7 @@
 #include "classbench.h"
 
-#include "../packet/hash-mix.h"
-
 #include "../packet/addresses.h"
+#include "../packet/hash-mix.h"
 
 #include <algorithm>
 #include <cmath>
@@ -63,12 +62,30 @@ constexpr std::array<uint32_t, 5> ACL_PROTOCOLS = {80, 860, 25, 30, 5};
 constexpr std::array<uint32_t, 5> ACL_SRC_PORTS = {940, 20, 10, 20, 10};
 constexpr std::array<uint32_t, 5> ACL_DST_PORTS = {150, 20, 10, 650, 170};
 constexpr LengthWeight ACL_SRC_LENGTHS[] = {
-    {0, 250}, {8, 40}, {12, 30}, {16, 80}, {20, 50}, {23, 30},
-    {24, 120}, {27, 30}, {28, 50}, {30, 30}, {32, 290},
+    {0, 250},
+    {8, 40},
+    {12, 30},
+    {16, 80},
+    {20, 50},
+    {23, 30},
+    {24, 120},
+    {27, 30},
+    {28, 50},
+    {30, 30},
+    {32, 290},
 };
 constexpr LengthWeight ACL_DST_LENGTHS[] = {
-    {0, 30}, {16, 20}, {22, 20}, {23, 30}, {24, 150}, {26, 30},
-    {28, 50}, {29, 30}, {30, 60}, {31, 30}, {32, 550},
+    {0, 30},
+    {16, 20},
+    {22, 20},
+    {23, 30},
+    {24, 150},
+    {26, 30},
+    {28, 50},
+    {29, 30},
+    {30, 60},
+    {31, 30},
+    {32, 550},
 };
 constexpr uint32_t ACL_BOTH_WILDCARD = 2;
 constexpr AddressModel ACL_ADDRESSES = {200, 500, 350, 600};
@@ -82,10 +99,25 @@ constexpr std::array<uint32_t, 5> FW_PROTOCOLS = {250, 500, 150, 60, 40};
 constexpr std::array<uint32_t, 5> FW_SRC_PORTS = {700, 120, 10, 80, 90};
 constexpr std::array<uint32_t, 5> FW_DST_PORTS = {300, 120, 30, 350, 200};
 constexpr LengthWeight FW_SRC_LENGTHS[] = {
-    {0, 450}, {8, 40}, {16, 60}, {21, 20}, {24, 130}, {28, 50}, {29, 30}, {30, 20}, {32, 200},
+    {0, 450},
+    {8, 40},
+    {16, 60},
+    {21, 20},
+    {24, 130},
+    {28, 50},
+    {29, 30},
+    {30, 20},
+    {32, 200},
 };
 constexpr LengthWeight FW_DST_LENGTHS[] = {
-    {0, 350}, {8, 30}, {16, 50}, {24, 170}, {26, 30}, {28, 50}, {30, 20}, {32, 300},
+    {0, 350},
+    {8, 30},
+    {16, 50},
+    {24, 170},
+    {26, 30},
+    {28, 50},
+    {30, 20},
+    {32, 300},
 };
 constexpr uint32_t FW_BOTH_WILDCARD = 10;
 constexpr AddressModel FW_ADDRESSES = {300, 500, 300, 500};
@@ -98,12 +130,32 @@ constexpr std::array<uint32_t, 5> IPC_PROTOCOLS = {100, 550, 250, 80, 20};
 constexpr std::array<uint32_t, 5> IPC_SRC_PORTS = {800, 30, 20, 100, 50};
 constexpr std::array<uint32_t, 5> IPC_DST_PORTS = {450, 40, 30, 420, 60};
 constexpr LengthWeight IPC_SRC_LENGTHS[] = {
-    {0, 120}, {8, 60}, {12, 40}, {16, 160}, {18, 40}, {20, 80},
-    {22, 60}, {24, 200}, {26, 40}, {28, 50}, {30, 30}, {32, 120},
+    {0, 120},
+    {8, 60},
+    {12, 40},
+    {16, 160},
+    {18, 40},
+    {20, 80},
+    {22, 60},
+    {24, 200},
+    {26, 40},
+    {28, 50},
+    {30, 30},
+    {32, 120},
 };
 constexpr LengthWeight IPC_DST_LENGTHS[] = {
-    {0, 100}, {8, 50}, {12, 30}, {16, 150}, {19, 40}, {20, 70},
-    {22, 60}, {24, 220}, {26, 40}, {28, 60}, {30, 40}, {32, 140},
+    {0, 100},
+    {8, 50},
+    {12, 30},
+    {16, 150},
+    {19, 40},
+    {20, 70},
+    {22, 60},
+    {24, 220},
+    {26, 40},
+    {28, 60},
+    {30, 40},
+    {32, 140},
 };
 constexpr uint32_t IPC_BOTH_WILDCARD = 4;
 constexpr AddressModel IPC_ADDRESSES = {250, 600, 250, 600};
@@ -113,10 +165,9 @@ constexpr AddressModel IPC_ADDRESSES = {250, 600, 250, 600};
 // seeds list many application-specific ports too).
 constexpr uint32_t EM_WELL_KNOWN_SHARE = 700;
 constexpr std::array<std::pair<uint16_t, uint32_t>, 24> EM_PORTS = {{
-    {80, 120}, {443, 100}, {53, 80}, {22, 60},  {25, 50},   {21, 40},
-    {23, 30},  {110, 30},  {143, 20}, {135, 30}, {139, 30},  {445, 40},
-    {1433, 40}, {1521, 60}, {3306, 40}, {3389, 40}, {8080, 40}, {161, 30},
-    {123, 30}, {389, 30},  {5060, 30}, {1723, 20}, {20, 20},   {69, 20},
+    {80, 120},  {443, 100}, {53, 80},  {22, 60},  {25, 50},   {21, 40},   {23, 30},   {110, 30},
+    {143, 20},  {135, 30},  {139, 30}, {445, 40}, {1433, 40}, {1521, 60}, {3306, 40}, {3389, 40},
+    {8080, 40}, {161, 30},  {123, 30}, {389, 30}, {5060, 30}, {1723, 20}, {20, 20},   {69, 20},
 }};
 // AR ranges: half from typical service and ephemeral sub-ranges, half a random range whose
 // width is one of AR_WIDTHS (never 0-1023, 1024-65535 or 0-65535, which are other classes).
@@ -146,7 +197,7 @@ constexpr int MAX_DRAWS_PER_RULE = 100;
 
 // ---------------------------------------------------------------------------------------
 
-template <size_t N>
+template<size_t N>
 std::array<uint32_t, 33>
 DenseLengths(const LengthWeight (&table)[N])
 {
@@ -158,7 +209,7 @@ DenseLengths(const LengthWeight (&table)[N])
     return dense;
 }
 
-template <size_t NS, size_t ND>
+template<size_t NS, size_t ND>
 ClassBenchDistribution
 MakeDistribution(const std::array<uint32_t, 5>& protocols,
                  const std::array<uint32_t, 5>& srcPorts,
@@ -219,7 +270,7 @@ Chance(std::mt19937_64& rng, uint32_t perMille)
 }
 
 /// An index drawn with probability weights[i] / sum(weights); the sum must be positive.
-template <typename Weights>
+template<typename Weights>
 size_t
 PickWeighted(std::mt19937_64& rng, const Weights& weights)
 {
@@ -273,8 +324,8 @@ struct RuleHash
         uint64_t hash = HashMix(0, (uint64_t(rule.srcIp) << 32) | rule.dstIp);
         hash = HashMix(hash, (uint64_t(rule.srcLength) << 8) | rule.dstLength);
         hash = HashMix(hash,
-                   (uint64_t(rule.srcPortLo) << 48) | (uint64_t(rule.srcPortHi) << 32) |
-                       (uint64_t(rule.dstPortLo) << 16) | rule.dstPortHi);
+                       (uint64_t(rule.srcPortLo) << 48) | (uint64_t(rule.srcPortHi) << 32) |
+                           (uint64_t(rule.dstPortLo) << 16) | rule.dstPortHi);
         hash = HashMix(hash, (uint64_t(rule.protocol) << 8) | rule.protocolMask);
         return static_cast<size_t>(hash);
     }
@@ -284,7 +335,7 @@ struct RuleHash
 /// order they were first used (so draws from it are deterministic).
 class PrefixPool
 {
-  public:
+public:
     /// A prefix of @p length: with probability reuse an earlier one of the same length,
     /// else with probability nest a point inside an earlier prefix of length 1..length-1,
     /// else uniform. Falls through when the pool has no candidate.
@@ -332,7 +383,7 @@ class PrefixPool
         }
     }
 
-  private:
+private:
     std::array<std::vector<uint32_t>, 33> m_byLength; //!< distinct prefixes per length
     std::unordered_set<uint64_t> m_known;             //!< (length << 32 | address) in the pool
 };
@@ -376,36 +427,38 @@ DrawPortRange(std::mt19937_64& rng, ClassBenchPortClass portClass)
 {
     switch (portClass)
     {
-    case ClassBenchPortClass::Wc:
-        return {0, 65535};
-    case ClassBenchPortClass::Hi:
-        return {1024, 65535};
-    case ClassBenchPortClass::Lo:
-        return {0, 1023};
-    case ClassBenchPortClass::Em: {
-        if (Chance(rng, EM_WELL_KNOWN_SHARE))
+        case ClassBenchPortClass::Wc:
+            return {0, 65535};
+        case ClassBenchPortClass::Hi:
+            return {1024, 65535};
+        case ClassBenchPortClass::Lo:
+            return {0, 1023};
+        case ClassBenchPortClass::Em:
         {
-            std::array<uint32_t, EM_PORTS.size()> weights{};
-            for (size_t i = 0; i < EM_PORTS.size(); ++i)
+            if (Chance(rng, EM_WELL_KNOWN_SHARE))
             {
-                weights[i] = EM_PORTS[i].second;
+                std::array<uint32_t, EM_PORTS.size()> weights{};
+                for (size_t i = 0; i < EM_PORTS.size(); ++i)
+                {
+                    weights[i] = EM_PORTS[i].second;
+                }
+                const uint16_t port = EM_PORTS[PickWeighted(rng, weights)].first;
+                return {port, port};
             }
-            const uint16_t port = EM_PORTS[PickWeighted(rng, weights)].first;
+            const auto port = static_cast<uint16_t>(UniformIn(rng, 0, 65535));
             return {port, port};
         }
-        const auto port = static_cast<uint16_t>(UniformIn(rng, 0, 65535));
-        return {port, port};
-    }
-    case ClassBenchPortClass::Ar: {
-        if (Chance(rng, AR_TYPICAL_SHARE))
+        case ClassBenchPortClass::Ar:
         {
-            return AR_RANGES[UniformBelow(rng, AR_RANGES.size())];
+            if (Chance(rng, AR_TYPICAL_SHARE))
+            {
+                return AR_RANGES[UniformBelow(rng, AR_RANGES.size())];
+            }
+            const uint16_t width = AR_WIDTHS[UniformBelow(rng, AR_WIDTHS.size())];
+            // lo >= 1 keeps the range from being LO or WC; no width reaches HI's 64511.
+            const auto lo = static_cast<uint16_t>(UniformIn(rng, 1, 65535 - width));
+            return {lo, static_cast<uint16_t>(lo + width)};
         }
-        const uint16_t width = AR_WIDTHS[UniformBelow(rng, AR_WIDTHS.size())];
-        // lo >= 1 keeps the range from being LO or WC; no width reaches HI's 64511.
-        const auto lo = static_cast<uint16_t>(UniformIn(rng, 1, 65535 - width));
-        return {lo, static_cast<uint16_t>(lo + width)};
-    }
     }
     return {0, 65535};
 }
@@ -421,20 +474,20 @@ DrawRule(std::mt19937_64& rng,
         static_cast<ClassBenchProtocolClass>(PickWeighted(rng, table.protocol));
     switch (protocolClass)
     {
-    case ClassBenchProtocolClass::Any:
-        break;
-    case ClassBenchProtocolClass::Tcp:
-        rule.protocol = IP_PROTOCOL_TCP;
-        break;
-    case ClassBenchProtocolClass::Udp:
-        rule.protocol = IP_PROTOCOL_UDP;
-        break;
-    case ClassBenchProtocolClass::Icmp:
-        rule.protocol = IP_PROTOCOL_ICMP;
-        break;
-    case ClassBenchProtocolClass::Other:
-        rule.protocol = OTHER_PROTOCOLS[UniformBelow(rng, OTHER_PROTOCOLS.size())];
-        break;
+        case ClassBenchProtocolClass::Any:
+            break;
+        case ClassBenchProtocolClass::Tcp:
+            rule.protocol = IP_PROTOCOL_TCP;
+            break;
+        case ClassBenchProtocolClass::Udp:
+            rule.protocol = IP_PROTOCOL_UDP;
+            break;
+        case ClassBenchProtocolClass::Icmp:
+            rule.protocol = IP_PROTOCOL_ICMP;
+            break;
+        case ClassBenchProtocolClass::Other:
+            rule.protocol = OTHER_PROTOCOLS[UniformBelow(rng, OTHER_PROTOCOLS.size())];
+            break;
     }
     rule.protocolMask = protocolClass == ClassBenchProtocolClass::Any ? 0 : 0xff;
 
@@ -481,7 +534,6 @@ MakePacket(uint32_t srcIp, uint32_t dstIp, uint8_t protocol, uint16_t srcPort, u
     }
     return stack;
 }
-
 
 bool
 ProtocolAdmits(const ClassBenchRule& rule, uint8_t protocol)
@@ -554,9 +606,8 @@ HitPacket(std::mt19937_64& rng, const ClassBenchRule& rule, const std::vector<ui
 HeaderStack
 RandomPacket(std::mt19937_64& rng)
 {
-    static constexpr std::array<uint8_t, 3> PROTOCOLS = {IP_PROTOCOL_TCP,
-                                                         IP_PROTOCOL_UDP,
-                                                         IP_PROTOCOL_ICMP};
+    static constexpr std::array<uint8_t, 3> PROTOCOLS = {
+        IP_PROTOCOL_TCP, IP_PROTOCOL_UDP, IP_PROTOCOL_ICMP};
     const uint8_t protocol = PROTOCOLS[UniformBelow(rng, PROTOCOLS.size())];
     const uint32_t srcIp = Random32(rng);
     const uint32_t dstIp = Random32(rng);
@@ -570,11 +621,11 @@ RandomPacket(std::mt19937_64& rng)
 /// A cursor over one line of ClassBench text; every failure names source and line.
 class LineParser
 {
-  public:
+public:
     LineParser(std::string_view line, const std::string& source, size_t number)
-        : m_line(line),
-          m_source(source),
-          m_number(number)
+        : m_line(line)
+        , m_source(source)
+        , m_number(number)
     {
     }
 
@@ -655,17 +706,11 @@ class LineParser
         return static_cast<uint32_t>(value);
     }
 
-    size_t Position() const
-    {
-        return m_pos;
-    }
+    size_t Position() const { return m_pos; }
 
-    void Rewind(size_t position)
-    {
-        m_pos = position;
-    }
+    void Rewind(size_t position) { m_pos = position; }
 
-  private:
+private:
     static bool IsSpace(char c)
     {
         return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
@@ -737,7 +782,8 @@ ReadPrefix(LineParser& parser, const char* which, uint32_t& address, uint8_t& le
     const size_t slash = token.find('/');
     if (token.empty() || slash == std::string_view::npos)
     {
-        parser.Fail(fmt::format("expected the {} prefix as a.b.c.d/length, found {}", which, found));
+        parser.Fail(
+            fmt::format("expected the {} prefix as a.b.c.d/length, found {}", which, found));
     }
     auto ip = ParseIpv4(token.substr(0, slash));
     const std::string_view lengthText = token.substr(slash + 1);
@@ -745,7 +791,8 @@ ReadPrefix(LineParser& parser, const char* which, uint32_t& address, uint8_t& le
                         lengthText.find_first_not_of("0123456789") == std::string_view::npos;
     if (!ip || !digits)
     {
-        parser.Fail(fmt::format("expected the {} prefix as a.b.c.d/length, found {}", which, found));
+        parser.Fail(
+            fmt::format("expected the {} prefix as a.b.c.d/length, found {}", which, found));
     }
     const auto value = std::stoul(std::string(lengthText));
     if (value > 32)
@@ -765,9 +812,8 @@ ReadPortRange(LineParser& parser, const char* which, uint16_t& lo, uint16_t& hi)
     auto high = colon ? parser.Decimal(65535) : std::nullopt;
     if (!low || !colon || !high)
     {
-        parser.Fail(fmt::format("expected the {} port range as lo : hi (ports 0..65535), found {}",
-                                which,
-                                found));
+        parser.Fail(fmt::format(
+            "expected the {} port range as lo : hi (ports 0..65535), found {}", which, found));
     }
     if (*low > *high)
     {
@@ -832,12 +878,12 @@ ClassBenchProfileName(ClassBenchProfile profile)
 {
     switch (profile)
     {
-    case ClassBenchProfile::Acl:
-        return "acl";
-    case ClassBenchProfile::Fw:
-        return "fw";
-    case ClassBenchProfile::Ipc:
-        return "ipc";
+        case ClassBenchProfile::Acl:
+            return "acl";
+        case ClassBenchProfile::Fw:
+            return "fw";
+        case ClassBenchProfile::Ipc:
+            return "ipc";
     }
     return "";
 }
@@ -870,16 +916,16 @@ ClassBenchPortClassName(ClassBenchPortClass portClass)
 {
     switch (portClass)
     {
-    case ClassBenchPortClass::Wc:
-        return "WC";
-    case ClassBenchPortClass::Hi:
-        return "HI";
-    case ClassBenchPortClass::Lo:
-        return "LO";
-    case ClassBenchPortClass::Em:
-        return "EM";
-    case ClassBenchPortClass::Ar:
-        return "AR";
+        case ClassBenchPortClass::Wc:
+            return "WC";
+        case ClassBenchPortClass::Hi:
+            return "HI";
+        case ClassBenchPortClass::Lo:
+            return "LO";
+        case ClassBenchPortClass::Em:
+            return "EM";
+        case ClassBenchPortClass::Ar:
+            return "AR";
     }
     return "";
 }
@@ -911,16 +957,16 @@ ClassBenchProtocolClassName(ClassBenchProtocolClass protocolClass)
 {
     switch (protocolClass)
     {
-    case ClassBenchProtocolClass::Any:
-        return "any";
-    case ClassBenchProtocolClass::Tcp:
-        return "tcp";
-    case ClassBenchProtocolClass::Udp:
-        return "udp";
-    case ClassBenchProtocolClass::Icmp:
-        return "icmp";
-    case ClassBenchProtocolClass::Other:
-        return "other";
+        case ClassBenchProtocolClass::Any:
+            return "any";
+        case ClassBenchProtocolClass::Tcp:
+            return "tcp";
+        case ClassBenchProtocolClass::Udp:
+            return "udp";
+        case ClassBenchProtocolClass::Icmp:
+            return "icmp";
+        case ClassBenchProtocolClass::Other:
+            return "other";
     }
     return "";
 }
@@ -938,14 +984,14 @@ ClassifyProtocol(uint8_t protocol, uint8_t mask)
     }
     switch (protocol)
     {
-    case IP_PROTOCOL_TCP:
-        return ClassBenchProtocolClass::Tcp;
-    case IP_PROTOCOL_UDP:
-        return ClassBenchProtocolClass::Udp;
-    case IP_PROTOCOL_ICMP:
-        return ClassBenchProtocolClass::Icmp;
-    default:
-        return ClassBenchProtocolClass::Other;
+        case IP_PROTOCOL_TCP:
+            return ClassBenchProtocolClass::Tcp;
+        case IP_PROTOCOL_UDP:
+            return ClassBenchProtocolClass::Udp;
+        case IP_PROTOCOL_ICMP:
+            return ClassBenchProtocolClass::Icmp;
+        default:
+            return ClassBenchProtocolClass::Other;
     }
 }
 
@@ -1007,7 +1053,8 @@ GenerateClassBenchRules(ClassBenchProfile profile, size_t count, uint64_t seed)
 std::vector<RuleSpec>
 ToRuleSpecs(const std::vector<ClassBenchRule>& rules, const ActionSpec& action)
 {
-    auto prefix = [](ConditionType type, uint32_t address, uint8_t length) {
+    auto prefix = [](ConditionType type, uint32_t address, uint8_t length)
+    {
         ConditionValue value;
         value.kind = ConditionValue::Kind::Prefix;
         value.prefixLength = length;
@@ -1015,7 +1062,8 @@ ToRuleSpecs(const std::vector<ClassBenchRule>& rules, const ActionSpec& action)
         value.hi = value.lo | ~PrefixMask(length);
         return Condition{type, HeaderSelector::Outer, {value}};
     };
-    auto ports = [](ConditionType type, uint16_t lo, uint16_t hi) {
+    auto ports = [](ConditionType type, uint16_t lo, uint16_t hi)
+    {
         ConditionValue value;
         value.kind = lo == hi ? ConditionValue::Kind::Single : ConditionValue::Kind::Range;
         value.lo = lo;
@@ -1042,11 +1090,13 @@ ToRuleSpecs(const std::vector<ClassBenchRule>& rules, const ActionSpec& action)
         }
         if (rule.srcPortLo != 0 || rule.srcPortHi != 65535)
         {
-            spec.conditions.push_back(ports(ConditionType::SrcPort, rule.srcPortLo, rule.srcPortHi));
+            spec.conditions.push_back(
+                ports(ConditionType::SrcPort, rule.srcPortLo, rule.srcPortHi));
         }
         if (rule.dstPortLo != 0 || rule.dstPortHi != 65535)
         {
-            spec.conditions.push_back(ports(ConditionType::DstPort, rule.dstPortLo, rule.dstPortHi));
+            spec.conditions.push_back(
+                ports(ConditionType::DstPort, rule.dstPortLo, rule.dstPortHi));
         }
         if (rule.protocolMask != 0)
         {
@@ -1157,8 +1207,10 @@ GenerateClassBenchPackets(const std::vector<ClassBenchRule>& rules,
         }
     }
 
-    const double fraction = std::isnan(hitFraction) ? 0.0 : std::min(1.0, std::max(0.0, hitFraction));
-    size_t hitsLeft = hittable.empty() ? 0 : static_cast<size_t>(std::llround(fraction * double(count)));
+    const double fraction =
+        std::isnan(hitFraction) ? 0.0 : std::min(1.0, std::max(0.0, hitFraction));
+    size_t hitsLeft =
+        hittable.empty() ? 0 : static_cast<size_t>(std::llround(fraction * double(count)));
     std::vector<HeaderStack> packets;
     packets.reserve(count);
     for (size_t i = 0; i < count; ++i)

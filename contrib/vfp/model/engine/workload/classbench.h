@@ -81,22 +81,19 @@ std::optional<ClassBenchProfile> ParseClassBenchProfile(std::string_view name);
 
 struct ClassBenchRule
 {
-    uint32_t srcIp = 0;        //!< source prefix, host order; bits past srcLength are zero
-    uint8_t srcLength = 0;     //!< source prefix length, 0..32
-    uint32_t dstIp = 0;        //!< destination prefix, host order; bits past dstLength are zero
-    uint8_t dstLength = 0;     //!< destination prefix length, 0..32
-    uint16_t srcPortLo = 0;    //!< lowest source port matched
+    uint32_t srcIp = 0;         //!< source prefix, host order; bits past srcLength are zero
+    uint8_t srcLength = 0;      //!< source prefix length, 0..32
+    uint32_t dstIp = 0;         //!< destination prefix, host order; bits past dstLength are zero
+    uint8_t dstLength = 0;      //!< destination prefix length, 0..32
+    uint16_t srcPortLo = 0;     //!< lowest source port matched
     uint16_t srcPortHi = 65535; //!< highest source port matched (inclusive)
-    uint16_t dstPortLo = 0;    //!< lowest destination port matched
+    uint16_t dstPortLo = 0;     //!< lowest destination port matched
     uint16_t dstPortHi = 65535; //!< highest destination port matched (inclusive)
-    uint8_t protocol = 0;      //!< IP protocol; bits outside protocolMask are zero
-    uint8_t protocolMask = 0;  //!< 0 = any protocol, 0xff = exactly protocol
+    uint8_t protocol = 0;       //!< IP protocol; bits outside protocolMask are zero
+    uint8_t protocolMask = 0;   //!< 0 = any protocol, 0xff = exactly protocol
 
     bool operator==(const ClassBenchRule& other) const;
-    bool operator!=(const ClassBenchRule& other) const
-    {
-        return !(*this == other);
-    }
+    bool operator!=(const ClassBenchRule& other) const { return !(*this == other); }
 };
 
 /// ClassBench's port classes (paper §3.3).

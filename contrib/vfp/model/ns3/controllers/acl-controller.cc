@@ -54,8 +54,10 @@ PortList(const std::string& list, const std::string& attribute)
     while (std::getline(items, item, ','))
     {
         std::string error;
-        std::optional<vfp::ConditionValue> value = vfp::ParseConditionValue(condition.type, item, error);
-        NS_ABORT_MSG_IF(!value, "AclController: attribute " << attribute << ": \"" << item << "\": " << error);
+        std::optional<vfp::ConditionValue> value =
+            vfp::ParseConditionValue(condition.type, item, error);
+        NS_ABORT_MSG_IF(
+            !value, "AclController: attribute " << attribute << ": \"" << item << "\": " << error);
         condition.values.push_back(*value);
     }
     return condition;
@@ -74,7 +76,8 @@ AclController::MakeLayer() const
     for (vfp::Direction direction : {vfp::Direction::Outbound, vfp::Direction::Inbound})
     {
         vfp::GroupSpec infrastructure;
-        infrastructure.name = std::string("infrastructure-") + std::string(vfp::DirectionName(direction));
+        infrastructure.name =
+            std::string("infrastructure-") + std::string(vfp::DirectionName(direction));
         infrastructure.direction = direction;
         infrastructure.priority = 0;
         if (!m_blocked.empty())

@@ -15,16 +15,16 @@ namespace ns3
 
 class AclController : public VfpController
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// The layer's rules for one port, as the controller programs them.
     vfp::LayerSpec MakeLayer() const;
 
-  protected:
+protected:
     void Configure(const ManagedPort& managed, vfp::Port& port) override;
 
-  private:
+private:
     std::string m_allowedInbound; //!< attribute AllowedInboundPorts
     std::string m_blocked;        //!< attribute BlockedPorts
     int32_t m_layerPriority;      //!< attribute LayerPriority

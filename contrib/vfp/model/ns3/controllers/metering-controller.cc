@@ -12,15 +12,16 @@ NS_OBJECT_ENSURE_REGISTERED(MeteringController);
 TypeId
 MeteringController::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::MeteringController")
-                            .SetParent<VfpController>()
-                            .SetGroupName("Vfp")
-                            .AddConstructor<MeteringController>()
-                            .AddAttribute("LayerPriority",
-                                          "Priority of the metering layer (lowest: next to the VM).",
-                                          IntegerValue(100),
-                                          MakeIntegerAccessor(&MeteringController::m_layerPriority),
-                                          MakeIntegerChecker<int32_t>());
+    static TypeId tid =
+        TypeId("ns3::MeteringController")
+            .SetParent<VfpController>()
+            .SetGroupName("Vfp")
+            .AddConstructor<MeteringController>()
+            .AddAttribute("LayerPriority",
+                          "Priority of the metering layer (lowest: next to the VM).",
+                          IntegerValue(100),
+                          MakeIntegerAccessor(&MeteringController::m_layerPriority),
+                          MakeIntegerChecker<int32_t>());
     return tid;
 }
 

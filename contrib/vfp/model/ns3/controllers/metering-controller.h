@@ -17,17 +17,17 @@ namespace ns3
 
 class MeteringController : public VfpController
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// Bills traffic to and from @p prefix (e.g. "10.0.1.0/24") under @p name.
     void AddDestination(const std::string& prefix, const std::string& name);
 
-  protected:
+protected:
     void Configure(const ManagedPort& managed, vfp::Port& port) override;
 
-  private:
-    int32_t m_layerPriority;                                    //!< attribute LayerPriority
+private:
+    int32_t m_layerPriority;                                         //!< attribute LayerPriority
     std::vector<std::pair<std::string, std::string>> m_destinations; //!< (prefix, name)
 };
 

@@ -61,7 +61,11 @@ void
 VfpController::Program(const ManagedPort& managed, std::function<void(vfp::Port&)> change)
 {
     ++m_pending;
-    Simulator::Schedule(m_programmingLatency, &VfpController::Land, this, managed, std::move(change),
+    Simulator::Schedule(m_programmingLatency,
+                        &VfpController::Land,
+                        this,
+                        managed,
+                        std::move(change),
                         Simulator::Now());
 }
 
@@ -75,8 +79,9 @@ VfpController::Land(ManagedPort managed, std::function<void(vfp::Port&)> change,
     }
     catch (const vfp::PolicyError& error)
     {
-        NS_FATAL_ERROR(GetInstanceTypeId().GetName() << " on port " << managed.name
-                                                     << ": the switch refused a change: " << error.what());
+        NS_FATAL_ERROR(GetInstanceTypeId().GetName()
+                       << " on port " << managed.name
+                       << ": the switch refused a change: " << error.what());
     }
     m_convergedAt = Simulator::Now();
     m_programmedTrace(managed.name, Simulator::Now() - madeAt);

@@ -23,7 +23,7 @@ namespace ns3
 
 class VfpController : public Application
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// A port this controller programs.
@@ -36,20 +36,14 @@ class VfpController : public Application
     /// Puts a port under this controller; its policy is programmed when the controller starts.
     void AddPort(Ptr<VfpSwitchNetDevice> vswitch, const std::string& port);
     /// When the last change so far landed on its port (zero before any did).
-    Time GetConvergedAt() const
-    {
-        return m_convergedAt;
-    }
+    Time GetConvergedAt() const { return m_convergedAt; }
     /// Changes made and not yet landed.
-    uint32_t GetPendingChanges() const
-    {
-        return m_pending;
-    }
+    uint32_t GetPendingChanges() const { return m_pending; }
 
     /// Signature of the Programmed trace: the port, and how long the change took to land.
     typedef void (*ProgrammedCallback)(const std::string& port, Time latency);
 
-  protected:
+protected:
     void DoDispose() override;
     void StartApplication() override;
     void StopApplication() override;
@@ -60,12 +54,12 @@ class VfpController : public Application
 
     std::vector<ManagedPort> m_ports; //!< in the order they were added
 
-  private:
+private:
     void Land(ManagedPort managed, std::function<void(vfp::Port&)> change, Time madeAt);
 
-    Time m_programmingLatency;                               //!< attribute ProgrammingLatency
-    Time m_convergedAt;                                      //!< last change landed
-    uint32_t m_pending = 0;                                  //!< changes in flight
+    Time m_programmingLatency;                                  //!< attribute ProgrammingLatency
+    Time m_convergedAt;                                         //!< last change landed
+    uint32_t m_pending = 0;                                     //!< changes in flight
     TracedCallback<const std::string&, Time> m_programmedTrace; //!< every landed change
 };
 

@@ -80,10 +80,12 @@ VnetController::AddVm(const Vm& vm)
 {
     auto network = m_networks.find(vm.vni);
     NS_ABORT_MSG_IF(network == m_networks.end(),
-                    "VnetController: VM on port " << vm.port << " is in undeclared virtual network " << vm.vni);
+                    "VnetController: VM on port " << vm.port << " is in undeclared virtual network "
+                                                  << vm.vni);
     NS_ABORT_MSG_IF(!(vm.customer.CombineMask(network->second.mask) == network->second.prefix),
-                    "VnetController: VM address " << vm.customer << " is outside virtual network " << vm.vni
-                                                  << "'s prefix " << network->second.prefix);
+                    "VnetController: VM address " << vm.customer << " is outside virtual network "
+                                                  << vm.vni << "'s prefix "
+                                                  << network->second.prefix);
     (*network->second.neighbors)[vm.customer.Get()] = vm.mac;
     network->second.mappings[vm.customer.Get()] = vm.provider.Get();
     if (m_directory)
@@ -106,7 +108,8 @@ VnetController::DoDispose()
 void
 VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
 {
-    const Vm& vm = m_vms.at(managed.name + "@" + std::to_string(managed.vswitch->GetNode()->GetId()));
+    const Vm& vm =
+        m_vms.at(managed.name + "@" + std::to_string(managed.vswitch->GetNode()->GetId()));
     const Network& network = m_networks.at(vm.vni);
     const std::string mapping = MappingName(vm.vni);
 
@@ -122,12 +125,14 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
     Ptr<VnetHostAgent> agent = vm.agent;
     const uint32_t vni = vm.vni;
     const std::string portName = managed.name;
-    port.RegisterEventHandler(mapping, [agent, vni, portName](const vfp::ResourceEvent& event) {
-        if (event.type == vfp::ResourceEvent::Type::MappingMiss && agent)
-        {
-            agent->Resolve(portName, event.resource, vni, event.key);
-        }
-    });
+    port.RegisterEventHandler(mapping,
+                              [agent, vni, portName](const vfp::ResourceEvent& event)
+                              {
+                                  if (event.type == vfp::ResourceEvent::Type::MappingMiss && agent)
+                                  {
+                                      agent->Resolve(portName, event.resource, vni, event.key);
+                                  }
+                              });
 
     std::ostringstream prefix;
     prefix << network.prefix << "/" << network.mask.GetPrefixLength();
@@ -140,9 +145,11 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
     encap.id = "encap";
     encap.conditions.push_back(vfp::MakeCondition(vfp::ConditionType::DstIp, {prefix.str()}));
     encap.action.type = vfp::ActionType::Encap;
-    encap.action.format = m_encapsulation == "nvgre" ? vfp::TunnelType::Nvgre : vfp::TunnelType::Vxlan;
+    encap.action.format =
+        m_encapsulation == "nvgre" ? vfp::TunnelType::Nvgre : vfp::TunnelType::Vxlan;
     NS_ABORT_MSG_IF(m_encapsulation != "nvgre" && m_encapsulation != "vxlan",
-                    "VnetController: Encapsulation must be vxlan or nvgre, not \"" << m_encapsulation << "\"");
+                    "VnetController: Encapsulation must be vxlan or nvgre, not \""
+                        << m_encapsulation << "\"");
     encap.action.key = vm.vni;
     encap.action.srcIp = vm.provider.Get();
     encap.action.mapping = mapping;
@@ -165,7 +172,8 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
 
     vfp::RuleSpec decap;
     decap.id = "decap";
-    decap.conditions.push_back(vfp::MakeCondition(vfp::ConditionType::TunnelKey, {std::to_string(vm.vni)}));
+    decap.conditions.push_back(
+        vfp::MakeCondition(vfp::ConditionType::TunnelKey, {std::to_string(vm.vni)}));
     decap.action.type = vfp::ActionType::Decap;
     vfp::GroupSpec inbound;
     inbound.name = "decap";

@@ -20,12 +20,11 @@
 #ifndef VNET_CONTROLLER_H
 #define VNET_CONTROLLER_H
 
+#include "ns3/ipv4-address.h"
+#include "ns3/mac48-address.h"
 #include "vfp-controller.h"
 #include "vnet-directory.h"
 #include "vnet-host-agent.h"
-
-#include "ns3/ipv4-address.h"
-#include "ns3/mac48-address.h"
 
 #include <map>
 #include <memory>
@@ -35,21 +34,21 @@ namespace ns3
 
 class VnetController : public VfpController
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// A VM's VNIC as the controller knows it.
     struct Vm
     {
-        uint32_t vni = 0;                  //!< its virtual network
-        Ipv4Address customer;              //!< its CA
-        Mac48Address mac;                  //!< its VNIC's MAC
-        Ptr<VfpSwitchNetDevice> vswitch;   //!< its host's switch
-        std::string port;                  //!< its port there
-        Ptr<VnetHostAgent> agent;          //!< its host's agent (resolves misses)
-        Ipv4Address provider;              //!< its host's PA
-        Mac48Address uplinkMac;            //!< its host's NIC MAC (outer source)
-        Mac48Address gatewayMac;           //!< the ToR's MAC on that link (outer destination)
+        uint32_t vni = 0;                //!< its virtual network
+        Ipv4Address customer;            //!< its CA
+        Mac48Address mac;                //!< its VNIC's MAC
+        Ptr<VfpSwitchNetDevice> vswitch; //!< its host's switch
+        std::string port;                //!< its port there
+        Ptr<VnetHostAgent> agent;        //!< its host's agent (resolves misses)
+        Ipv4Address provider;            //!< its host's PA
+        Mac48Address uplinkMac;          //!< its host's NIC MAC (outer source)
+        Mac48Address gatewayMac;         //!< the ToR's MAC on that link (outer destination)
     };
 
     /// The MAC the virtual gateway answers ARP with (Azure's, as in the paper's examples).
@@ -67,28 +66,28 @@ class VnetController : public VfpController
     /// The mapping resource's name on the ports of @p vni.
     static std::string MappingName(uint32_t vni);
 
-  protected:
+protected:
     void DoDispose() override;
     void Configure(const ManagedPort& managed, vfp::Port& port) override;
 
-  private:
+private:
     /// A virtual network.
     struct Network
     {
-        Ipv4Address prefix;                                 //!< customer prefix
-        Ipv4Mask mask;                                      //!< its mask
-        Ipv4Address gateway;                                //!< the virtual gateway
-        std::shared_ptr<VfpNeighborTable> neighbors;        //!< CA -> MAC, for ARP
-        std::map<uint32_t, uint32_t> mappings;              //!< CA -> PA, for preloading
+        Ipv4Address prefix;                          //!< customer prefix
+        Ipv4Mask mask;                               //!< its mask
+        Ipv4Address gateway;                         //!< the virtual gateway
+        std::shared_ptr<VfpNeighborTable> neighbors; //!< CA -> MAC, for ARP
+        std::map<uint32_t, uint32_t> mappings;       //!< CA -> PA, for preloading
     };
 
-    std::string m_encapsulation;          //!< attribute Encapsulation
-    int32_t m_layerPriority;              //!< attribute LayerPriority
-    bool m_preload;                       //!< attribute PreloadMappings
-    bool m_holdOnMiss;                    //!< attribute HoldOnMiss
-    Ptr<VnetDirectory> m_directory;       //!< where records go
+    std::string m_encapsulation;            //!< attribute Encapsulation
+    int32_t m_layerPriority;                //!< attribute LayerPriority
+    bool m_preload;                         //!< attribute PreloadMappings
+    bool m_holdOnMiss;                      //!< attribute HoldOnMiss
+    Ptr<VnetDirectory> m_directory;         //!< where records go
     std::map<uint32_t, Network> m_networks; //!< by VNI
-    std::map<std::string, Vm> m_vms;      //!< by port name
+    std::map<std::string, Vm> m_vms;        //!< by port name
 };
 
 } // namespace ns3

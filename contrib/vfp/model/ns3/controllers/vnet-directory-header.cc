@@ -53,7 +53,8 @@ VnetDirectoryHeader::Deserialize(Buffer::Iterator start)
 void
 VnetDirectoryHeader::Print(std::ostream& os) const
 {
-    os << (type == LOOKUP ? "lookup" : "answer") << " id=" << requestId << " vni=" << vni << " ca=" << customer;
+    os << (type == LOOKUP ? "lookup" : "answer") << " id=" << requestId << " vni=" << vni
+       << " ca=" << customer;
     if (type == ANSWER)
     {
         os << (found ? " pa=" + std::to_string(provider) : " unknown");

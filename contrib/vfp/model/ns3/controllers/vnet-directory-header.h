@@ -13,7 +13,7 @@ namespace ns3
 
 class VnetDirectoryHeader : public Header
 {
-  public:
+public:
     enum MessageType : uint8_t
     {
         LOOKUP = 1, //!< host agent -> directory

@@ -1,12 +1,11 @@
 #include "vnet-directory.h"
 
-#include "vnet-directory-header.h"
-
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "vnet-directory-header.h"
 
 namespace ns3
 {
@@ -17,22 +16,23 @@ NS_OBJECT_ENSURE_REGISTERED(VnetDirectory);
 TypeId
 VnetDirectory::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::VnetDirectory")
-                            .SetParent<Application>()
-                            .SetGroupName("Vfp")
-                            .AddConstructor<VnetDirectory>()
-                            .AddAttribute("Port",
-                                          "UDP port the directory answers on.",
-                                          UintegerValue(6543),
-                                          MakeUintegerAccessor(&VnetDirectory::m_port),
-                                          MakeUintegerChecker<uint16_t>())
-                            .AddAttribute("ServiceTime",
-                                          "Time the directory takes to answer one lookup (VL2 reports "
-                                          "lookups answered within milliseconds at the tail; a lightly "
-                                          "loaded server answers in tens of microseconds).",
-                                          TimeValue(MicroSeconds(20)),
-                                          MakeTimeAccessor(&VnetDirectory::m_serviceTime),
-                                          MakeTimeChecker(Seconds(0)));
+    static TypeId tid =
+        TypeId("ns3::VnetDirectory")
+            .SetParent<Application>()
+            .SetGroupName("Vfp")
+            .AddConstructor<VnetDirectory>()
+            .AddAttribute("Port",
+                          "UDP port the directory answers on.",
+                          UintegerValue(6543),
+                          MakeUintegerAccessor(&VnetDirectory::m_port),
+                          MakeUintegerChecker<uint16_t>())
+            .AddAttribute("ServiceTime",
+                          "Time the directory takes to answer one lookup (VL2 reports "
+                          "lookups answered within milliseconds at the tail; a lightly "
+                          "loaded server answers in tens of microseconds).",
+                          TimeValue(MicroSeconds(20)),
+                          MakeTimeAccessor(&VnetDirectory::m_serviceTime),
+                          MakeTimeChecker(Seconds(0)));
     return tid;
 }
 

@@ -19,36 +19,30 @@ namespace ns3
 
 class VnetDirectory : public Application
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// Records that @p customer in virtual network @p vni lives at @p provider.
     void SetMapping(uint32_t vni, Ipv4Address customer, Ipv4Address provider);
     void RemoveMapping(uint32_t vni, Ipv4Address customer);
-    uint64_t GetLookups() const
-    {
-        return m_lookups;
-    }
-    uint64_t GetUnknown() const
-    {
-        return m_unknown;
-    }
+    uint64_t GetLookups() const { return m_lookups; }
+    uint64_t GetUnknown() const { return m_unknown; }
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     void StartApplication() override;
     void StopApplication() override;
     void Receive(Ptr<Socket> socket);
     void Answer(Ptr<Packet> answer, Address to);
 
-    uint16_t m_port;                                           //!< attribute Port
-    Time m_serviceTime;                                        //!< attribute ServiceTime
-    Ptr<Socket> m_socket;                                      //!< bound to m_port
+    uint16_t m_port;                                             //!< attribute Port
+    Time m_serviceTime;                                          //!< attribute ServiceTime
+    Ptr<Socket> m_socket;                                        //!< bound to m_port
     std::map<std::pair<uint32_t, uint32_t>, uint32_t> m_records; //!< (vni, CA) -> PA
-    uint64_t m_lookups = 0;                                    //!< lookups answered
-    uint64_t m_unknown = 0;                                    //!< of those, for unknown addresses
+    uint64_t m_lookups = 0;                                      //!< lookups answered
+    uint64_t m_unknown = 0; //!< of those, for unknown addresses
 };
 
 } // namespace ns3

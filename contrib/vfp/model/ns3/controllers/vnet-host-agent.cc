@@ -1,12 +1,11 @@
 #include "vnet-host-agent.h"
 
-#include "vnet-directory-header.h"
-
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "vnet-directory-header.h"
 
 namespace ns3
 {
@@ -17,24 +16,25 @@ NS_OBJECT_ENSURE_REGISTERED(VnetHostAgent);
 TypeId
 VnetHostAgent::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::VnetHostAgent")
-                            .SetParent<Application>()
-                            .SetGroupName("Vfp")
-                            .AddConstructor<VnetHostAgent>()
-                            .AddAttribute("RetryTimeout",
-                                          "How long to wait for the directory before asking again.",
-                                          TimeValue(MilliSeconds(20)),
-                                          MakeTimeAccessor(&VnetHostAgent::m_retryTimeout),
-                                          MakeTimeChecker(Seconds(0)))
-                            .AddAttribute("MaxAttempts",
-                                          "Lookups sent for one address before giving up.",
-                                          UintegerValue(3),
-                                          MakeUintegerAccessor(&VnetHostAgent::m_maxAttempts),
-                                          MakeUintegerChecker<uint32_t>(1))
-                            .AddTraceSource("Resolved",
-                                            "A lookup answered: virtual network, address, latency.",
-                                            MakeTraceSourceAccessor(&VnetHostAgent::m_resolvedTrace),
-                                            "ns3::VnetHostAgent::ResolvedCallback");
+    static TypeId tid =
+        TypeId("ns3::VnetHostAgent")
+            .SetParent<Application>()
+            .SetGroupName("Vfp")
+            .AddConstructor<VnetHostAgent>()
+            .AddAttribute("RetryTimeout",
+                          "How long to wait for the directory before asking again.",
+                          TimeValue(MilliSeconds(20)),
+                          MakeTimeAccessor(&VnetHostAgent::m_retryTimeout),
+                          MakeTimeChecker(Seconds(0)))
+            .AddAttribute("MaxAttempts",
+                          "Lookups sent for one address before giving up.",
+                          UintegerValue(3),
+                          MakeUintegerAccessor(&VnetHostAgent::m_maxAttempts),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddTraceSource("Resolved",
+                            "A lookup answered: virtual network, address, latency.",
+                            MakeTraceSourceAccessor(&VnetHostAgent::m_resolvedTrace),
+                            "ns3::VnetHostAgent::ResolvedCallback");
     return tid;
 }
 
@@ -83,14 +83,18 @@ VnetHostAgent::StopApplication()
 }
 
 void
-VnetHostAgent::Resolve(const std::string& port, const std::string& resource, uint32_t vni, uint32_t customer)
+VnetHostAgent::Resolve(const std::string& port,
+                       const std::string& resource,
+                       uint32_t vni,
+                       uint32_t customer)
 {
     const Key key{vni, customer};
     if (auto cached = m_cache.find(key); cached != m_cache.end())
     {
         // The engine is in the middle of the packet that missed: program right after it.
         ++m_cacheHits;
-        Simulator::ScheduleNow(&VnetHostAgent::Program, this, port, resource, customer, cached->second);
+        Simulator::ScheduleNow(
+            &VnetHostAgent::Program, this, port, resource, customer, cached->second);
         return;
     }
     auto [lookup, fresh] = m_inFlight.try_emplace(key);
@@ -130,7 +134,8 @@ VnetHostAgent::Retry(Key key)
     }
     if (lookup->second.attempts >= m_maxAttempts)
     {
-        NS_LOG_WARN("directory did not answer for vni " << key.first << " " << Ipv4Address(key.second));
+        NS_LOG_WARN("directory did not answer for vni " << key.first << " "
+                                                        << Ipv4Address(key.second));
         ++m_failures;
         m_inFlight.erase(lookup);
         return;
@@ -175,7 +180,10 @@ VnetHostAgent::Receive(Ptr<Socket> socket)
 }
 
 void
-VnetHostAgent::Program(const std::string& port, const std::string& resource, uint32_t customer, uint32_t provider)
+VnetHostAgent::Program(const std::string& port,
+                       const std::string& resource,
+                       uint32_t customer,
+                       uint32_t provider)
 {
     m_switch->GetEngine().GetPort(port).SetMapping(resource, customer, provider);
     m_switch->ReleaseHeld(port);

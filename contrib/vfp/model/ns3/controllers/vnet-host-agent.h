@@ -28,7 +28,7 @@ namespace ns3
 
 class VnetHostAgent : public Application
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// The switch whose ports this agent serves.
@@ -36,41 +36,32 @@ class VnetHostAgent : public Application
     /// Where the directory service listens.
     void SetDirectory(Ipv4Address address, uint16_t port);
     /// Resolves a mapping miss of @p port's @p resource for virtual network @p vni.
-    void Resolve(const std::string& port, const std::string& resource, uint32_t vni, uint32_t customer);
+    void Resolve(const std::string& port,
+                 const std::string& resource,
+                 uint32_t vni,
+                 uint32_t customer);
 
-    uint64_t GetLookups() const
-    {
-        return m_lookups;
-    }
+    uint64_t GetLookups() const { return m_lookups; }
     /// Misses answered from the host's cache.
-    uint64_t GetCacheHits() const
-    {
-        return m_cacheHits;
-    }
-    uint64_t GetRetries() const
-    {
-        return m_retries;
-    }
-    uint64_t GetFailures() const
-    {
-        return m_failures;
-    }
+    uint64_t GetCacheHits() const { return m_cacheHits; }
+    uint64_t GetRetries() const { return m_retries; }
+    uint64_t GetFailures() const { return m_failures; }
 
     /// Signature of the Resolved trace: virtual network, customer address, lookup latency.
     typedef void (*ResolvedCallback)(uint32_t vni, Ipv4Address customer, Time latency);
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     /// A lookup in flight and who waits for it.
     struct Lookup
     {
-        uint32_t requestId = 0;                              //!< of the latest attempt
-        Time started;                                        //!< first attempt
-        uint32_t attempts = 0;                               //!< sent so far
+        uint32_t requestId = 0;                                //!< of the latest attempt
+        Time started;                                          //!< first attempt
+        uint32_t attempts = 0;                                 //!< sent so far
         std::set<std::pair<std::string, std::string>> waiters; //!< (port, resource)
-        EventId retry;                                       //!< the retry timer
+        EventId retry;                                         //!< the retry timer
     };
     using Key = std::pair<uint32_t, uint32_t>; //!< (vni, customer address)
 
@@ -80,21 +71,24 @@ class VnetHostAgent : public Application
     void Retry(Key key);
     void Receive(Ptr<Socket> socket);
     /// Programs a mapping into a port and lets its held packets go.
-    void Program(const std::string& port, const std::string& resource, uint32_t customer, uint32_t provider);
+    void Program(const std::string& port,
+                 const std::string& resource,
+                 uint32_t customer,
+                 uint32_t provider);
 
-    Ptr<VfpSwitchNetDevice> m_switch;   //!< the host's switch
-    Ipv4Address m_directory;            //!< directory address
-    uint16_t m_directoryPort = 6543;    //!< directory port
-    Time m_retryTimeout;                //!< attribute RetryTimeout
-    uint32_t m_maxAttempts;             //!< attribute MaxAttempts
-    Ptr<Socket> m_socket;               //!< to the directory
-    std::map<Key, Lookup> m_inFlight;   //!< lookups waiting for an answer
-    uint32_t m_nextRequestId = 1;       //!< request ids
-    uint64_t m_lookups = 0;             //!< lookups started
-    uint64_t m_retries = 0;             //!< lookups sent again
-    uint64_t m_cacheHits = 0;           //!< misses answered from m_cache
-    std::map<Key, uint32_t> m_cache;    //!< answers: (vni, CA) -> PA
-    uint64_t m_failures = 0;            //!< lookups given up or answered "unknown"
+    Ptr<VfpSwitchNetDevice> m_switch; //!< the host's switch
+    Ipv4Address m_directory;          //!< directory address
+    uint16_t m_directoryPort = 6543;  //!< directory port
+    Time m_retryTimeout;              //!< attribute RetryTimeout
+    uint32_t m_maxAttempts;           //!< attribute MaxAttempts
+    Ptr<Socket> m_socket;             //!< to the directory
+    std::map<Key, Lookup> m_inFlight; //!< lookups waiting for an answer
+    uint32_t m_nextRequestId = 1;     //!< request ids
+    uint64_t m_lookups = 0;           //!< lookups started
+    uint64_t m_retries = 0;           //!< lookups sent again
+    uint64_t m_cacheHits = 0;         //!< misses answered from m_cache
+    std::map<Key, uint32_t> m_cache;  //!< answers: (vni, CA) -> PA
+    uint64_t m_failures = 0;          //!< lookups given up or answered "unknown"
     TracedCallback<uint32_t, Ipv4Address, Time> m_resolvedTrace; //!< answered lookups
 };
 

@@ -19,20 +19,17 @@ namespace
 /// The audit's mark on a frame.
 class AuditTag : public Tag
 {
-  public:
+public:
     static TypeId GetTypeId()
     {
-        static TypeId tid = TypeId("ns3::VfpAuditTag").SetParent<Tag>().SetGroupName("Vfp").AddConstructor<AuditTag>();
+        static TypeId tid = TypeId("ns3::VfpAuditTag")
+                                .SetParent<Tag>()
+                                .SetGroupName("Vfp")
+                                .AddConstructor<AuditTag>();
         return tid;
     }
-    TypeId GetInstanceTypeId() const override
-    {
-        return GetTypeId();
-    }
-    uint32_t GetSerializedSize() const override
-    {
-        return 12;
-    }
+    TypeId GetInstanceTypeId() const override { return GetTypeId(); }
+    uint32_t GetSerializedSize() const override { return 12; }
     void Serialize(TagBuffer buffer) const override
     {
         buffer.WriteU64(id);
@@ -43,10 +40,7 @@ class AuditTag : public Tag
         id = buffer.ReadU64();
         tenant = buffer.ReadU32();
     }
-    void Print(std::ostream& os) const override
-    {
-        os << "audit=" << id << " tenant=" << tenant;
-    }
+    void Print(std::ostream& os) const override { os << "audit=" << id << " tenant=" << tenant; }
 
     uint64_t id = 0;     //!< serial number
     uint32_t tenant = 0; //!< the sender's tenant
@@ -58,7 +52,8 @@ bool
 IsIpv4Frame(Ptr<const Packet> packet)
 {
     EthernetHeader eth;
-    if (packet->PeekHeader(eth) == eth.GetSerializedSize() && eth.GetLengthType() == Ipv4L3Protocol::PROT_NUMBER)
+    if (packet->PeekHeader(eth) == eth.GetSerializedSize() &&
+        eth.GetLengthType() == Ipv4L3Protocol::PROT_NUMBER)
     {
         return true;
     }
@@ -73,8 +68,10 @@ IsIpv4Frame(Ptr<const Packet> packet)
 void
 VfpPacketAudit::WatchVm(Ptr<NetDevice> vnic, uint32_t tenant)
 {
-    vnic->TraceConnectWithoutContext("MacTx", MakeCallback(&VfpPacketAudit::Sent, this).Bind(tenant));
-    vnic->TraceConnectWithoutContext("MacRx", MakeCallback(&VfpPacketAudit::Received, this).Bind(tenant));
+    vnic->TraceConnectWithoutContext("MacTx",
+                                     MakeCallback(&VfpPacketAudit::Sent, this).Bind(tenant));
+    vnic->TraceConnectWithoutContext("MacRx",
+                                     MakeCallback(&VfpPacketAudit::Received, this).Bind(tenant));
 }
 
 void
@@ -86,18 +83,19 @@ VfpPacketAudit::WatchOutside(Ptr<NetDevice> device)
 void
 VfpPacketAudit::WatchSwitch(Ptr<VfpSwitchNetDevice> vswitch)
 {
-    vswitch->TraceConnectWithoutContext(
-        "Drop", MakeCallback(+[](VfpPacketAudit* audit, Ptr<const Packet> packet, const std::string& reason) {
-                    audit->Dropped("switch:" + reason, packet);
-                }).Bind(this));
+    vswitch->TraceConnectWithoutContext("Drop",
+                                        MakeCallback(+[](VfpPacketAudit* audit,
+                                                         Ptr<const Packet> packet,
+                                                         const std::string& reason) {
+                                            audit->Dropped("switch:" + reason, packet);
+                                        }).Bind(this));
 }
 
 void
 VfpPacketAudit::WatchNode(Ptr<Node> node, bool router)
 {
-    auto dropAs = [this](const std::string& reason) {
-        return MakeCallback(&VfpPacketAudit::Dropped, this).Bind(reason);
-    };
+    auto dropAs = [this](const std::string& reason)
+    { return MakeCallback(&VfpPacketAudit::Dropped, this).Bind(reason); };
     Ptr<TrafficControlLayer> tc = node->GetObject<TrafficControlLayer>();
     for (uint32_t i = 0; i < node->GetNDevices(); ++i)
     {
@@ -126,12 +124,16 @@ VfpPacketAudit::WatchNode(Ptr<Node> node, bool router)
     {
         if (Ptr<Ipv4L3Protocol> ip = node->GetObject<Ipv4L3Protocol>())
         {
-            ip->TraceConnectWithoutContext(
-                "Drop",
-                MakeCallback(+[](VfpPacketAudit* audit, const Ipv4Header&, Ptr<const Packet> packet,
-                                 Ipv4L3Protocol::DropReason reason, Ptr<Ipv4>, uint32_t) {
-                    audit->Dropped("ipv4:" + std::to_string(int(reason)), packet);
-                }).Bind(this));
+            ip->TraceConnectWithoutContext("Drop",
+                                           MakeCallback(+[](VfpPacketAudit* audit,
+                                                            const Ipv4Header&,
+                                                            Ptr<const Packet> packet,
+                                                            Ipv4L3Protocol::DropReason reason,
+                                                            Ptr<Ipv4>,
+                                                            uint32_t) {
+                                               audit->Dropped("ipv4:" + std::to_string(int(reason)),
+                                                              packet);
+                                           }).Bind(this));
         }
         if (Ptr<ArpL3Protocol> arp = node->GetObject<ArpL3Protocol>())
         {

@@ -3,9 +3,9 @@
  * can prove two things the paper's controllers promise: no packet reaches another tenant,
  * and no packet disappears without a reason.
  *
- * Each IPv4 frame leaving a watched VNIC (or outside node) gets a tag (a serial number and its tenant) and
- * joins the in-flight set. It leaves the set when a watched VNIC receives it (delivered;
- * counted cross-tenant if the receiver's tenant differs) or when a watched drop point
+ * Each IPv4 frame leaving a watched VNIC (or outside node) gets a tag (a serial number and its
+ * tenant) and joins the in-flight set. It leaves the set when a watched VNIC receives it
+ * (delivered; counted cross-tenant if the receiver's tenant differs) or when a watched drop point
  * drops it (by reason: the switches' Drop trace, device queues and their PHYs, queue
  * discs, IPv4 and ARP on routers). Tags survive the switch's rewrite, encapsulation and
  * the fabric, since ns-3 copies packet tags along.
@@ -30,7 +30,7 @@ namespace ns3
 
 class VfpPacketAudit : public SimpleRefCount<VfpPacketAudit>
 {
-  public:
+public:
     /// Tags what @p vnic sends as @p tenant's and checks what it receives.
     void WatchVm(Ptr<NetDevice> vnic, uint32_t tenant);
     /// Tags what @p device of a node outside the datacenter sends, and counts what it
@@ -42,32 +42,14 @@ class VfpPacketAudit : public SimpleRefCount<VfpPacketAudit>
     /// @p router) its IPv4 and ARP layers.
     void WatchNode(Ptr<Node> node, bool router);
 
-    uint64_t GetSent() const
-    {
-        return m_sent;
-    }
-    uint64_t GetDelivered() const
-    {
-        return m_delivered;
-    }
-    uint64_t GetCrossTenant() const
-    {
-        return m_crossTenant;
-    }
-    uint64_t GetInFlight() const
-    {
-        return m_inFlight.size();
-    }
+    uint64_t GetSent() const { return m_sent; }
+    uint64_t GetDelivered() const { return m_delivered; }
+    uint64_t GetCrossTenant() const { return m_crossTenant; }
+    uint64_t GetInFlight() const { return m_inFlight.size(); }
     /// Fates reported for frames not in flight (a double delivery or drop): must be zero.
-    uint64_t GetUnmatched() const
-    {
-        return m_unmatched;
-    }
+    uint64_t GetUnmatched() const { return m_unmatched; }
     /// Dropped audited frames by reason.
-    const std::map<std::string, uint64_t>& GetDropped() const
-    {
-        return m_dropped;
-    }
+    const std::map<std::string, uint64_t>& GetDropped() const { return m_dropped; }
     uint64_t GetDroppedTotal() const;
     /// sent = delivered + dropped + in flight, with nothing unmatched.
     bool Balances() const;
@@ -75,20 +57,20 @@ class VfpPacketAudit : public SimpleRefCount<VfpPacketAudit>
     /// The tenant of frames from outside the datacenter.
     static constexpr uint32_t OUTSIDE = UINT32_MAX;
 
-  private:
+private:
     void Sent(uint32_t tenant, Ptr<const Packet> packet);
     void Received(uint32_t tenant, Ptr<const Packet> packet);
     void Dropped(const std::string& reason, Ptr<const Packet> packet);
     /// Takes an audited frame out of the in-flight set; false if it was not in it.
     bool Settle(Ptr<const Packet> packet, uint32_t* tenant);
 
-    uint64_t m_nextId = 0;                       //!< serial numbers
-    uint64_t m_sent = 0;                         //!< frames tagged
-    uint64_t m_delivered = 0;                    //!< frames received by a VNIC
-    uint64_t m_crossTenant = 0;                  //!< of those, by another tenant's VNIC
-    uint64_t m_unmatched = 0;                    //!< fates of frames not in flight
-    std::unordered_set<uint64_t> m_inFlight;     //!< serial numbers
-    std::map<std::string, uint64_t> m_dropped;   //!< by reason
+    uint64_t m_nextId = 0;                     //!< serial numbers
+    uint64_t m_sent = 0;                       //!< frames tagged
+    uint64_t m_delivered = 0;                  //!< frames received by a VNIC
+    uint64_t m_crossTenant = 0;                //!< of those, by another tenant's VNIC
+    uint64_t m_unmatched = 0;                  //!< fates of frames not in flight
+    std::unordered_set<uint64_t> m_inFlight;   //!< serial numbers
+    std::map<std::string, uint64_t> m_dropped; //!< by reason
 };
 
 } // namespace ns3

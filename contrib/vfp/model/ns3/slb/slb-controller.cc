@@ -1,7 +1,5 @@
 #include "slb-controller.h"
 
-#include "slb-range-header.h"
-
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/integer.h"
@@ -9,6 +7,7 @@
 #include "ns3/node.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "slb-range-header.h"
 
 #include <sstream>
 
@@ -42,18 +41,20 @@ SlbController::GetTypeId()
                           UintegerValue(1024),
                           MakeUintegerAccessor(&SlbController::m_firstSnatPort),
                           MakeUintegerChecker<uint16_t>(1))
-            .AddAttribute("HoldOnExhaustion",
-                          "When a DIP's SNAT ports are all in use, hold the new connection until the "
-                          "manager grants a range (otherwise drop it, reason ports_exhausted, while "
-                          "the range is requested).",
-                          BooleanValue(true),
-                          MakeBooleanAccessor(&SlbController::m_holdOnExhaustion),
-                          MakeBooleanChecker())
-            .AddAttribute("LayerPriority",
-                          "Priority of the SLB layer (between ACL and VNET, as in the paper's Figure 4).",
-                          IntegerValue(250),
-                          MakeIntegerAccessor(&SlbController::m_layerPriority),
-                          MakeIntegerChecker<int32_t>());
+            .AddAttribute(
+                "HoldOnExhaustion",
+                "When a DIP's SNAT ports are all in use, hold the new connection until the "
+                "manager grants a range (otherwise drop it, reason ports_exhausted, while "
+                "the range is requested).",
+                BooleanValue(true),
+                MakeBooleanAccessor(&SlbController::m_holdOnExhaustion),
+                MakeBooleanChecker())
+            .AddAttribute(
+                "LayerPriority",
+                "Priority of the SLB layer (between ACL and VNET, as in the paper's Figure 4).",
+                IntegerValue(250),
+                MakeIntegerAccessor(&SlbController::m_layerPriority),
+                MakeIntegerChecker<int32_t>());
     return tid;
 }
 
@@ -81,7 +82,8 @@ void
 SlbController::AddDip(Ipv4Address vip, const Dip& dip)
 {
     auto found = m_vips.find(vip.Get());
-    NS_ABORT_MSG_IF(found == m_vips.end(), "SlbController: DIP on port " << dip.port << " for unknown VIP " << vip);
+    NS_ABORT_MSG_IF(found == m_vips.end(),
+                    "SlbController: DIP on port " << dip.port << " for unknown VIP " << vip);
     m_dipsByPort[{dip.vswitch->GetNode()->GetId(), dip.port}] = {vip.Get(), dip};
     AddPort(dip.vswitch, dip.port);
     if (m_socket == nullptr)
@@ -90,18 +92,22 @@ SlbController::AddDip(Ipv4Address vip, const Dip& dip)
         return; // programmed when the controller starts
     }
     // While running: the host first, then the Muxes may send new flows there.
-    Program(m_ports.back(), [this, vip, dip, managed = m_ports.back()](vfp::Port& port) {
-        Configure(managed, port);
-        m_vips[vip.Get()].dips.push_back(dip);
-        PushEndpoint(vip);
-    });
+    Program(m_ports.back(),
+            [this, vip, dip, managed = m_ports.back()](vfp::Port& port)
+            {
+                Configure(managed, port);
+                m_vips[vip.Get()].dips.push_back(dip);
+                PushEndpoint(vip);
+            });
 }
 
 void
 SlbController::RemoveDip(Ipv4Address vip, const SlbDip& dip)
 {
     std::vector<Dip>& dips = m_vips.at(vip.Get()).dips;
-    dips.erase(std::remove_if(dips.begin(), dips.end(), [&dip](const Dip& d) { return d.where == dip; }), dips.end());
+    dips.erase(
+        std::remove_if(dips.begin(), dips.end(), [&dip](const Dip& d) { return d.where == dip; }),
+        dips.end());
     PushEndpoint(vip);
 }
 
@@ -129,7 +135,8 @@ SlbController::Allocate(Ipv4Address vip, const SlbDip& owner, vfp::PortRange& ra
         ++m_refusals;
         return false;
     }
-    range = vfp::PortRange{uint16_t(config.nextSnatPort), uint16_t(config.nextSnatPort + m_rangeSize - 1)};
+    range = vfp::PortRange{uint16_t(config.nextSnatPort),
+                           uint16_t(config.nextSnatPort + m_rangeSize - 1)};
     config.nextSnatPort += m_rangeSize;
     for (Ptr<SlbMux> mux : m_muxes)
     {
@@ -179,7 +186,8 @@ SlbController::StopApplication()
 void
 SlbController::Configure(const ManagedPort& managed, vfp::Port& port)
 {
-    const auto& [vipAddress, dip] = m_dipsByPort.at({managed.vswitch->GetNode()->GetId(), managed.name});
+    const auto& [vipAddress, dip] =
+        m_dipsByPort.at({managed.vswitch->GetNode()->GetId(), managed.name});
     const Ipv4Address vip(vipAddress);
     const Vip& config = m_vips.at(vipAddress);
     const std::string snat = SnatName(vip);
@@ -198,12 +206,16 @@ SlbController::Configure(const ManagedPort& managed, vfp::Port& port)
     Ptr<SlbHostAgent> agent = dip.agent;
     const std::string portName = managed.name;
     const SlbDip where = dip.where;
-    port.RegisterEventHandler(snat, [agent, portName, where](const vfp::ResourceEvent& event) {
-        if (event.type == vfp::ResourceEvent::Type::PortsExhausted && agent)
+    port.RegisterEventHandler(
+        snat,
+        [agent, portName, where](const vfp::ResourceEvent& event)
         {
-            agent->RequestRange(portName, event.resource, event.key, where.vni, where.address.Get());
-        }
-    });
+            if (event.type == vfp::ResourceEvent::Type::PortsExhausted && agent)
+            {
+                agent->RequestRange(
+                    portName, event.resource, event.key, where.vni, where.address.Get());
+            }
+        });
 
     std::ostringstream vipText;
     vipText << vip;
@@ -217,9 +229,10 @@ SlbController::Configure(const ManagedPort& managed, vfp::Port& port)
     vfp::RuleSpec toDip;
     toDip.id = "vip-to-dip";
     toDip.stateful = true;
-    toDip.conditions = {vfp::MakeCondition(vfp::ConditionType::DstIp, {vipText.str()}),
-                        vfp::MakeCondition(vfp::ConditionType::Protocol, {"6"}),
-                        vfp::MakeCondition(vfp::ConditionType::DstPort, {std::to_string(config.port)})};
+    toDip.conditions = {
+        vfp::MakeCondition(vfp::ConditionType::DstIp, {vipText.str()}),
+        vfp::MakeCondition(vfp::ConditionType::Protocol, {"6"}),
+        vfp::MakeCondition(vfp::ConditionType::DstPort, {std::to_string(config.port)})};
     toDip.action.type = vfp::ActionType::Nat;
     toDip.action.dstIp = dip.where.address.Get();
     toDip.action.dstPort = config.dipPort;
@@ -266,13 +279,17 @@ SlbController::Receive(Ptr<Socket> socket)
             continue;
         }
         const Vip& config = m_vips.at(message.vip);
-        auto owner = std::find_if(config.dips.begin(), config.dips.end(), [&message](const Dip& dip) {
-            return dip.where.vni == message.vni && dip.where.address.Get() == message.customer;
-        });
+        auto owner = std::find_if(config.dips.begin(),
+                                  config.dips.end(),
+                                  [&message](const Dip& dip) {
+                                      return dip.where.vni == message.vni &&
+                                             dip.where.address.Get() == message.customer;
+                                  });
         vfp::PortRange range;
-        message.type = owner != config.dips.end() && Allocate(Ipv4Address(message.vip), owner->where, range)
-                           ? SlbRangeHeader::GRANT
-                           : SlbRangeHeader::REFUSE;
+        message.type =
+            owner != config.dips.end() && Allocate(Ipv4Address(message.vip), owner->where, range)
+                ? SlbRangeHeader::GRANT
+                : SlbRangeHeader::REFUSE;
         message.lo = range.lo;
         message.hi = range.hi;
         Ptr<Packet> answer = Create<Packet>();

@@ -16,12 +16,11 @@
 #ifndef SLB_CONTROLLER_H
 #define SLB_CONTROLLER_H
 
+#include "ns3/ipv4-address.h"
+#include "ns3/socket.h"
 #include "slb-host-agent.h"
 #include "slb-mux.h"
 #include "vfp-controller.h"
-
-#include "ns3/ipv4-address.h"
-#include "ns3/socket.h"
 
 #include <map>
 #include <vector>
@@ -31,7 +30,7 @@ namespace ns3
 
 class SlbController : public VfpController
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// A DIP: a VM's port and where it lives.
@@ -53,30 +52,24 @@ class SlbController : public VfpController
     /// keep going to it (Mux per-flow state).
     void RemoveDip(Ipv4Address vip, const SlbDip& dip);
 
-    uint64_t GetGrants() const
-    {
-        return m_grants;
-    }
-    uint64_t GetRefusals() const
-    {
-        return m_refusals;
-    }
+    uint64_t GetGrants() const { return m_grants; }
+    uint64_t GetRefusals() const { return m_refusals; }
     /// The SNAT range list's name on a DIP's port.
     static std::string SnatName(Ipv4Address vip);
 
-  protected:
+protected:
     void DoDispose() override;
     void StartApplication() override;
     void StopApplication() override;
     void Configure(const ManagedPort& managed, vfp::Port& port) override;
 
-  private:
+private:
     struct Vip
     {
-        uint16_t port;          //!< what clients connect to
-        uint16_t dipPort;       //!< what DIPs serve on
-        std::vector<Dip> dips;  //!< behind it
-        uint32_t nextSnatPort;  //!< the next range starts here
+        uint16_t port;         //!< what clients connect to
+        uint16_t dipPort;      //!< what DIPs serve on
+        std::vector<Dip> dips; //!< behind it
+        uint32_t nextSnatPort; //!< the next range starts here
     };
 
     /// Tells every Mux @p vip's DIP list.
@@ -85,14 +78,15 @@ class SlbController : public VfpController
     bool Allocate(Ipv4Address vip, const SlbDip& owner, vfp::PortRange& range);
     void Receive(Ptr<Socket> socket);
 
-    uint16_t m_managerPort;      //!< attribute ManagerPort
-    uint16_t m_rangeSize;        //!< attribute SnatRangeSize
-    uint16_t m_firstSnatPort;    //!< attribute FirstSnatPort
-    int32_t m_layerPriority;     //!< attribute LayerPriority
-    bool m_holdOnExhaustion;     //!< attribute HoldOnExhaustion
+    uint16_t m_managerPort;   //!< attribute ManagerPort
+    uint16_t m_rangeSize;     //!< attribute SnatRangeSize
+    uint16_t m_firstSnatPort; //!< attribute FirstSnatPort
+    int32_t m_layerPriority;  //!< attribute LayerPriority
+    bool m_holdOnExhaustion;  //!< attribute HoldOnExhaustion
     std::vector<Ptr<SlbMux>> m_muxes;
-    std::map<uint32_t, Vip> m_vips;                    //!< by VIP
-    std::map<std::pair<uint32_t, std::string>, std::pair<uint32_t, Dip>> m_dipsByPort; //!< (node, port) -> (VIP, DIP)
+    std::map<uint32_t, Vip> m_vips; //!< by VIP
+    std::map<std::pair<uint32_t, std::string>, std::pair<uint32_t, Dip>>
+        m_dipsByPort; //!< (node, port) -> (VIP, DIP)
     Ptr<Socket> m_socket;
     uint64_t m_grants = 0;
     uint64_t m_refusals = 0;

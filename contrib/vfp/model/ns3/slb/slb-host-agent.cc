@@ -1,11 +1,10 @@
 #include "slb-host-agent.h"
 
-#include "slb-range-header.h"
-
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
+#include "slb-range-header.h"
 
 namespace ns3
 {
@@ -16,19 +15,20 @@ NS_OBJECT_ENSURE_REGISTERED(SlbHostAgent);
 TypeId
 SlbHostAgent::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::SlbHostAgent")
-                            .SetParent<Application>()
-                            .SetGroupName("Vfp")
-                            .AddConstructor<SlbHostAgent>()
-                            .AddAttribute("RequestTimeout",
-                                          "How long to wait for the manager before a new exhaustion may ask again.",
-                                          TimeValue(MilliSeconds(50)),
-                                          MakeTimeAccessor(&SlbHostAgent::m_requestTimeout),
-                                          MakeTimeChecker(Seconds(0)))
-                            .AddTraceSource("Granted",
-                                            "A range granted: the port, the range, the time since exhaustion.",
-                                            MakeTraceSourceAccessor(&SlbHostAgent::m_grantedTrace),
-                                            "ns3::SlbHostAgent::GrantedCallback");
+    static TypeId tid =
+        TypeId("ns3::SlbHostAgent")
+            .SetParent<Application>()
+            .SetGroupName("Vfp")
+            .AddConstructor<SlbHostAgent>()
+            .AddAttribute("RequestTimeout",
+                          "How long to wait for the manager before a new exhaustion may ask again.",
+                          TimeValue(MilliSeconds(50)),
+                          MakeTimeAccessor(&SlbHostAgent::m_requestTimeout),
+                          MakeTimeChecker(Seconds(0)))
+            .AddTraceSource("Granted",
+                            "A range granted: the port, the range, the time since exhaustion.",
+                            MakeTraceSourceAccessor(&SlbHostAgent::m_grantedTrace),
+                            "ns3::SlbHostAgent::GrantedCallback");
     return tid;
 }
 
@@ -76,7 +76,10 @@ SlbHostAgent::StopApplication()
 }
 
 void
-SlbHostAgent::RequestRange(const std::string& port, const std::string& resource, uint32_t vip, uint32_t vni,
+SlbHostAgent::RequestRange(const std::string& port,
+                           const std::string& resource,
+                           uint32_t vip,
+                           uint32_t vni,
                            uint32_t customer)
 {
     if (!m_socket || m_inFlight.count(port))
@@ -93,13 +96,16 @@ SlbHostAgent::RequestRange(const std::string& port, const std::string& resource,
     packet->AddHeader(request);
     m_socket->SendTo(packet, 0, InetSocketAddress(m_manager, m_managerPort));
     ++m_requests;
-    const EventId timeout = Simulator::Schedule(m_requestTimeout, [this, port, id = request.requestId]() {
-        auto pending = m_inFlight.find(port);
-        if (pending != m_inFlight.end() && pending->second.id == id)
-        {
-            m_inFlight.erase(pending);
-        }
-    });
+    const EventId timeout =
+        Simulator::Schedule(m_requestTimeout,
+                            [this, port, id = request.requestId]()
+                            {
+                                auto pending = m_inFlight.find(port);
+                                if (pending != m_inFlight.end() && pending->second.id == id)
+                                {
+                                    m_inFlight.erase(pending);
+                                }
+                            });
     m_inFlight[port] = Request{request.requestId, resource, Simulator::Now(), timeout};
 }
 
@@ -115,8 +121,10 @@ SlbHostAgent::Receive(Ptr<Socket> socket)
             continue;
         }
         packet->RemoveHeader(answer);
-        auto pending = std::find_if(m_inFlight.begin(), m_inFlight.end(),
-                                    [&answer](const auto& entry) { return entry.second.id == answer.requestId; });
+        auto pending = std::find_if(m_inFlight.begin(),
+                                    m_inFlight.end(),
+                                    [&answer](const auto& entry)
+                                    { return entry.second.id == answer.requestId; });
         if (pending == m_inFlight.end())
         {
             continue; // timed out already
@@ -131,7 +139,8 @@ SlbHostAgent::Receive(Ptr<Socket> socket)
             continue;
         }
         ++m_grants;
-        m_switch->GetEngine().GetPort(port).AddPortRange(request.resource, vfp::PortRange{answer.lo, answer.hi});
+        m_switch->GetEngine().GetPort(port).AddPortRange(request.resource,
+                                                         vfp::PortRange{answer.lo, answer.hi});
         m_grantedTrace(port, answer.lo, answer.hi, Simulator::Now() - request.started);
         m_switch->ReleaseHeld(port);
     }

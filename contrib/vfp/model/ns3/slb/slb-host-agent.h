@@ -23,35 +23,32 @@ namespace ns3
 
 class SlbHostAgent : public Application
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     void SetSwitch(Ptr<VfpSwitchNetDevice> vswitch);
     void SetManager(Ipv4Address address, uint16_t port);
     /// Asks for another range of @p vip's ports for the DIP on @p port.
-    void RequestRange(const std::string& port, const std::string& resource, uint32_t vip, uint32_t vni,
+    void RequestRange(const std::string& port,
+                      const std::string& resource,
+                      uint32_t vip,
+                      uint32_t vni,
                       uint32_t customer);
 
-    uint64_t GetRequests() const
-    {
-        return m_requests;
-    }
-    uint64_t GetGrants() const
-    {
-        return m_grants;
-    }
-    uint64_t GetRefusals() const
-    {
-        return m_refusals;
-    }
+    uint64_t GetRequests() const { return m_requests; }
+    uint64_t GetGrants() const { return m_grants; }
+    uint64_t GetRefusals() const { return m_refusals; }
 
     /// Signature of the Granted trace: the port, the range, and the time since exhaustion.
-    typedef void (*GrantedCallback)(const std::string& port, uint16_t lo, uint16_t hi, Time latency);
+    typedef void (*GrantedCallback)(const std::string& port,
+                                    uint16_t lo,
+                                    uint16_t hi,
+                                    Time latency);
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     struct Request
     {
         uint32_t id;          //!< request id
@@ -67,7 +64,7 @@ class SlbHostAgent : public Application
     Ptr<VfpSwitchNetDevice> m_switch;
     Ipv4Address m_manager;
     uint16_t m_managerPort = 6544;
-    Time m_requestTimeout;                  //!< attribute RequestTimeout
+    Time m_requestTimeout; //!< attribute RequestTimeout
     Ptr<Socket> m_socket;
     std::map<std::string, Request> m_inFlight; //!< by port
     uint32_t m_nextId = 1;

@@ -1,10 +1,10 @@
 #include "slb-mux.h"
 
+#include "ns3/boolean.h"
 #include "ns3/ethernet-header.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
-#include "ns3/boolean.h"
 #include "ns3/udp-header.h"
 #include "ns3/udp-l4-protocol.h"
 #include "ns3/vxlan-header.h"
@@ -41,7 +41,10 @@ SlbMux::SetDevice(Ptr<NetDevice> device)
 }
 
 void
-SlbMux::SetEndpoint(Ipv4Address vip, uint16_t port, uint8_t protocol, const std::vector<SlbDip>& dips)
+SlbMux::SetEndpoint(Ipv4Address vip,
+                    uint16_t port,
+                    uint8_t protocol,
+                    const std::vector<SlbDip>& dips)
 {
     m_endpoints[{vip.Get(), port, protocol}].dips = dips;
     m_vips.insert(vip.Get());
@@ -67,8 +70,8 @@ SlbMux::StartApplication()
     NS_ABORT_MSG_IF(!m_device, "SlbMux: SetDevice before the Mux starts");
     // The Mux is not a router: what its stack would forward, it tunnels (or drops).
     GetNode()->GetObject<Ipv4>()->SetAttribute("IpForward", BooleanValue(false));
-    GetNode()->RegisterProtocolHandler(MakeCallback(&SlbMux::Receive, this), Ipv4L3Protocol::PROT_NUMBER,
-                                       m_device, true);
+    GetNode()->RegisterProtocolHandler(
+        MakeCallback(&SlbMux::Receive, this), Ipv4L3Protocol::PROT_NUMBER, m_device, true);
 }
 
 void
@@ -92,7 +95,8 @@ SlbMux::Lookup(const FiveTuple& flow, SlbDip& dip)
         uint64_t best = 0;
         for (const SlbDip& candidate : endpoint->second.dips)
         {
-            const uint64_t score = flow.Hash(uint64_t(candidate.address.Get()) << 32 | candidate.vni);
+            const uint64_t score =
+                flow.Hash(uint64_t(candidate.address.Get()) << 32 | candidate.vni);
             if (score >= best)
             {
                 best = score;
@@ -118,7 +122,11 @@ SlbMux::Lookup(const FiveTuple& flow, SlbDip& dip)
 }
 
 void
-SlbMux::Receive(Ptr<NetDevice>, Ptr<const Packet> packet, uint16_t, const Address&, const Address&,
+SlbMux::Receive(Ptr<NetDevice>,
+                Ptr<const Packet> packet,
+                uint16_t,
+                const Address&,
+                const Address&,
                 NetDevice::PacketType)
 {
     Ipv4Header ip;

@@ -18,7 +18,6 @@
 #define SLB_MUX_H
 
 #include "five-tuple.h"
-
 #include "ns3/application.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/mac48-address.h"
@@ -47,34 +46,25 @@ struct SlbDip
 
 class SlbMux : public Application
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// The device VIP traffic arrives on (the link from the border router).
     void SetDevice(Ptr<NetDevice> device);
     /// Sets (or replaces) the DIPs behind VIP:port for @p protocol (6 TCP, 17 UDP).
-    void SetEndpoint(Ipv4Address vip, uint16_t port, uint8_t protocol, const std::vector<SlbDip>& dips);
+    void SetEndpoint(Ipv4Address vip,
+                     uint16_t port,
+                     uint8_t protocol,
+                     const std::vector<SlbDip>& dips);
     /// Return traffic to VIP ports lo..hi belongs to @p owner (an SNAT range).
     void AddSnatRange(Ipv4Address vip, uint16_t lo, uint16_t hi, const SlbDip& owner);
 
-    uint64_t GetPackets() const
-    {
-        return m_packets;
-    }
-    uint64_t GetBytes() const
-    {
-        return m_bytes;
-    }
+    uint64_t GetPackets() const { return m_packets; }
+    uint64_t GetBytes() const { return m_bytes; }
     /// VIP-sourced packets that reached this Mux (Direct Server Return makes it zero).
-    uint64_t GetReturnPackets() const
-    {
-        return m_returnPackets;
-    }
+    uint64_t GetReturnPackets() const { return m_returnPackets; }
     /// Packets to a VIP port with no endpoint and no SNAT range.
-    uint64_t GetUnknown() const
-    {
-        return m_unknown;
-    }
+    uint64_t GetUnknown() const { return m_unknown; }
     /// New flows per (VIP, DIP customer address, VNI).
     const std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint64_t>& GetFlowsPerDip() const
     {
@@ -84,34 +74,39 @@ class SlbMux : public Application
     /// Signature of the Forward trace: the packet and the DIP it went to.
     typedef void (*ForwardCallback)(Ptr<const Packet> packet, const SlbDip& dip);
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     struct Endpoint
     {
         std::vector<SlbDip> dips; //!< current DIP list
     };
     struct SnatRange
     {
-        uint16_t lo;   //!< first port
-        uint16_t hi;   //!< last port
-        SlbDip owner;  //!< who owns them
+        uint16_t lo;  //!< first port
+        uint16_t hi;  //!< last port
+        SlbDip owner; //!< who owns them
     };
 
     void StartApplication() override;
     void StopApplication() override;
-    void Receive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_t protocol,
-                 const Address& from, const Address& to, NetDevice::PacketType type);
+    void Receive(Ptr<NetDevice> device,
+                 Ptr<const Packet> packet,
+                 uint16_t protocol,
+                 const Address& from,
+                 const Address& to,
+                 NetDevice::PacketType type);
     /// The DIP for a packet of @p flow, or false if it belongs to none.
     bool Lookup(const FiveTuple& flow, SlbDip& dip);
     void Tunnel(Ptr<Packet> packet, const FiveTuple& flow, const SlbDip& dip);
 
     Ptr<NetDevice> m_device;
-    std::map<std::tuple<uint32_t, uint16_t, uint8_t>, Endpoint> m_endpoints; //!< (VIP, port, protocol)
-    std::map<uint32_t, std::vector<SnatRange>> m_snat;                         //!< by VIP
-    std::set<uint32_t> m_vips;                                                 //!< every VIP served
-    std::map<FiveTuple, SlbDip> m_flows;                                         //!< per-flow state
+    std::map<std::tuple<uint32_t, uint16_t, uint8_t>, Endpoint>
+        m_endpoints;                                   //!< (VIP, port, protocol)
+    std::map<uint32_t, std::vector<SnatRange>> m_snat; //!< by VIP
+    std::set<uint32_t> m_vips;                         //!< every VIP served
+    std::map<FiveTuple, SlbDip> m_flows;               //!< per-flow state
     std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint64_t> m_flowsPerDip;
     uint64_t m_packets = 0;
     uint64_t m_bytes = 0;

@@ -8,8 +8,10 @@ NS_OBJECT_ENSURE_REGISTERED(SlbRangeHeader);
 TypeId
 SlbRangeHeader::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::SlbRangeHeader").SetParent<Header>().SetGroupName("Vfp").AddConstructor<SlbRangeHeader>();
+    static TypeId tid = TypeId("ns3::SlbRangeHeader")
+                            .SetParent<Header>()
+                            .SetGroupName("Vfp")
+                            .AddConstructor<SlbRangeHeader>();
     return tid;
 }
 
@@ -53,8 +55,10 @@ SlbRangeHeader::Deserialize(Buffer::Iterator start)
 void
 SlbRangeHeader::Print(std::ostream& os) const
 {
-    os << (type == REQUEST ? "request" : type == GRANT ? "grant" : "refuse") << " id=" << requestId << " vip=" << vip
-       << " vni=" << vni << " ca=" << customer;
+    os << (type == REQUEST ? "request"
+           : type == GRANT ? "grant"
+                           : "refuse")
+       << " id=" << requestId << " vip=" << vip << " vni=" << vni << " ca=" << customer;
     if (type == GRANT)
     {
         os << " ports=" << lo << "-" << hi;

@@ -13,7 +13,7 @@ namespace ns3
 
 class SlbRangeHeader : public Header
 {
-  public:
+public:
     enum MessageType : uint8_t
     {
         REQUEST = 1, //!< host agent -> manager

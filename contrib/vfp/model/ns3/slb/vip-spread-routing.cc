@@ -1,7 +1,6 @@
 #include "vip-spread-routing.h"
 
 #include "five-tuple.h"
-
 #include "ns3/log.h"
 #include "ns3/output-stream-wrapper.h"
 

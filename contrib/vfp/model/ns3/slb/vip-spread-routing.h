@@ -17,7 +17,7 @@ namespace ns3
 
 class VipSpreadRouting : public LookupRouting
 {
-  public:
+public:
     static TypeId GetTypeId();
 
     /// Routes @p prefix/@p mask (the VIPs) over the Muxes.
@@ -27,21 +27,19 @@ class VipSpreadRouting : public LookupRouting
     /// Withdraws a Mux (its route goes; flows re-hash over the others).
     void RemoveMux(Ipv4Address address);
     /// Packets routed to each Mux, in the order they were added.
-    const std::vector<uint64_t>& GetPacketsPerMux() const
-    {
-        return m_packets;
-    }
+    const std::vector<uint64_t>& GetPacketsPerMux() const { return m_packets; }
 
-    void PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit = Time::S) const override;
+    void PrintRoutingTable(Ptr<OutputStreamWrapper> stream,
+                           Time::Unit unit = Time::S) const override;
 
-  protected:
+protected:
     /// VIP traffic to the Mux its flow hashes to; null for anything else.
     Ptr<Ipv4Route> Lookup(const Ipv4Header& header, Ptr<const Packet> payload) override;
 
-  private:
+private:
     struct Mux
     {
-        uint32_t interface; //!< towards it
+        uint32_t interface;  //!< towards it
         Ipv4Address address; //!< its address on that link
         bool up;             //!< announcing
     };

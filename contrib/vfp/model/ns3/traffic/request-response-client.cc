@@ -77,11 +77,12 @@ RequestResponseClient::GetTypeId()
                           UintegerValue(200),
                           MakeUintegerAccessor(&RequestResponseClient::m_requestSize),
                           MakeUintegerChecker<uint32_t>(RequestResponseServer::kPrefixBytes))
-            .AddAttribute("MaxFlows",
-                          "Flows to start in all (0: no limit); flows already open run to their end.",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&RequestResponseClient::m_maxFlows),
-                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute(
+                "MaxFlows",
+                "Flows to start in all (0: no limit); flows already open run to their end.",
+                UintegerValue(0),
+                MakeUintegerAccessor(&RequestResponseClient::m_maxFlows),
+                MakeUintegerChecker<uint32_t>())
             .AddAttribute("MaxOpen",
                           "Flows open at once; a start beyond that fails (reason max_open) "
                           "instead of piling up sockets when the network cannot keep up.",

@@ -42,7 +42,7 @@ namespace ns3
 
 class RequestResponseClient : public Application
 {
-  public:
+public:
     static TypeId GetTypeId();
     RequestResponseClient();
     ~RequestResponseClient() override;
@@ -82,30 +82,18 @@ class RequestResponseClient : public Application
     int64_t AssignStreams(int64_t stream);
 
     /// Flows started (including those refused by MaxOpen).
-    uint64_t GetStarted() const
-    {
-        return m_started;
-    }
+    uint64_t GetStarted() const { return m_started; }
     /// Flows that received their whole response.
-    uint64_t GetCompleted() const
-    {
-        return m_completed;
-    }
+    uint64_t GetCompleted() const { return m_completed; }
     /// Flows that ended without their whole response.
-    uint64_t GetFailed() const
-    {
-        return m_failed;
-    }
+    uint64_t GetFailed() const { return m_failed; }
     /// Flows open now (connecting or waiting for their response).
-    uint64_t GetOpen() const
-    {
-        return m_flows.size();
-    }
+    uint64_t GetOpen() const { return m_flows.size(); }
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     /// One open flow.
     struct Flow
     {
@@ -148,7 +136,7 @@ class RequestResponseClient : public Application
     Ptr<UniformRandomVariable> m_peerChoice;  //!< picks a peer per flow
     uint32_t m_requestSize;                   //!< attribute RequestSize
     uint32_t m_maxOpen;                       //!< attribute MaxOpen
-    uint32_t m_maxFlows; //!< attribute MaxFlows
+    uint32_t m_maxFlows;                      //!< attribute MaxFlows
 
     std::vector<Address> m_peers;        //!< servers
     std::map<Ptr<Socket>, Flow> m_flows; //!< open flows by socket

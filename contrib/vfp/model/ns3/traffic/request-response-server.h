@@ -38,7 +38,7 @@ namespace ns3
 
 class RequestResponseServer : public Application
 {
-  public:
+public:
     static TypeId GetTypeId();
     RequestResponseServer();
     ~RequestResponseServer() override;
@@ -53,20 +53,14 @@ class RequestResponseServer : public Application
     typedef void (*ServedCallback)(uint32_t responseBytes);
 
     /// Responses fully queued so far.
-    uint64_t GetServed() const
-    {
-        return m_served;
-    }
+    uint64_t GetServed() const { return m_served; }
     /// Connections currently open (accepted and not yet closed).
-    uint32_t GetOpen() const
-    {
-        return static_cast<uint32_t>(m_connections.size());
-    }
+    uint32_t GetOpen() const { return static_cast<uint32_t>(m_connections.size()); }
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     /// What the server knows about one accepted connection.
     struct Connection
     {
