@@ -34,7 +34,8 @@ run: build
 
 # The same datacenter with Ananta load balancing: Muxes, VIPs, clients and servers outside.
 ANANTA_DIR ?= results/ananta
-ANANTA_ARGS ?= --muxes 4 --vips 8 --dips-per-vip 4 --clients 16 --servers 4
+ANANTA_ARGS ?= --muxes 4 --vips 8 --dips-per-vip 4 --clients 16 --servers 4 --dip-change-at 1 \
+    --vip-move-at 1.5 --attribute ns3::SlbController::SnatRangeSize=8
 run-ananta: build
 	@mkdir -p $(ANANTA_DIR)
 	$(BUILD_DIR)/bin/datacenter --out $(ANANTA_DIR) $(ANANTA_ARGS) $(SCENARIO_ARGS)
