@@ -5,6 +5,7 @@
 #include "ns3/integer.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
 #include "slb-range-header.h"
@@ -41,6 +42,12 @@ SlbController::GetTypeId()
                           UintegerValue(1024),
                           MakeUintegerAccessor(&SlbController::m_firstSnatPort),
                           MakeUintegerChecker<uint16_t>(1))
+            .AddAttribute("ServiceTime",
+                          "Time the manager takes to answer a range request (its bookkeeping and "
+                          "the Muxes' update; the papers give no figure, so a modest default).",
+                          TimeValue(MicroSeconds(100)),
+                          MakeTimeAccessor(&SlbController::m_serviceTime),
+                          MakeTimeChecker(Seconds(0)))
             .AddAttribute(
                 "HoldOnExhaustion",
                 "When a DIP's SNAT ports are all in use, hold the new connection until the "
@@ -294,7 +301,8 @@ SlbController::Receive(Ptr<Socket> socket)
         message.hi = range.hi;
         Ptr<Packet> answer = Create<Packet>();
         answer->AddHeader(message);
-        socket->SendTo(answer, 0, from);
+        Simulator::Schedule(m_serviceTime,
+                            [socket, answer, from]() { socket->SendTo(answer, 0, from); });
     }
 }
 

@@ -83,6 +83,7 @@ private:
     uint16_t m_firstSnatPort; //!< attribute FirstSnatPort
     int32_t m_layerPriority;  //!< attribute LayerPriority
     bool m_holdOnExhaustion;  //!< attribute HoldOnExhaustion
+    Time m_serviceTime;       //!< attribute ServiceTime
     std::vector<Ptr<SlbMux>> m_muxes;
     std::map<uint32_t, Vip> m_vips; //!< by VIP
     std::map<std::pair<uint32_t, std::string>, std::pair<uint32_t, Dip>>
