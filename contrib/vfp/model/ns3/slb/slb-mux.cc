@@ -134,9 +134,10 @@ SlbMux::Receive(Ptr<NetDevice>,
     {
         return;
     }
-    Ptr<Packet> payload = packet->Copy();
-    payload->RemoveHeader(ip);
-    const FiveTuple flow = FiveTuple::Of(ip, payload);
+    // One copy: its IP header comes off to read the ports and goes back on for the tunnel.
+    Ptr<Packet> tunnelled = packet->Copy();
+    tunnelled->RemoveHeader(ip);
+    const FiveTuple flow = FiveTuple::Of(ip, tunnelled);
     if (m_vips.count(flow.dst) == 0)
     {
         m_returnPackets += m_vips.count(flow.src); // a VIP's own traffic here: DSR failed
@@ -150,7 +151,12 @@ SlbMux::Receive(Ptr<NetDevice>,
     }
     ++m_packets;
     m_bytes += packet->GetSize();
-    Tunnel(packet->Copy(), flow, dip);
+    if (Node::ChecksumEnabled())
+    {
+        ip.EnableChecksum(); // a header read back is written with a zero checksum otherwise
+    }
+    tunnelled->AddHeader(ip);
+    Tunnel(tunnelled, flow, dip);
 }
 
 void
