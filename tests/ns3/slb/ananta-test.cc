@@ -124,6 +124,29 @@ TEST_F(AnantaDatacenter, AClientReachesTheVipAndRepliesBypassTheMuxes)
     EXPECT_TRUE(drops.empty());
 }
 
+TEST_F(AnantaDatacenter, AMuxForgetsFlowsAfterTheirIdleTimeout)
+{
+    Config::SetDefault("ns3::SlbMux::FlowIdleTimeout", TimeValue(MilliSeconds(200)));
+    Build();
+    Config::SetDefault("ns3::SlbMux::FlowIdleTimeout", TimeValue(Seconds(240)));
+    ServeOnDips();
+    Client(dc.clients.Get(0), Vip(), 1000, MilliSeconds(1), Seconds(0.1), 10);
+    size_t during = 0;
+    size_t after = 0;
+    auto count = [this](size_t* into) {
+        for (Ptr<SlbMux> mux : dc.muxes)
+        {
+            *into += mux->GetFlowCount();
+        }
+    };
+    Simulator::Schedule(Seconds(0.15), [&]() { count(&during); });
+    Simulator::Schedule(Seconds(0.9), [&]() { count(&after); });
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_EQ(during, 10u) << "one remembered DIP per connection";
+    EXPECT_EQ(after, 0u) << "idle for two time-outs: forgotten";
+}
+
 TEST_F(AnantaDatacenter, ConnectionsSpreadOverTheDips)
 {
     options.dipsPerVip = 4; // VMs 0, 2 (host 0 and 1) and, with 4 VMs per host, more

@@ -5,6 +5,7 @@
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
 #include "ns3/udp-header.h"
 #include "ns3/udp-l4-protocol.h"
 #include "ns3/vxlan-header.h"
@@ -27,6 +28,13 @@ SlbMux::GetTypeId()
                             .SetParent<Application>()
                             .SetGroupName("Vfp")
                             .AddConstructor<SlbMux>()
+                            .AddAttribute("FlowIdleTimeout",
+                                          "How long a flow's DIP is remembered after its last "
+                                          "packet (the state that keeps a connection on its DIP "
+                                          "when the DIP list changes).",
+                                          TimeValue(Seconds(240)),
+                                          MakeTimeAccessor(&SlbMux::m_flowIdleTimeout),
+                                          MakeTimeChecker(Seconds(0)))
                             .AddTraceSource("Forward",
                                             "A VIP packet tunnelled to its DIP.",
                                             MakeTraceSourceAccessor(&SlbMux::m_forwardTrace),
@@ -72,12 +80,28 @@ SlbMux::StartApplication()
     GetNode()->GetObject<Ipv4>()->SetAttribute("IpForward", BooleanValue(false));
     GetNode()->RegisterProtocolHandler(
         MakeCallback(&SlbMux::Receive, this), Ipv4L3Protocol::PROT_NUMBER, m_device, true);
+    m_expiry = Simulator::Schedule(m_flowIdleTimeout, &SlbMux::ExpireFlows, this);
 }
 
 void
 SlbMux::StopApplication()
 {
+    m_expiry.Cancel();
     GetNode()->UnregisterProtocolHandler(MakeCallback(&SlbMux::Receive, this));
+}
+
+void
+SlbMux::ExpireFlows()
+{
+    // Every flow idle for a whole period goes: a sweep per FlowIdleTimeout, so a flow is
+    // forgotten between one and two time-outs after its last packet.
+    const Time now = Simulator::Now();
+    for (auto flow = m_flows.begin(); flow != m_flows.end();)
+    {
+        flow = now - flow->second.lastSeen >= m_flowIdleTimeout ? m_flows.erase(flow)
+                                                                : std::next(flow);
+    }
+    m_expiry = Simulator::Schedule(m_flowIdleTimeout, &SlbMux::ExpireFlows, this);
 }
 
 bool
@@ -85,7 +109,8 @@ SlbMux::Lookup(const FiveTuple& flow, SlbDip& dip)
 {
     if (auto known = m_flows.find(flow); known != m_flows.end())
     {
-        dip = known->second;
+        known->second.lastSeen = Simulator::Now();
+        dip = known->second.dip;
         return true;
     }
     auto endpoint = m_endpoints.find({flow.dst, flow.dstPort, flow.protocol});
@@ -103,7 +128,7 @@ SlbMux::Lookup(const FiveTuple& flow, SlbDip& dip)
                 dip = candidate;
             }
         }
-        m_flows[flow] = dip;
+        m_flows[flow] = FlowState{dip, Simulator::Now()};
         ++m_flowsPerDip[{flow.dst, dip.address.Get(), dip.vni}];
         return true;
     }

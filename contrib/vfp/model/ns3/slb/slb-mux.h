@@ -8,6 +8,7 @@
  *    DIP for a flow, and removing a DIP moves only the flows that were on it;
  *  - a packet to a VIP port in an SNAT range goes to the DIP that owns the range (the
  *    return half of a connection a VM opened).
+ * Flow state is forgotten after FlowIdleTimeout without packets.
  * It tunnels the packet to the DIP's host in VXLAN with the DIP's virtual network and
  * VNIC MAC, which is what lets VIPs front DIPs whose customer addresses overlap across
  * tenants (Ananta's own IP-in-IP would lose the tenant). The host's VFP does the NAT;
@@ -19,9 +20,11 @@
 
 #include "five-tuple.h"
 #include "ns3/application.h"
+#include "ns3/event-id.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
+#include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
 
 #include <map>
@@ -64,6 +67,8 @@ public:
     /// VIP-sourced packets that reached this Mux (Direct Server Return makes it zero).
     uint64_t GetReturnPackets() const { return m_returnPackets; }
     /// Packets to a VIP port with no endpoint and no SNAT range.
+    /// Flows whose DIP the Mux remembers.
+    size_t GetFlowCount() const { return m_flows.size(); }
     uint64_t GetUnknown() const { return m_unknown; }
     /// New flows per (VIP, DIP customer address, VNI).
     const std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint64_t>& GetFlowsPerDip() const
@@ -82,6 +87,11 @@ private:
     {
         std::vector<SlbDip> dips; //!< current DIP list
     };
+    struct FlowState
+    {
+        SlbDip dip;    //!< where the flow goes
+        Time lastSeen; //!< its last packet
+    };
     struct SnatRange
     {
         uint16_t lo;  //!< first port
@@ -99,6 +109,8 @@ private:
                  NetDevice::PacketType type);
     /// The DIP for a packet of @p flow, or false if it belongs to none.
     bool Lookup(const FiveTuple& flow, SlbDip& dip);
+    /// Forgets flows idle for FlowIdleTimeout.
+    void ExpireFlows();
     void Tunnel(Ptr<Packet> packet, const FiveTuple& flow, const SlbDip& dip);
 
     Ptr<NetDevice> m_device;
@@ -106,7 +118,9 @@ private:
         m_endpoints;                                   //!< (VIP, port, protocol)
     std::map<uint32_t, std::vector<SnatRange>> m_snat; //!< by VIP
     std::set<uint32_t> m_vips;                         //!< every VIP served
-    std::map<FiveTuple, SlbDip> m_flows;               //!< per-flow state
+    std::map<FiveTuple, FlowState> m_flows;            //!< per-flow state
+    Time m_flowIdleTimeout;                            //!< attribute FlowIdleTimeout
+    EventId m_expiry;                                  //!< the next sweep
     std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint64_t> m_flowsPerDip;
     uint64_t m_packets = 0;
     uint64_t m_bytes = 0;
