@@ -174,8 +174,7 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
                              PppHeader ppp;
                              packet->RemoveHeader(ppp);
                              Ipv4Header ip;
-                             if (packet->PeekHeader(ip) &&
-                                 (ip.GetSource().Get() >> 8) == (203u << 16 | 113u))
+                             if (packet->PeekHeader(ip) && self->IsVip(ip.GetSource()))
                              {
                                  self->m_dsrBytes += packet->GetSize();
                              }
@@ -768,6 +767,15 @@ DatacenterMetrics::WriteAnanta(const std::string& directory) const
             {"snat_ranges_granted_on_exhaustion", m_snatGrants.size()},
             {"snat_refusals", refusals},
             {"snat_grant_latency_us", Distribution(grantLatency)}};
+}
+
+bool
+DatacenterMetrics::IsVip(Ipv4Address address) const
+{
+    return std::any_of(m_dc.vips.begin(),
+                       m_dc.vips.end(),
+                       [address](const VfpDatacenterHelper::Vip& vip)
+                       { return vip.address == address; });
 }
 
 } // namespace ns3

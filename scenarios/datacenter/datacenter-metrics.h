@@ -97,6 +97,8 @@ private:
     };
 
     void TakeSample();
+    /// Whether @p address is one of the datacenter's VIPs.
+    bool IsVip(Ipv4Address address) const;
     /// Ananta's outputs: vip/dip/mux/snat/client_setup CSVs; returns metrics.json's "ananta".
     nlohmann::json WriteAnanta(const std::string& directory) const;
     /// Fast and slow path packets of every port so far.

@@ -20,6 +20,7 @@
 #include "ns3/string.h"
 
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 namespace ns3
@@ -546,6 +547,9 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
     Ptr<Node> manager = CreateObject<Node>();
     const Ipv4Address managerIp = AttachServer(dc, plan, manager, Ipv4Address("100.126.0.4"));
     dc.slb = CreateObject<SlbController>();
+    std::ostringstream customers;
+    customers << CustomerPrefix() << "/" << CustomerMask().GetPrefixLength();
+    dc.slb->SetAttribute("VirtualNetworkPrefix", StringValue(customers.str()));
     manager->AddApplication(dc.slb);
     UintegerValue managerPort;
     dc.slb->GetAttribute("ManagerPort", managerPort);

@@ -6,6 +6,7 @@
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
 #include "slb-range-header.h"
@@ -37,6 +38,12 @@ SlbController::GetTypeId()
                           UintegerValue(64),
                           MakeUintegerAccessor(&SlbController::m_rangeSize),
                           MakeUintegerChecker<uint16_t>(1))
+            .AddAttribute("VirtualNetworkPrefix",
+                          "The DIPs' customer address space: connections to it stay inside the "
+                          "virtual network and are not SNATed.",
+                          StringValue("10.0.0.0/16"),
+                          MakeStringAccessor(&SlbController::m_virtualNetwork),
+                          MakeStringChecker())
             .AddAttribute("FirstSnatPort",
                           "The lowest port of a VIP handed out for SNAT.",
                           UintegerValue(1024),
@@ -226,8 +233,6 @@ SlbController::Configure(const ManagedPort& managed, vfp::Port& port)
 
     std::ostringstream vipText;
     vipText << vip;
-    std::ostringstream customerText;
-    customerText << dip.where.address;
     vfp::LayerSpec layer;
     layer.name = "slb";
     layer.priority = m_layerPriority;
@@ -250,7 +255,7 @@ SlbController::Configure(const ManagedPort& managed, vfp::Port& port)
 
     vfp::RuleSpec internal;
     internal.id = "virtual-network";
-    internal.conditions = {vfp::MakeCondition(vfp::ConditionType::DstIp, {"10.0.0.0/16"})};
+    internal.conditions = {vfp::MakeCondition(vfp::ConditionType::DstIp, {m_virtualNetwork})};
     internal.action.type = vfp::ActionType::Allow;
     vfp::RuleSpec outside;
     outside.id = "snat";

@@ -78,12 +78,13 @@ private:
     bool Allocate(Ipv4Address vip, const SlbDip& owner, vfp::PortRange& range);
     void Receive(Ptr<Socket> socket);
 
-    uint16_t m_managerPort;   //!< attribute ManagerPort
-    uint16_t m_rangeSize;     //!< attribute SnatRangeSize
-    uint16_t m_firstSnatPort; //!< attribute FirstSnatPort
-    int32_t m_layerPriority;  //!< attribute LayerPriority
-    bool m_holdOnExhaustion;  //!< attribute HoldOnExhaustion
-    Time m_serviceTime;       //!< attribute ServiceTime
+    uint16_t m_managerPort;       //!< attribute ManagerPort
+    uint16_t m_rangeSize;         //!< attribute SnatRangeSize
+    uint16_t m_firstSnatPort;     //!< attribute FirstSnatPort
+    int32_t m_layerPriority;      //!< attribute LayerPriority
+    std::string m_virtualNetwork; //!< attribute VirtualNetworkPrefix
+    bool m_holdOnExhaustion;      //!< attribute HoldOnExhaustion
+    Time m_serviceTime;           //!< attribute ServiceTime
     std::vector<Ptr<SlbMux>> m_muxes;
     std::map<uint32_t, Vip> m_vips; //!< by VIP
     std::map<std::pair<uint32_t, std::string>, std::pair<uint32_t, Dip>>
