@@ -273,6 +273,15 @@ TEST_F(VfpReassemblerTest, InconsistentEndsDropTheWholeDatagram)
     EXPECT_EQ(reassembler->GetCounters().reassembled, 0u);
 }
 
+TEST_F(VfpReassemblerTest, ABadFragmentDropsTheDatagramItNames)
+{
+    Feed({RawFragment(0, 1480, true), RawFragment(1480, 1480, true)});
+    EXPECT_EQ(reassembler->Receive(RawFragment(2960, 1001, true), Seconds(0)), nullptr);
+    EXPECT_EQ(reassembler->GetCounters().malformed, 1u);
+    EXPECT_EQ(reassembler->GetPendingDatagrams(), 0u);
+    EXPECT_EQ(drops[VfpReassembler::MALFORMED], 3u);
+}
+
 TEST_F(VfpReassemblerTest, BadLoneFragmentsAreCountedAndNeverHeld)
 {
     auto malformed = [this](Ptr<Packet> fragment, const char* what)

@@ -66,13 +66,13 @@ VfpReassembler::Receive(Ptr<const Packet> packet, Time now)
     {
         return packet; // not a fragment
     }
+    const Key key{ip.source, ip.destination, ip.protocol, ip.identification};
     const uint32_t dataBytes = ip.complete ? ip.totalLength - IPV4_BYTES : 0;
     if (dataBytes == 0 || (ip.moreFragments && dataBytes % 8 != 0) ||
         ip.fragmentOffset + dataBytes > MAX_DATA_BYTES)
     {
         NS_LOG_LOGIC("malformed fragment: truncated, empty, unaligned or too long");
-        ++m_counters.malformed;
-        m_dropTrace(packet, MALFORMED);
+        DropMalformed(key, packet);
         return nullptr;
     }
     Piece piece;
@@ -80,8 +80,26 @@ VfpReassembler::Receive(Ptr<const Packet> packet, Time now)
     piece.data = packet->Copy();
     piece.data->RemoveHeader(piece.header);
     piece.data->RemoveAtEnd(piece.data->GetSize() - dataBytes); // link-layer padding
-    const Key key{ip.source, ip.destination, ip.protocol, ip.identification};
-    return Hold(key, ip.fragmentOffset, piece, now);
+    auto found = m_datagrams.find(key);
+    if (found != m_datagrams.end() && !Fits(found->second, ip.fragmentOffset, piece))
+    {
+        NS_LOG_LOGIC("fragment at " << ip.fragmentOffset
+                                    << " overlaps or contradicts its datagram");
+        DropMalformed(key, packet);
+        return nullptr;
+    }
+    return Hold(key, ip.fragmentOffset, std::move(piece), now);
+}
+
+void
+VfpReassembler::DropMalformed(const Key& key, Ptr<const Packet> fragment)
+{
+    if (m_datagrams.count(key) != 0)
+    {
+        Kill(key, MALFORMED);
+    }
+    ++m_counters.malformed;
+    m_dropTrace(fragment, MALFORMED);
 }
 
 bool
@@ -121,14 +139,6 @@ VfpReassembler::Hold(const Key& key, uint32_t offset, Piece piece, Time now)
         found->second.age = m_age.insert(m_age.end(), key);
     }
     Datagram& datagram = found->second;
-    if (!Fits(datagram, offset, piece))
-    {
-        NS_LOG_LOGIC("fragment at " << offset << " overlaps or contradicts its datagram");
-        Kill(key, MALFORMED);
-        ++m_counters.malformed;
-        m_dropTrace(piece.received, MALFORMED);
-        return nullptr;
-    }
     const uint32_t size = IPV4_BYTES + piece.data->GetSize();
     datagram.dataBytes += piece.data->GetSize();
     datagram.heldBytes += size;

@@ -123,10 +123,13 @@ private:
 
     /// Whether @p piece can join @p datagram (no overlap, consistent end).
     static bool Fits(const Datagram& datagram, uint32_t offset, const Piece& piece);
-    /// Holds @p piece in the datagram @p key; returns the datagram when it completes.
+    /// Holds @p piece (which Fits) in the datagram @p key; returns the datagram when it
+    /// completes.
     Ptr<const Packet> Hold(const Key& key, uint32_t offset, Piece piece, Time now);
     /// The datagram put together, its first fragment's header on top.
     static Ptr<Packet> Assemble(const Datagram& datagram);
+    /// Counts a malformed datagram: drops @p fragment and the datagram @p key if held.
+    void DropMalformed(const Key& key, Ptr<const Packet> fragment);
     /// Drops the datagram @p key, firing Drop for each piece with @p reason.
     void Kill(Key key, const char* reason);
     /// Evicts the oldest datagrams while more than MaxBytes are held.
