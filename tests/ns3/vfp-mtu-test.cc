@@ -207,6 +207,15 @@ TEST(VfpMtu, ClampMssKeepsOptionsOfUnknownKinds)
     EXPECT_EQ(Bytes(syn), WithMss(before, 20 + 20 + 4 + 2, 1000));
 }
 
+TEST(VfpMtu, ClampMssLowersEveryMssOption)
+{
+    // Receivers differ on which of two MSS options counts: neither may stay above.
+    Ptr<Packet> syn = RawSyn({2, 4, 0x05, 0xb4, 2, 4, 0x23, 0x28});
+    const std::vector<uint8_t> before = Bytes(syn);
+    ASSERT_TRUE(VfpMtu::ClampMss(syn, 1000));
+    EXPECT_EQ(Bytes(syn), WithMss(WithMss(before, 42, 1000), 46, 1000));
+}
+
 TEST(VfpMtu, ClampMssLeavesOptionListsItCannotWriteBackAlone)
 {
     auto untouched = [](const std::vector<uint8_t>& options, const char* what)

@@ -45,7 +45,7 @@ public:
     /// the inner Ethernet header 14 (RFC 7348 §5; "50 bytes", counting the outer Ethernet
     /// header instead of the inner one, which is the same number).
     static constexpr uint16_t VXLAN_OVERHEAD = 50;
-    /// Outer IPv4 20 + GRE with key 8 + the inner Ethernet header 14 (RFC 7637 §4).
+    /// Outer IPv4 20 + GRE with key 8 + the inner Ethernet header 14 (RFC 7637).
     static constexpr uint16_t NVGRE_OVERHEAD = 42;
     /// Outer IPv4 20 (RFC 2003).
     static constexpr uint16_t IPIP_OVERHEAD = 20;
