@@ -1,5 +1,6 @@
 #include "vfp-helper.h"
 
+#include "full-duplex-ethernet-helper.h"
 #include "ns3/csma-helper.h"
 #include "ns3/csma-net-device.h"
 #include "ns3/inet-socket-address.h"
@@ -76,6 +77,10 @@ VfpHelper::EnablePcap(const std::string& prefix, Ptr<VfpSwitchNetDevice> vswitch
         if (device->GetObject<CsmaNetDevice>())
         {
             CsmaHelper().EnablePcap(prefix, device, true);
+        }
+        else if (device->GetObject<FullDuplexEthernetNetDevice>())
+        {
+            FullDuplexEthernetHelper().EnablePcap(prefix, device, true);
         }
         else if (device->GetObject<PointToPointNetDevice>())
         {

@@ -218,10 +218,20 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
 Ptr<Packet>
 VfpPacketCodec::Encode(const Decoded& decoded,
                        const vfp::HeaderTransposition& ht,
-                       const vfp::HeaderStack& result)
+                       const vfp::HeaderStack& result,
+                       uint16_t outerIdentification)
 {
     const bool checksums = Node::ChecksumEnabled();
     Ptr<Packet> packet = decoded.payload->Copy();
+    // RFC 6040 (normal mode): a pushed outer header copies the inner ECN field, and a
+    // decapsulated inner header that is ECN-capable takes the outer header's CE mark.
+    bool poppedCe = false;
+    for (size_t k = 0; k < ht.popCount; ++k)
+    {
+        poppedCe |= decoded.stack[k].hasIpv4 && decoded.ipHeaders[k].GetEcn() == Ipv4Header::ECN_CE;
+    }
+    Ipv4Header::EcnType innerEcn = Ipv4Header::ECN_NotECT;
+    bool innerDontFragment = true;
     for (size_t j = result.count; j-- > 0;)
     {
         const vfp::HeaderGroup& group = result[j];
@@ -275,8 +285,17 @@ VfpPacketCodec::Encode(const Decoded& decoded,
             Ipv4Header ip = survived ? decoded.ipHeaders[source] : Ipv4Header();
             if (!survived)
             {
-                ip.SetDontFragment();
+                // RFC 2003 §3.1: DF as the inner header has it; an identification of its own.
+                innerDontFragment ? ip.SetDontFragment() : ip.SetMayFragment();
+                ip.SetIdentification(outerIdentification);
+                ip.SetEcn(innerEcn);
             }
+            else if (j == ht.pushCount && poppedCe && ip.GetEcn() != Ipv4Header::ECN_NotECT)
+            {
+                ip.SetEcn(Ipv4Header::ECN_CE);
+            }
+            innerEcn = ip.GetEcn();
+            innerDontFragment = ip.IsDontFragment();
             ip.SetSource(ipSrc);
             ip.SetDestination(ipDst);
             ip.SetProtocol(group.ip.protocol);

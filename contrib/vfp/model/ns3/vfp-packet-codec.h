@@ -62,12 +62,15 @@ public:
 
     /**
      * Puts the packet together for @p result, the stack the engine's transposition @p ht
-     * made of @p decoded's stack.
+     * made of @p decoded's stack. A pushed outer IPv4 header takes @p outerIdentification,
+     * the inner header's DF bit (RFC 2003 §3.1) and its ECN field; a header that a pop
+     * exposed takes the popped header's CE mark if it is ECN-capable (RFC 6040).
      * @return the frame without its outermost Ethernet header (result[0].eth has its fields)
      */
     static Ptr<Packet> Encode(const Decoded& decoded,
                               const vfp::HeaderTransposition& ht,
-                              const vfp::HeaderStack& result);
+                              const vfp::HeaderStack& result,
+                              uint16_t outerIdentification = 0);
 
     static Mac48Address ToMac(uint64_t mac);
     static uint64_t FromMac(Mac48Address mac);
