@@ -202,7 +202,9 @@ TEST(FullDuplexEthernet, PacketOverTheMtuIsDroppedCountedAndTraced)
     EXPECT_EQ(link.devices[0]->GetDropCount(FullDuplexEthernetNetDevice::DROP_MTU), 1u);
     EXPECT_EQ(mtuDrops, 1u);
     EXPECT_EQ(txDrops, 1u);
-    EXPECT_FALSE(link.devices[0]->SetMtu(9217)); // out of bounds: refused, unchanged
+    // Out of bounds (68 to 9216): refused, unchanged.
+    EXPECT_FALSE(link.devices[0]->SetMtu(9217));
+    EXPECT_FALSE(link.devices[0]->SetAttributeFailSafe("Mtu", UintegerValue(67)));
     EXPECT_EQ(link.devices[0]->GetMtu(), 1500);
 }
 
@@ -376,6 +378,12 @@ TEST(FullDuplexEthernetDeathTest, ThirdDeviceOnAChannelIsFatal)
     Link link("1Gbps", Seconds(0));
     Ptr<FullDuplexEthernetNetDevice> third = CreateObject<FullDuplexEthernetNetDevice>();
     EXPECT_DEATH(third->Attach(link.channel), "exactly two");
+}
+
+TEST(FullDuplexEthernetDeathTest, ZeroDataRateIsFatal)
+{
+    Ptr<FullDuplexEthernetNetDevice> device = CreateObject<FullDuplexEthernetNetDevice>();
+    EXPECT_DEATH(device->SetAttribute("DataRate", StringValue("0bps")), "DataRate must be above 0");
 }
 
 } // namespace
