@@ -94,8 +94,13 @@ VfpPacketAudit::WatchSwitch(Ptr<VfpSwitchNetDevice> vswitch)
 void
 VfpPacketAudit::WatchNode(Ptr<Node> node, bool router)
 {
+    // A lambda, not MakeCallback(&Dropped, this).Bind(reason): ns-3 3.37's Bind deduces
+    // std::string and casts the const std::string& callback to it (UBSan: vptr).
     auto dropAs = [this](const std::string& reason)
-    { return MakeCallback(&VfpPacketAudit::Dropped, this).Bind(reason); };
+    {
+        return Callback<void, Ptr<const Packet>>([this, reason](Ptr<const Packet> packet)
+                                                 { Dropped(reason, packet); });
+    };
     Ptr<TrafficControlLayer> tc = node->GetObject<TrafficControlLayer>();
     for (uint32_t i = 0; i < node->GetNDevices(); ++i)
     {
