@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <gtest/gtest.h>
+#include <sstream>
 
 namespace vfp
 {
@@ -125,6 +126,24 @@ TEST(PortState, RefusesUnknownVersionsAndMalformedDocuments)
     }
     EXPECT_THROW(PortState::Restore(Json::parse(R"({"format":"something-else","version":1})")),
                  PolicyError);
+}
+
+/// The port-state fuzz target's seed (tests/fuzz/) is this switch's saved state, so that
+/// its mutations start from a document of today's format; VFP_REGENERATE=1 rewrites it.
+TEST(PortState, FuzzSeedIsTheFigure4State)
+{
+    const std::string seed =
+        std::string(VFP_TEST_DATA_DIR) + "/fuzz/corpus/port-state/figure4.json";
+    const Json saved = PortState::Save(BusySwitch()->GetPort("vm1"));
+    if (std::getenv("VFP_REGENERATE") != nullptr)
+    {
+        std::ofstream(seed) << saved.dump() << "\n";
+    }
+    std::ifstream in(seed);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(ParseJsonText(text.str(), seed), saved)
+        << "the seed is stale: VFP_REGENERATE=1 build/bin/vfp-engine-tests rewrites it";
 }
 
 /// The message Restore refuses @p state with ("" when it restores it).
