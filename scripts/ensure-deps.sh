@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure every Debian package the project builds, tests and plots with is installed.
 # As root it installs what is missing; otherwise it prints the exact command to run and fails.
+#   scripts/ensure-deps.sh             what make run and make test need
+#   scripts/ensure-deps.sh sanitizers  also clang and libFuzzer (make fuzz; make sanitize
+#                                      itself uses g++'s ASan and UBSan)
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +13,9 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libabsl-dev
   python3 python3-matplotlib
 )
+if [[ "${1:-}" == sanitizers ]]; then
+  PACKAGES+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

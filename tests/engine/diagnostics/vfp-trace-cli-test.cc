@@ -133,4 +133,26 @@ TEST(VfpTraceCli, MalformedJsonLineAndBadPolicyAndMissingArguments)
         << backwards.err;
 }
 
+/// Issue 12: a number beyond a double escaped as nlohmann::out_of_range and aborted the
+/// tool (exit 134) instead of the documented error and exit status 2.
+TEST(VfpTraceCli, ANumberTooLargeForADoubleIsAnInputError)
+{
+    const std::string policy = WriteFile("p.json", POLICY);
+    TraceRun event = RunTrace(
+        "--policy " + policy + " --events " +
+        WriteFile("big.jsonl",
+                  std::string(GOOD_PACKET) + "\n" + R"({"op":"expire","time":1e999})" + "\n"));
+    EXPECT_EQ(event.status, 2);
+    EXPECT_NE(event.err.find("big.jsonl:2: time: malformed JSON"), std::string::npos) << event.err;
+    EXPECT_NE(event.out.find(R"("line":1,)"), std::string::npos)
+        << "the first line's result is kept";
+
+    TraceRun badPolicy =
+        RunTrace("--policy " + WriteFile("big.json", R"({"version":1e999,"ports":[]})") +
+                 " --events " + WriteFile("e.jsonl", ""));
+    EXPECT_EQ(badPolicy.status, 2);
+    EXPECT_NE(badPolicy.err.find("big.json: version: malformed JSON"), std::string::npos)
+        << badPolicy.err;
+}
+
 } // namespace

@@ -14,6 +14,9 @@
  * key, Ethernet inside), IP-in-IP, up to vfp::MAX_HEADER_GROUPS groups. Anything else in an
  * IPv4 packet (ICMP, other protocols) is payload; non-IPv4 frames are one L2 group.
  * Truncated or unsupported packets are refused with the reason, never parsed past their end.
+ * A packet from the network never reaches an ns-3 parser that would trust it: the TCP
+ * option bytes are checked before ns-3's TcpHeader reads them (ns-3 3.37 loops, aborts or
+ * reads out of bounds on some), and an IPv4 total length shorter than its header is refused.
  */
 #ifndef VFP_PACKET_CODEC_H
 #define VFP_PACKET_CODEC_H
