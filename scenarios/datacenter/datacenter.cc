@@ -12,6 +12,7 @@
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
+#include "user-policy-helper.h"
 #include "vfp-datacenter-helper.h"
 
 #include <chrono>
@@ -54,6 +55,7 @@ struct Settings
     bool pcap = false;
     bool quiet = false;
     std::vector<std::string> attributes; //!< Name=Value defaults for any ns-3 attribute
+    std::string policy; //!< --policy: the user's layers (UserPolicyHelper, docs/tutorial.md)
 };
 
 /// A RandomVariableStream of the given mean for short flow sizes.
@@ -361,6 +363,10 @@ main(int argc, char** argv)
         "attribute",
         po::value(&s.attributes)->composing(),
         "Name=Value: default of any ns-3 attribute, e.g. ns3::VfpHostCpu::Cores=4 (repeatable)")(
+        "policy",
+        po::value(&s.policy),
+        "a user policy file: your own layers (policy JSON format) on every VM's port or on the "
+        "VMs or tenants it names, next to the built-in controllers' (docs/tutorial.md)")(
         "pcap",
         po::bool_switch(&s.pcap),
         "write pcap files of every switch port and uplink to --out")(
@@ -421,6 +427,10 @@ main(int argc, char** argv)
         }
         VfpDatacenterHelper helper;
         dc = std::make_unique<VfpDatacenterHelper::Datacenter>(helper.Build(t));
+        if (!s.policy.empty())
+        {
+            UserPolicyHelper::Install(*dc, s.policy); // --policy
+        }
     }
     catch (const std::exception& error)
     {
