@@ -79,7 +79,8 @@ main(int argc, char* argv[])
     bool pcap = false;
     double blockAt = 0.5;
     CommandLine cmd(__FILE__);
-    cmd.AddValue("pcap", "write vfp-first-*.pcap for every port and uplink of host 0", pcap);
+    cmd.AddValue(
+        "pcap", "write vfp-first-*.pcap and vfp-first.tr: every switch port and uplink", pcap);
     cmd.AddValue("blockAt", "when (s) our own controller blocks the echo", blockAt);
     cmd.Parse(argc, argv);
 
@@ -105,9 +106,11 @@ main(int argc, char* argv[])
                 ++(*counts)[reason];
             }).Bind(&drops));
     }
-    if (pcap)
+    if (pcap) // the ns-3 way: every switch's ports and uplink, pcap and ascii
     {
-        VfpHelper::EnablePcap("vfp-first", dc.hosts[0].vswitch);
+        helper.GetVfpHelper().EnablePcapAll("vfp-first");
+        AsciiTraceHelper ascii;
+        helper.GetVfpHelper().EnableAsciiAll(ascii.CreateFileStream("vfp-first.tr"));
     }
 
     // A UDP echo from VM 0 to VM 2 (port 5001 is one the ACL lets in).
