@@ -11,7 +11,7 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 # Extra options for the datacenter scenario, e.g. make run SCENARIO_ARGS="--hosts 16".
 SCENARIO_ARGS ?=
 
-.PHONY: all deps configure build run run-ananta trace test bench format clean
+.PHONY: all deps configure build run run-ananta trace test bench format doc-tables clean
 
 all: build
 
@@ -60,6 +60,10 @@ bench: build
 	$(BUILD_DIR)/bin/uft-bench --benchmark_out=results/bench/uft.json \
 	    --benchmark_out_format=json $(BENCH_ARGS)
 	$(PYTHON) analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
+
+# The attribute and trace tables of docs/vfp-module.md, regenerated from the TypeIds.
+doc-tables: build
+	$(BUILD_DIR)/bin/vfp-doc-tables --update docs/vfp-module.md
 
 format:
 	find contrib scenarios tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
