@@ -11,7 +11,7 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 # Extra options for the datacenter scenario, e.g. make run SCENARIO_ARGS="--hosts 16".
 SCENARIO_ARGS ?=
 
-.PHONY: all deps configure build run run-ananta trace test bench fuzz sanitize format clean
+.PHONY: all deps configure build run run-ananta trace test bench fuzz sanitize format doc-tables clean
 
 all: build
 
@@ -88,6 +88,10 @@ sanitize: deps
 	    -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)"
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# The attribute and trace tables of docs/vfp-module.md, regenerated from the TypeIds.
+doc-tables: build
+	$(BUILD_DIR)/bin/vfp-doc-tables --update docs/vfp-module.md
 
 format:
 	find contrib scenarios tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -187,6 +187,10 @@ AddRunOptions(po::options_description& options, DatacenterSettings& s)
         "attribute",
         po::value(&s.attributes)->composing(),
         "Name=Value: default of any ns-3 attribute, e.g. ns3::VfpHostCpu::Cores=4 (repeatable)")(
+        "policy",
+        po::value(&s.policy),
+        "a user policy file: your own layers (policy JSON format) on every VM's port or on the "
+        "VMs or tenants it names, next to the built-in controllers' (docs/tutorial.md)")(
         "pcap",
         po::bool_switch(&s.pcap),
         "write pcap files of every switch port and uplink to --out")(
@@ -373,6 +377,7 @@ DatacenterSettings::Describe() const
             {"directory", directory},
             {"seed", seed},
             {"run", run},
+            {"policy", policy},
             {"attributes", attributes}};
 }
 

@@ -59,6 +59,7 @@ struct DatacenterSettings
     bool pcap = false;
     bool quiet = false;
     std::vector<std::string> attributes; //!< Name=Value defaults for any ns-3 attribute
+    std::string policy; //!< --policy: the user's layers (UserPolicyHelper, docs/tutorial.md)
 
     /**
      * Parses and checks the command line, then sets the ns-3 defaults it implies (TCP,

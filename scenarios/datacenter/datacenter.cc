@@ -24,6 +24,7 @@
 #include "file-flows.h"
 #include "ns3/core-module.h"
 #include "traffic-file.h"
+#include "user-policy-helper.h"
 #include "vfp-datacenter-helper.h"
 
 #include <chrono>
@@ -192,6 +193,10 @@ main(int argc, char** argv)
         }
         VfpDatacenterHelper helper;
         dc = std::make_unique<VfpDatacenterHelper::Datacenter>(helper.Build(s.topology));
+        if (!s.policy.empty())
+        {
+            UserPolicyHelper::Install(*dc, s.policy); // --policy
+        }
     }
     catch (const std::exception& error)
     {
