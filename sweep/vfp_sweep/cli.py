@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from . import engine, plan, plot, program, results, runner, spec
+from . import engine, plan, plot, program, runner, spec
 
 EXIT_FAILED_RUNS = 1
 EXIT_BAD_INPUT = 2
@@ -75,6 +75,8 @@ def sweep(options):
         return 0
     os.makedirs(runs_dir, exist_ok=True)
     _write_sweep_json(options.out, checked, prog)
+    from . import results  # pandas and scipy (a second to import): only once runs are due
+
     progress = engine.Progress(len(todo))
     for record in engine.run(todo, options.scheduler, options.workers, progress):
         records[record["key"]] = record

@@ -16,7 +16,7 @@ import cloudpickle
 
 from . import runner
 
-CONNECT_TIMEOUT_S = 30
+CONNECT_TIMEOUT_S = 10
 
 
 class EngineError(Exception):

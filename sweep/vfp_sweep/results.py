@@ -62,6 +62,8 @@ def table(tasks, records, runs_dir):
                 row[name if name not in row else "metrics." + name] = value
         rows.append(row)
     frame = pandas.DataFrame(rows)
+    if "exit_code" in frame.columns:  # whole numbers, also beside runs without one
+        frame["exit_code"] = frame["exit_code"].astype("Int64")
     return frame[task_columns(tasks, frame)]
 
 
