@@ -59,8 +59,9 @@ def _report_failures(tasks, records, runs_dir):
 def sweep(options):
     """The sweep command; returns the exit status."""
     checked = spec.load(options.spec)
-    prog = program.resolve(checked, _bin_dir())
-    program.check_parameters(checked, prog)
+    bin_dir = _bin_dir()
+    prog = program.resolve(checked, bin_dir)
+    program.check_parameters(checked, prog, bin_dir)
     runs_dir = os.path.join(options.out, "runs")
     tasks = plan.tasks(checked, prog, runs_dir)
     records, todo = _partition(tasks, runs_dir, options.retry_failed)

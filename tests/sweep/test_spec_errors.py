@@ -46,6 +46,18 @@ class SpecErrorTest(unittest.TestCase):
         self.refuse("grid.ns3::Cores: expected an attribute name ns3::Type::Attribute",
                     grid={"ns3::Cores": [1]})
 
+    def test_attribute_that_does_not_exist(self):
+        self.refuse("grid.ns3::VfpHostCpu::Corez: ns3::VfpHostCpu::Corez=1: ns3::VfpHostCpu has no attribute Corez",
+                    grid={"ns3::VfpHostCpu::Corez": [1, 2]})
+
+    def test_attribute_value_that_does_not_fit(self):
+        self.refuse("grid.ns3::VfpHostCpu::Cores: ns3::VfpHostCpu::Cores=0: the value does not fit "
+                    "(expected uint32_t 1:1024)", grid={"ns3::VfpHostCpu::Cores": [1, 0]})
+
+    def test_fixed_attribute_of_an_unknown_type(self):
+        self.refuse("args.ns3::VfpHostCpx::Cores: ns3::VfpHostCpx::Cores=2: no type ns3::VfpHostCpx",
+                    args=dict(support.TINY_ARGS, **{"ns3::VfpHostCpx::Cores": 2}))
+
     def test_parameter_both_fixed_and_swept(self):
         self.refuse("args.cps: also in the grid", args=dict(support.TINY_ARGS, cps=5))
 
