@@ -132,3 +132,6 @@ def main(argv=None):
     except (spec.SpecError, engine.EngineError, plot.PlotError) as e:
         print("vfp-sweep: error: %s" % e, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. --dry-run | head: the reader has all it wanted
+        sys.stderr.close()
+        return 0
