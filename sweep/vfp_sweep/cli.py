@@ -5,7 +5,7 @@
 
 Exit statuses: 0 every run finished; 1 some run failed (recorded in
 DIR/runs/<key>/run.json; the others ran); 2 a bad spec, program, cluster or
-plot request (nothing ran).
+plot request (nothing ran); 130 interrupted (finished runs are kept).
 """
 import argparse
 import datetime
@@ -17,6 +17,7 @@ from . import engine, plan, plot, program, runner, spec
 
 EXIT_FAILED_RUNS = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def _bin_dir():
@@ -41,18 +42,36 @@ def _partition(tasks, runs_dir, retry_failed):
 
 def _write_sweep_json(out_dir, checked, prog):
     with open(os.path.join(out_dir, "sweep.json"), "w") as f:
-        json.dump({"spec": os.path.abspath(checked.path), "program": prog.name, "program_path": prog.path,
-                   "build": prog.build, "args": checked.args, "grid": checked.grid, "runs": checked.runs,
-                   "written": datetime.datetime.now(datetime.timezone.utc).isoformat()}, f, indent=2)
+        json.dump(
+            {
+                "spec": os.path.abspath(checked.path),
+                "program": prog.name,
+                "program_path": prog.path,
+                "build": prog.build,
+                "args": checked.args,
+                "grid": checked.grid,
+                "runs": checked.runs,
+                "written": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            },
+            f,
+            indent=2,
+        )
 
 
 def _report_failures(tasks, records, runs_dir):
     failed = [t for t in tasks if records.get(t["key"], {}).get("status") == "failed"]
     for task in failed:
         record = records[task["key"]]
-        print("failed: %s run %d: %s (%s)" % (json.dumps(task["params"]), task["run"], record["error"],
-                                              os.path.join(runs_dir, task["key"], runner.RECORD)),
-              file=sys.stderr)
+        print(
+            "failed: %s run %d: %s (%s)"
+            % (
+                json.dumps(task["params"]),
+                task["run"],
+                record["error"],
+                os.path.join(runs_dir, task["key"], runner.RECORD),
+            ),
+            file=sys.stderr,
+        )
     return failed
 
 
@@ -66,10 +85,21 @@ def sweep(options):
     tasks = plan.tasks(checked, prog, runs_dir)
     records, todo = _partition(tasks, runs_dir, options.retry_failed)
     failed_before = sum(1 for r in records.values() if r["status"] != "ok")
-    print("sweep: %s: %d points x %d runs = %d runs of %s (build %s): %d finished, %d failed%s, %d to run"
-          % (options.spec, len(tasks) // checked.runs, checked.runs, len(tasks), prog.name, prog.build[:12],
-             len(records) - failed_before, failed_before,
-             " (--retry-failed runs them again)" if failed_before and not options.retry_failed else "", len(todo)))
+    print(
+        "sweep: %s: %d points x %d runs = %d runs of %s (build %s): %d finished, %d failed%s, %d to run"
+        % (
+            options.spec,
+            len(tasks) // checked.runs,
+            checked.runs,
+            len(tasks),
+            prog.name,
+            prog.build[:12],
+            len(records) - failed_before,
+            failed_before,
+            " (--retry-failed runs them again)" if failed_before and not options.retry_failed else "",
+            len(todo),
+        )
+    )
     if options.dry_run:
         for task in todo:
             print(" ".join([prog.path] + task["argv"] + ["--out", os.path.join(runs_dir, task["key"])]))
@@ -83,19 +113,30 @@ def sweep(options):
         records[record["key"]] = record
     results.write(tasks, records, options.out)
     failed = _report_failures(tasks, records, runs_dir)
-    print("sweep: wrote %s and %s (%d runs, %d failed)" % (
-        os.path.join(options.out, "results.csv"), os.path.join(options.out, "aggregate.csv"), len(tasks),
-        len(failed)))
+    print(
+        "sweep: wrote %s and %s (%d runs, %d failed)"
+        % (
+            os.path.join(options.out, "results.csv"),
+            os.path.join(options.out, "aggregate.csv"),
+            len(tasks),
+            len(failed),
+        )
+    )
     return EXIT_FAILED_RUNS if failed else 0
 
 
 def _sweep_parser():
-    parser = argparse.ArgumentParser(prog="vfp-sweep", description="Runs a grid of a build/bin program's "
-                                     "runs on Dask and aggregates their metrics.json (docs/sweeps.md).",
-                                     epilog="vfp-sweep plot DIR --x PARAM --y METRIC draws a result.")
+    parser = argparse.ArgumentParser(
+        prog="vfp-sweep",
+        description="Runs a grid of a build/bin program's "
+        "runs on Dask and aggregates their metrics.json (docs/sweeps.md).",
+        epilog="vfp-sweep plot DIR --x PARAM --y METRIC draws a result.",
+    )
     parser.add_argument("spec", help="the sweep spec (JSON)")
     parser.add_argument("--out", required=True, help="results directory (runs/, results.csv, aggregate.csv)")
-    parser.add_argument("--workers", type=int, help="worker processes of the embedded cluster (default: cores)")
+    parser.add_argument(
+        "--workers", type=int, help="worker processes of the embedded cluster (default: cores)"
+    )
     parser.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--dry-run", action="store_true", help="print the runs still to do, run nothing")
     parser.add_argument("--retry-failed", action="store_true", help="run recorded failures again")
@@ -103,8 +144,10 @@ def _sweep_parser():
 
 
 def _plot_parser():
-    parser = argparse.ArgumentParser(prog="vfp-sweep plot", description="A metric against a parameter, "
-                                     "mean and 95%% confidence band from DIR/aggregate.csv.")
+    parser = argparse.ArgumentParser(
+        prog="vfp-sweep plot",
+        description="A metric against a parameter, " "mean and 95%% confidence band from DIR/aggregate.csv.",
+    )
     parser.add_argument("dir", help="a sweep's --out directory")
     parser.add_argument("--x", required=True, help="grid parameter on the x axis")
     parser.add_argument("--y", required=True, help="metric, e.g. connection_setup_us.p99")
@@ -119,19 +162,28 @@ def main(argv=None):
     try:
         if argv[:1] == ["plot"]:
             options = _plot_parser().parse_args(argv[1:])
-            print("wrote " + plot.draw(options.dir, options.x, options.y, options.series, options.where,
-                                      options.out))
+            print(
+                "wrote "
+                + plot.draw(options.dir, options.x, options.y, options.series, options.where, options.out)
+            )
             return 0
         options = _sweep_parser().parse_args(argv)
         if options.workers is not None and options.workers < 1:
             raise spec.SpecError("--workers: expected at least 1, got %d" % options.workers)
         if options.workers is not None and options.scheduler:
-            raise spec.SpecError("--workers sizes the embedded cluster; with --scheduler the cluster's own "
-                                 "workers run the sweep")
+            raise spec.SpecError(
+                "--workers sizes the embedded cluster; with --scheduler the cluster's own "
+                "workers run the sweep"
+            )
         return sweep(options)
     except (spec.SpecError, engine.EngineError, plot.PlotError) as e:
         print("vfp-sweep: error: %s" % e, file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(
+            "\nvfp-sweep: interrupted; finished runs are kept, run the same command to go on", file=sys.stderr
+        )
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. --dry-run | head: the reader has all it wanted
         sys.stderr.close()
         return 0

@@ -42,7 +42,12 @@ class Progress:
         else:
             left = "time left unknown"
         return "sweep: %d/%d runs done, %d failed, %s (%.0f s elapsed)" % (
-            finished, self.total, self.failed, left, elapsed)
+            finished,
+            self.total,
+            self.failed,
+            left,
+            elapsed,
+        )
 
     def update(self, record):
         if record["status"] == "ok":
@@ -76,8 +81,12 @@ def _client(scheduler, workers):
 def _lost(task, error):
     """The record of a task whose worker raised instead of returning a record."""
     record = {k: task[k] for k in ("key", "program", "build", "params", "run", "argv")}
-    record.update(status="failed", exit_code=None, wall_seconds=0.0,
-                  error="the worker failed: %s: %s" % (type(error).__name__, error))
+    record.update(
+        status="failed",
+        exit_code=None,
+        wall_seconds=0.0,
+        error="the worker failed: %s: %s" % (type(error).__name__, error),
+    )
     return record
 
 

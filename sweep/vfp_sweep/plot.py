@@ -33,12 +33,16 @@ def _select(frame, params, x, series, where):
     for item in where:
         name, _, value = item.partition("=")
         if name not in params:
-            raise PlotError("--where %s: the grid has no parameter \"%s\" (it has %s)" % (item, name, ", ".join(params)))
+            raise PlotError(
+                '--where %s: the grid has no parameter "%s" (it has %s)' % (item, name, ", ".join(params))
+            )
         fixed[name] = value
     free = [p for p in params if p not in (x, series) and p not in fixed]
     for name in free:
         if frame[name].nunique() > 1:
-            raise PlotError("the grid also varies \"%s\": fix it with --where %s=VALUE or use it as --series" % (name, name))
+            raise PlotError(
+                'the grid also varies "%s": fix it with --where %s=VALUE or use it as --series' % (name, name)
+            )
     for name, value in fixed.items():
         frame = frame[frame[name].astype(str) == value]
         if frame.empty:
@@ -51,10 +55,14 @@ def draw(out_dir, x, y, series=None, where=(), out=None):
     frame, params = _load(out_dir)
     for option, name in (("--x", x), ("--series", series)):
         if name is not None and name not in params:
-            raise PlotError("%s %s: the grid has no parameter \"%s\" (it has %s)" % (option, name, name, ", ".join(params)))
+            raise PlotError(
+                '%s %s: the grid has no parameter "%s" (it has %s)' % (option, name, name, ", ".join(params))
+            )
     if y + ".mean" not in frame.columns:
         metrics = sorted(c[: -len(".mean")] for c in frame.columns if c.endswith(".mean"))
-        raise PlotError("--y %s: no such numeric metric in aggregate.csv (e.g. %s)" % (y, ", ".join(metrics[:8])))
+        raise PlotError(
+            "--y %s: no such numeric metric in aggregate.csv (e.g. %s)" % (y, ", ".join(metrics[:8]))
+        )
     frame = _select(frame, params, x, series, where)
 
     import matplotlib
@@ -68,12 +76,22 @@ def draw(out_dir, x, y, series=None, where=(), out=None):
     for value, group in groups:
         group = group.sort_values(x)
         label = None if series is None else "%s = %s" % (series, value)
-        line, = axes.plot(group[x], group[y + ".mean"], marker="o", label=label)
-        axes.fill_between(group[x], group[y + ".ci95_low"], group[y + ".ci95_high"],
-                          color=line.get_color(), alpha=0.2, linewidth=0)
+        (line,) = axes.plot(group[x], group[y + ".mean"], marker="o", label=label)
+        axes.fill_between(
+            group[x],
+            group[y + ".ci95_low"],
+            group[y + ".ci95_high"],
+            color=line.get_color(),
+            alpha=0.2,
+            linewidth=0,
+        )
     axes.set_xlabel(x)
     axes.set_ylabel(y + " (mean, 95% CI)")
-    if pandas.api.types.is_numeric_dtype(frame[x]) and frame[x].min() > 0 and frame[x].max() / frame[x].min() >= 100:
+    if (
+        pandas.api.types.is_numeric_dtype(frame[x])
+        and frame[x].min() > 0
+        and frame[x].max() / frame[x].min() >= 100
+    ):
         axes.set_xscale("log")
     if series:
         axes.legend()

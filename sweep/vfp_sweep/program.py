@@ -44,17 +44,17 @@ def resolve(spec, bin_dir):
     else:
         path = os.path.join(bin_dir, spec.program)
     if not os.path.isfile(path) or not os.access(path, os.X_OK):
-        raise spec.error("program", "no executable \"%s\" (looked for %s)" % (spec.program, path))
+        raise spec.error("program", 'no executable "%s" (looked for %s)' % (spec.program, path))
     try:
         result = subprocess.run([path, "--help"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as e:
-        raise spec.error("program", "\"%s --help\" did not run: %s" % (path, e))
+        raise spec.error("program", '"%s --help" did not run: %s' % (path, e))
     options = parse_help(result.stdout + result.stderr)
     missing = [o for o in REQUIRED if o not in options]
     if result.returncode != 0 or missing:
         raise spec.error(
             "program",
-            "\"%s\" is not a sweep program: its --help must list --out and --run (missing: %s)"
+            '"%s" is not a sweep program: its --help must list --out and --run (missing: %s)'
             % (spec.program, ", ".join("--" + o for o in missing) or "none; --help failed"),
         )
     return Program(spec.program, os.path.realpath(path), options, runner.build_identity(path))
@@ -70,7 +70,9 @@ def _check_attributes(spec, attributes, bin_dir):
     if not attributes:
         return
     if not os.access(checker, os.X_OK):
-        print("vfp-sweep: note: no %s; ns3:: parameters are checked only by each run" % checker, file=sys.stderr)
+        print(
+            "vfp-sweep: note: no %s; ns3:: parameters are checked only by each run" % checker, file=sys.stderr
+        )
         return
     argv = [checker]
     for _, assignment in attributes:
@@ -83,7 +85,9 @@ def _check_attributes(spec, attributes, bin_dir):
         assignment, _, reason = line.partition(": ")
         if assignment in fields:
             raise spec.error(fields[assignment], "%s: %s" % (assignment, reason))
-    raise spec.error("(ns3:: parameters)", "%s failed: %s" % (checker, (result.stdout + result.stderr).strip()))
+    raise spec.error(
+        "(ns3:: parameters)", "%s failed: %s" % (checker, (result.stdout + result.stderr).strip())
+    )
 
 
 def check_parameters(spec, program, bin_dir):
@@ -98,7 +102,9 @@ def check_parameters(spec, program, bin_dir):
             attributes += [(field, "%s=%s" % (name, plan.render(v))) for v in values]
             continue
         if name not in program.options:
-            raise spec.error(field, "%s has no option --%s (see %s --help)" % (program.name, name, program.name))
+            raise spec.error(
+                field, "%s has no option --%s (see %s --help)" % (program.name, name, program.name)
+            )
         if not program.options[name] and any(v is not True and v is not False for v in values):
             raise spec.error(field, "--%s is a flag: its values must be true or false" % name)
     _check_attributes(spec, attributes, bin_dir)

@@ -55,8 +55,11 @@ def table(tasks, records, runs_dir):
         if record is None:
             row["status"] = "not run"
         else:
-            row.update(status=record["status"], exit_code=record.get("exit_code"),
-                       wall_seconds=record.get("wall_seconds"))
+            row.update(
+                status=record["status"],
+                exit_code=record.get("exit_code"),
+                wall_seconds=record.get("wall_seconds"),
+            )
         if row["status"] == "ok":
             for name, value in _metrics(os.path.join(runs_dir, task["key"])).items():
                 row[name if name not in row else "metrics." + name] = value
@@ -90,8 +93,12 @@ def aggregate(frame, params):
     """The per-point statistics of every numeric metric over finished runs."""
     metrics = [c for c in frame.columns if c not in params and c not in RUN_COLUMNS]
     ok = frame[frame["status"] == "ok"]
-    numeric = [m for m in metrics if pandas.api.types.is_numeric_dtype(ok[m].dropna().infer_objects())
-               or pandas.api.types.is_bool_dtype(ok[m].dropna().infer_objects())]
+    numeric = [
+        m
+        for m in metrics
+        if pandas.api.types.is_numeric_dtype(ok[m].dropna().infer_objects())
+        or pandas.api.types.is_bool_dtype(ok[m].dropna().infer_objects())
+    ]
     rows = []
     for point, group in frame.groupby(params, sort=False):
         point = point if isinstance(point, tuple) else (point,)

@@ -131,7 +131,11 @@ def execute(task):
     worker_build = build_identity(task["program_path"])
     if worker_build != task["build"]:
         code, wall = None, 0.0
-        error = "the program on %s is build %s, not the sweep's %s" % (host, worker_build[:12], task["build"][:12])
+        error = "the program on %s is build %s, not the sweep's %s" % (
+            host,
+            worker_build[:12],
+            task["build"][:12],
+        )
     else:
         code, wall, error = _launch(task, work)
     record.update(status="failed" if error else "ok", exit_code=code, wall_seconds=wall, error=error)

@@ -11,15 +11,14 @@ command line depends on is checked here and against the program's --help,
 before anything runs; each error names the spec file and the field.
 """
 import json
-import os
 import re
 
 FIELDS = ("program", "args", "grid", "runs", "description")
 RESERVED = {
     "out": "the sweep gives each run its own --out",
-    "run": "run numbers come from \"runs\"",
+    "run": 'run numbers come from "runs"',
     "help": "not a run",
-    "attribute": "name the attribute itself, e.g. \"ns3::VfpHostCpu::Cores\"",
+    "attribute": 'name the attribute itself, e.g. "ns3::VfpHostCpu::Cores"',
 }
 ATTRIBUTE = re.compile(r"^ns3::[A-Za-z_][A-Za-z0-9_]*::[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -54,9 +53,9 @@ def _check_value(path, field, value):
 
 def _check_name(path, field, name):
     if name in RESERVED:
-        _fail(path, field, "\"%s\" cannot be set: %s" % (name, RESERVED[name]))
+        _fail(path, field, '"%s" cannot be set: %s' % (name, RESERVED[name]))
     if name.startswith("ns3::") and not ATTRIBUTE.match(name):
-        _fail(path, field, "expected an attribute name ns3::Type::Attribute, got \"%s\"" % name)
+        _fail(path, field, 'expected an attribute name ns3::Type::Attribute, got "%s"' % name)
 
 
 def _check_grid(path, grid):
@@ -104,7 +103,7 @@ def load(path):
             _fail(path, field, "unknown field; expected one of %s" % ", ".join(FIELDS))
     program = data.get("program")
     if not isinstance(program, str) or not program:
-        _fail(path, "program", "expected the name of a program in build/bin, e.g. \"datacenter\"")
+        _fail(path, "program", 'expected the name of a program in build/bin, e.g. "datacenter"')
     grid = data.get("grid")
     if grid is None:
         _fail(path, "grid", "missing")
@@ -113,5 +112,7 @@ def load(path):
     _check_args(path, args, grid)
     runs = data.get("runs", 1)
     if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
-        _fail(path, "runs", "expected a whole number of runs per point, at least 1, got %s" % json.dumps(runs))
+        _fail(
+            path, "runs", "expected a whole number of runs per point, at least 1, got %s" % json.dumps(runs)
+        )
     return Spec(path, program, args, grid, runs, data.get("description", ""))

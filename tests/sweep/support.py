@@ -14,8 +14,15 @@ BIN_DIR = os.environ["VFP_SWEEP_BIN_DIR"]
 DATACENTER = os.path.join(BIN_DIR, "datacenter")
 
 # About 0.1 s a run: two hosts, four VMs of one tenant, short flows only.
-TINY_ARGS = {"hosts": 2, "vms-per-host": 2, "tenants": 1, "duration": 0.05, "long-flows": 0,
-             "udp-flows": 0, "quiet": True}
+TINY_ARGS = {
+    "hosts": 2,
+    "vms-per-host": 2,
+    "tenants": 1,
+    "duration": 0.05,
+    "long-flows": 0,
+    "udp-flows": 0,
+    "quiet": True,
+}
 TINY_GRID = {"cps": [50, 100], "ns3::VfpHostCpu::Cores": [1, 2]}
 
 
@@ -30,8 +37,9 @@ def write_spec(folder, name="spec.json", **fields):
 
 def sweep(*args, env=None):
     """Runs vfp-sweep; returns the CompletedProcess (text)."""
-    return subprocess.run([SWEEP] + [str(a) for a in args], capture_output=True, text=True, timeout=300,
-                          env=env)
+    return subprocess.run(
+        [SWEEP] + [str(a) for a in args], capture_output=True, text=True, timeout=300, env=env
+    )
 
 
 def read_csv(path):

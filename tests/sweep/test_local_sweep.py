@@ -29,10 +29,30 @@ class LocalSweepTest(unittest.TestCase):
             self.assertEqual(row["status"], "ok")
             self.assertGreater(int(row["summary.packets_delivered"]), 0)
             direct = os.path.join(self.folder, "direct-" + row["key"])
-            argv = [support.DATACENTER, "--hosts", "2", "--vms-per-host", "2", "--tenants", "1",
-                    "--duration", "0.05", "--long-flows", "0", "--udp-flows", "0", "--quiet",
-                    "--cps", row["cps"], "--attribute", "ns3::VfpHostCpu::Cores=" + row["ns3::VfpHostCpu::Cores"],
-                    "--run", row["run"], "--out", direct]
+            argv = [
+                support.DATACENTER,
+                "--hosts",
+                "2",
+                "--vms-per-host",
+                "2",
+                "--tenants",
+                "1",
+                "--duration",
+                "0.05",
+                "--long-flows",
+                "0",
+                "--udp-flows",
+                "0",
+                "--quiet",
+                "--cps",
+                row["cps"],
+                "--attribute",
+                "ns3::VfpHostCpu::Cores=" + row["ns3::VfpHostCpu::Cores"],
+                "--run",
+                row["run"],
+                "--out",
+                direct,
+            ]
             subprocess.run(argv, check=True, capture_output=True)
             swept = os.path.join(self.out, "runs", row["key"], "metrics.json")
             self.assertTrue(filecmp.cmp(swept, os.path.join(direct, "metrics.json"), shallow=False), row)
@@ -47,7 +67,9 @@ class LocalSweepTest(unittest.TestCase):
         self.assertEqual(len(rows), 4)
         for row in rows:
             self.assertEqual(row["runs_ok"], "2")
-            low, mean, high = (float(row["summary.packets_sent." + s]) for s in ("ci95_low", "mean", "ci95_high"))
+            low, mean, high = (
+                float(row["summary.packets_sent." + s]) for s in ("ci95_low", "mean", "ci95_high")
+            )
             self.assertLessEqual(low, mean)
             self.assertLessEqual(mean, high)
 
@@ -92,14 +114,16 @@ class FailingRunTest(unittest.TestCase):
         result = support.sweep(spec, "--out", out, "--workers", 2)
         self.assertEqual(result.returncode, 1, result.stderr)
         rows = support.read_csv(os.path.join(out, "results.csv"))
-        self.assertEqual([(r["switch"], r["status"]) for r in rows],
-                         [("vfp", "ok"), ("vfp", "ok"), ("ovs", "failed"), ("ovs", "failed")])
+        self.assertEqual(
+            [(r["switch"], r["status"]) for r in rows],
+            [("vfp", "ok"), ("vfp", "ok"), ("ovs", "failed"), ("ovs", "failed")],
+        )
         for row in rows[2:]:
             self.assertEqual(row["exit_code"], "2")
             record = support.record(out, row["key"])
             self.assertEqual(record["exit_code"], 2)
-            self.assertIn("--switch: expected vfp or bridge, got \"ovs\"", record["stderr"])
-        self.assertIn("failed: {\"switch\": \"ovs\"} run 1", result.stderr)
+            self.assertIn('--switch: expected vfp or bridge, got "ovs"', record["stderr"])
+        self.assertIn('failed: {"switch": "ovs"} run 1', result.stderr)
         aggregate = support.read_csv(os.path.join(out, "aggregate.csv"))
         self.assertEqual([(a["runs_ok"], a["runs_failed"]) for a in aggregate], [("2", "0"), ("0", "2")])
         again = support.sweep(spec, "--out", out, "--workers", 1)

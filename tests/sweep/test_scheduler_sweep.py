@@ -25,8 +25,9 @@ def free_port():
 class SchedulerSweepTest(unittest.TestCase):
     def start(self, argv):
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        process = subprocess.Popen(argv, cwd="/", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   text=True)
+        process = subprocess.Popen(
+            argv, cwd="/", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         self.addCleanup(self.stop, process)
         return process
 
@@ -56,10 +57,33 @@ class SchedulerSweepTest(unittest.TestCase):
 
         port = free_port()
         address = "tcp://127.0.0.1:%d" % port
-        self.start([PYTHON, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
-                    "--no-dashboard"])
-        self.start([PYTHON, "-m", "distributed.cli.dask_worker", address, "--nworkers", "2", "--nthreads", "1",
-                    "--host", "127.0.0.1", "--no-dashboard"])
+        self.start(
+            [
+                PYTHON,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-dashboard",
+            ]
+        )
+        self.start(
+            [
+                PYTHON,
+                "-m",
+                "distributed.cli.dask_worker",
+                address,
+                "--nworkers",
+                "2",
+                "--nthreads",
+                "1",
+                "--host",
+                "127.0.0.1",
+                "--no-dashboard",
+            ]
+        )
         self.wait_for_workers(address, 2)
         result = support.sweep(spec, "--out", remote, "--scheduler", address)
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -67,10 +91,19 @@ class SchedulerSweepTest(unittest.TestCase):
         self.assertEqual(support.run_dirs(local), support.run_dirs(remote))
         self.assertEqual(len(support.run_dirs(remote)), 8)
         for key in support.run_dirs(remote):
-            self.assertTrue(filecmp.cmp(os.path.join(local, "runs", key, "metrics.json"),
-                                        os.path.join(remote, "runs", key, "metrics.json"), shallow=False), key)
-        self.assertTrue(filecmp.cmp(os.path.join(local, "aggregate.csv"), os.path.join(remote, "aggregate.csv"),
-                                    shallow=False))
+            self.assertTrue(
+                filecmp.cmp(
+                    os.path.join(local, "runs", key, "metrics.json"),
+                    os.path.join(remote, "runs", key, "metrics.json"),
+                    shallow=False,
+                ),
+                key,
+            )
+        self.assertTrue(
+            filecmp.cmp(
+                os.path.join(local, "aggregate.csv"), os.path.join(remote, "aggregate.csv"), shallow=False
+            )
+        )
 
     def test_an_unreachable_scheduler_is_a_clear_error(self):
         folder = support.temporary_folder(self.addCleanup)

@@ -1,5 +1,4 @@
 """Bad specs are refused before anything runs, naming the spec file and the field."""
-import json
 import os
 import unittest
 
@@ -29,34 +28,47 @@ class SpecErrorTest(unittest.TestCase):
         self.refuse("grid.cps: expected a non-empty list of values, got []", grid={"cps": []})
 
     def test_missing_program(self):
-        self.refuse("program: no executable \"offload-cache\"", program="offload-cache")
+        self.refuse('program: no executable "offload-cache"', program="offload-cache")
 
     def test_program_that_is_not_a_sweep_program(self):
-        self.refuse("program: \"classification\" is not a sweep program: its --help must list --out and "
-                    "--run (missing: --run)", program="classification")
+        self.refuse(
+            'program: "classification" is not a sweep program: its --help must list --out and '
+            "--run (missing: --run)",
+            program="classification",
+        )
 
     def test_flag_with_a_value(self):
-        self.refuse("args.quiet: --quiet is a flag: its values must be true or false",
-                    args=dict(support.TINY_ARGS, quiet=3))
+        self.refuse(
+            "args.quiet: --quiet is a flag: its values must be true or false",
+            args=dict(support.TINY_ARGS, quiet=3),
+        )
 
     def test_reserved_parameter(self):
-        self.refuse("grid.run: \"run\" cannot be set: run numbers come from \"runs\"", grid={"run": [1, 2]})
+        self.refuse('grid.run: "run" cannot be set: run numbers come from "runs"', grid={"run": [1, 2]})
 
     def test_malformed_attribute_name(self):
-        self.refuse("grid.ns3::Cores: expected an attribute name ns3::Type::Attribute",
-                    grid={"ns3::Cores": [1]})
+        self.refuse(
+            "grid.ns3::Cores: expected an attribute name ns3::Type::Attribute", grid={"ns3::Cores": [1]}
+        )
 
     def test_attribute_that_does_not_exist(self):
-        self.refuse("grid.ns3::VfpHostCpu::Corez: ns3::VfpHostCpu::Corez=1: ns3::VfpHostCpu has no attribute Corez",
-                    grid={"ns3::VfpHostCpu::Corez": [1, 2]})
+        self.refuse(
+            "grid.ns3::VfpHostCpu::Corez: ns3::VfpHostCpu::Corez=1: ns3::VfpHostCpu has no attribute Corez",
+            grid={"ns3::VfpHostCpu::Corez": [1, 2]},
+        )
 
     def test_attribute_value_that_does_not_fit(self):
-        self.refuse("grid.ns3::VfpHostCpu::Cores: ns3::VfpHostCpu::Cores=0: the value does not fit "
-                    "(expected uint32_t 1:1024)", grid={"ns3::VfpHostCpu::Cores": [1, 0]})
+        self.refuse(
+            "grid.ns3::VfpHostCpu::Cores: ns3::VfpHostCpu::Cores=0: the value does not fit "
+            "(expected uint32_t 1:1024)",
+            grid={"ns3::VfpHostCpu::Cores": [1, 0]},
+        )
 
     def test_fixed_attribute_of_an_unknown_type(self):
-        self.refuse("args.ns3::VfpHostCpx::Cores: ns3::VfpHostCpx::Cores=2: no type ns3::VfpHostCpx",
-                    args=dict(support.TINY_ARGS, **{"ns3::VfpHostCpx::Cores": 2}))
+        self.refuse(
+            "args.ns3::VfpHostCpx::Cores: ns3::VfpHostCpx::Cores=2: no type ns3::VfpHostCpx",
+            args=dict(support.TINY_ARGS, **{"ns3::VfpHostCpx::Cores": 2}),
+        )
 
     def test_parameter_both_fixed_and_swept(self):
         self.refuse("args.cps: also in the grid", args=dict(support.TINY_ARGS, cps=5))

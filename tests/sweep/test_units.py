@@ -12,8 +12,9 @@ from vfp_sweep import plan, plot, program, results, runner, spec
 
 class FlattenTest(unittest.TestCase):
     def test_scalars_by_dotted_path_and_no_lists(self):
-        flat = results.flatten({"summary": {"packets": 3, "ok": True}, "drops": {}, "attributes": ["a"],
-                                "switch": "vfp"})
+        flat = results.flatten(
+            {"summary": {"packets": 3, "ok": True}, "drops": {}, "attributes": ["a"], "switch": "vfp"}
+        )
         self.assertEqual(flat, {"summary.packets": 3, "summary.ok": True, "switch": "vfp"})
 
 
@@ -37,14 +38,20 @@ class IntervalTest(unittest.TestCase):
 
 
 def fake_program(build="b" * 64):
-    return program.Program("datacenter", "/bin/true", {"cps": True, "quiet": False, "attribute": True,
-                                                       "run": True, "out": True}, build)
+    return program.Program(
+        "datacenter",
+        "/bin/true",
+        {"cps": True, "quiet": False, "attribute": True, "run": True, "out": True},
+        build,
+    )
 
 
 class KeyTest(unittest.TestCase):
     def test_arguments_render_flags_attributes_and_run(self):
         argv = plan.arguments(fake_program(), {"cps": 10, "quiet": True, "ns3::VfpHostCpu::Cores": 2}, 3)
-        self.assertEqual(argv, ["--cps", "10", "--quiet", "--attribute", "ns3::VfpHostCpu::Cores=2", "--run", "3"])
+        self.assertEqual(
+            argv, ["--cps", "10", "--quiet", "--attribute", "ns3::VfpHostCpu::Cores=2", "--run", "3"]
+        )
         self.assertNotIn("--quiet", plan.arguments(fake_program(), {"quiet": False}, 1))
 
     def test_key_depends_on_build_and_every_argument_only(self):
@@ -52,7 +59,9 @@ class KeyTest(unittest.TestCase):
         self.assertEqual(a, plan.run_key(fake_program(), plan.arguments(fake_program(), {"cps": 10}, 1)))
         self.assertNotEqual(a, plan.run_key(fake_program(), plan.arguments(fake_program(), {"cps": 10}, 2)))
         self.assertNotEqual(a, plan.run_key(fake_program(), plan.arguments(fake_program(), {"cps": 11}, 1)))
-        self.assertNotEqual(a, plan.run_key(fake_program("c" * 64), plan.arguments(fake_program(), {"cps": 10}, 1)))
+        self.assertNotEqual(
+            a, plan.run_key(fake_program("c" * 64), plan.arguments(fake_program(), {"cps": 10}, 1))
+        )
 
     def test_moving_a_parameter_between_args_and_grid_keeps_keys(self):
         folder = support.temporary_folder(self.addCleanup)
@@ -62,11 +71,39 @@ class KeyTest(unittest.TestCase):
         self.assertEqual(keys(swept), keys(fixed))
 
 
+class ResolveTest(unittest.TestCase):
+    def test_a_program_path_is_relative_to_the_spec(self):
+        folder = support.temporary_folder(self.addCleanup)
+        os.makedirs(os.path.join(folder, "tools"))
+        script = os.path.join(folder, "tools", "study")
+        with open(script, "w") as f:
+            f.write(
+                "#!/bin/sh\necho '  --out arg   output directory'\necho '  --run arg (=1)   run number'\n"
+            )
+        os.chmod(script, 0o755)
+        checked = spec.load(
+            support.write_spec(folder, program="tools/study", args={}, grid={"run-free": [1]})
+        )
+        resolved = program.resolve(checked, support.BIN_DIR)
+        self.assertEqual(resolved.path, os.path.realpath(script))
+        self.assertEqual(resolved.options, {"out": True, "run": True})
+        with self.assertRaisesRegex(spec.SpecError, "grid.run-free: tools/study has no option --run-free"):
+            program.check_parameters(checked, resolved, support.BIN_DIR)
+
+
 class WorkerBuildCheckTest(unittest.TestCase):
     def test_a_worker_with_another_build_refuses_to_run(self):
         folder = support.temporary_folder(self.addCleanup)
-        task = {"key": "k", "program": "datacenter", "program_path": support.DATACENTER, "build": "0" * 64,
-                "params": {}, "run": 1, "argv": ["--run", "1"], "runs_dir": folder}
+        task = {
+            "key": "k",
+            "program": "datacenter",
+            "program_path": support.DATACENTER,
+            "build": "0" * 64,
+            "params": {},
+            "run": 1,
+            "argv": ["--run", "1"],
+            "runs_dir": folder,
+        }
         record = runner.execute(task)
         self.assertEqual(record["status"], "failed")
         self.assertIn("not the sweep's 000000000000", record["error"])
@@ -78,8 +115,18 @@ class PlotTest(unittest.TestCase):
         folder = support.temporary_folder(self.addCleanup)
         with open(os.path.join(folder, "sweep.json"), "w") as f:
             json.dump({"grid": {"cps": [10, 100], "cores": [1, 2]}}, f)
-        rows = [{"cps": c, "cores": k, "m.mean": c / k, "m.std": 1.0, "m.ci95_low": c / k - 1,
-                 "m.ci95_high": c / k + 1} for c in (10, 100) for k in (1, 2)]
+        rows = [
+            {
+                "cps": c,
+                "cores": k,
+                "m.mean": c / k,
+                "m.std": 1.0,
+                "m.ci95_low": c / k - 1,
+                "m.ci95_high": c / k + 1,
+            }
+            for c in (10, 100)
+            for k in (1, 2)
+        ]
         pandas.DataFrame(rows).to_csv(os.path.join(folder, "aggregate.csv"), index=False)
         return folder
 
@@ -92,7 +139,7 @@ class PlotTest(unittest.TestCase):
 
     def test_another_varying_parameter_must_be_fixed(self):
         folder = self.sweep_folder()
-        with self.assertRaisesRegex(plot.PlotError, "the grid also varies \"cores\""):
+        with self.assertRaisesRegex(plot.PlotError, 'the grid also varies "cores"'):
             plot.draw(folder, "cps", "m")
         self.assertTrue(os.path.exists(plot.draw(folder, "cps", "m", where=["cores=2"])))
 
