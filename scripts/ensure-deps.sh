@@ -11,7 +11,7 @@ PACKAGES=(
   ns3 libns3-dev libgsl-dev
   libboost-program-options-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libabsl-dev
-  python3 python3-matplotlib
+  python3 python3-matplotlib python3-pandas python3-scipy python3-distributed
 )
 if [[ "${1:-}" == sanitizers ]]; then
   PACKAGES+=(clang-14 libclang-rt-14-dev)
