@@ -103,7 +103,7 @@ TEST(VfpTraceCli, MalformedJsonLineAndBadPolicyAndMissingArguments)
 TEST(VfpTraceCli, ANumberTooLargeForADoubleIsAnInputError)
 {
     const std::string policy = WriteFile("p.json", POLICY);
-    TraceRun event = RunTrace(
+    CliRun event = RunTrace(
         "--policy " + policy + " --events " +
         WriteFile("big.jsonl",
                   std::string(GOOD_PACKET) + "\n" + R"({"op":"expire","time":1e999})" + "\n"));
@@ -112,7 +112,7 @@ TEST(VfpTraceCli, ANumberTooLargeForADoubleIsAnInputError)
     EXPECT_NE(event.out.find(R"("line":1,)"), std::string::npos)
         << "the first line's result is kept";
 
-    TraceRun badPolicy =
+    CliRun badPolicy =
         RunTrace("--policy " + WriteFile("big.json", R"({"version":1e999,"ports":[]})") +
                  " --events " + WriteFile("e.jsonl", ""));
     EXPECT_EQ(badPolicy.status, 2);
