@@ -11,7 +11,7 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 # Extra options for the datacenter scenario, e.g. make run SCENARIO_ARGS="--hosts 16".
 SCENARIO_ARGS ?=
 
-.PHONY: all deps configure build run run-ananta trace test bench format clean
+.PHONY: all deps configure build run run-ananta trace test bench fuzz sanitize format doc-tables clean
 
 all: build
 
@@ -61,8 +61,40 @@ bench: build
 	    --benchmark_out_format=json $(BENCH_ARGS)
 	$(PYTHON) analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
 
+# Fuzzing (docs/reliability.md): clang's libFuzzer with ASan and UBSan, in its own build
+# folder; each target runs FUZZ_SECONDS and the executions per second are printed.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= policy events port-state packet-codec
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+    -fno-omit-frame-pointer -g
+fuzz:
+	@scripts/ensure-deps.sh sanitizers
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DVFP_FUZZ=ON \
+	    -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)"
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(addprefix fuzz-,$(FUZZ_TARGETS))
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    tests/fuzz/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The whole CTest suite under g++'s AddressSanitizer and UndefinedBehaviorSanitizer, in its
+# own build folder; the first report stops the test (suppressions: tests/sanitizers/).
+SANITIZE_DIR ?= build-asan
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g1
+SANITIZER_ENV := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:strict_string_checks=1 \
+    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/tests/sanitizers/ubsan.supp
+sanitize: deps
+	cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	    -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)"
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# The attribute and trace tables of docs/vfp-module.md, regenerated from the TypeIds.
+doc-tables: build
+	$(BUILD_DIR)/bin/vfp-doc-tables --update docs/vfp-module.md
+
 format:
 	find contrib scenarios tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(SANITIZE_DIR)

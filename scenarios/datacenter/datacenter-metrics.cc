@@ -1,8 +1,9 @@
 #include "datacenter-metrics.h"
 
+#include "metrics-support.h"
+#include "ns3/ethernet-header.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/node-list.h"
-#include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 
 #include <algorithm>
@@ -16,53 +17,41 @@ namespace ns3
 namespace
 {
 
-/// The nearest-rank percentile @p q (0..1) of @p values (sorted here).
-double
-Percentile(std::vector<double> values, double q)
-{
-    if (values.empty())
-    {
-        return 0;
-    }
-    std::sort(values.begin(), values.end());
-    const size_t rank = static_cast<size_t>(std::ceil(q * values.size()));
-    return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
-}
-
+/// Audited drops by kind of place ("tor", "host", "vm", ...: the place's name less its
+/// number), then device ("switch", "if1", "ipv4", ...), then reason.
 nlohmann::json
-Distribution(const std::vector<double>& values)
+DropsByKind(const VfpPacketAudit& audit)
 {
-    double sum = 0;
-    for (double value : values)
+    nlohmann::json drops = nlohmann::json::object();
+    for (const auto& [site, count] : audit.GetDroppedAt())
     {
-        sum += value;
+        const std::string kind = site.place.substr(0, site.place.find_first_of("0123456789"));
+        const std::string device = site.device.rfind("if", 0) == 0 ? "nic" : site.device;
+        nlohmann::json& slot = drops[kind][device][site.reason];
+        slot = slot.is_null() ? count : slot.get<uint64_t>() + count;
     }
-    return {{"count", values.size()},
-            {"mean", values.empty() ? 0 : sum / values.size()},
-            {"p50", Percentile(values, 0.5)},
-            {"p90", Percentile(values, 0.9)},
-            {"p99", Percentile(values, 0.99)},
-            {"max", Percentile(values, 1.0)}};
+    return drops;
 }
 
-std::string
-Rate(uint64_t part, uint64_t whole)
+/// drops.csv: every place, device and reason that dropped audited packets.
+void
+WriteDrops(const std::string& directory, const VfpPacketAudit& audit)
 {
-    return whole == 0 ? "" : fmt::format("{:.6f}", double(part) / double(whole));
-}
-
-std::ofstream
-OpenOutput(const std::string& directory, const std::string& name)
-{
-    std::ofstream out(directory + "/" + name);
-    if (!out)
+    std::ofstream out = OpenOutput(directory, "drops.csv");
+    out << "place,device,reason,packets\n";
+    for (const auto& [site, count] : audit.GetDroppedAt())
     {
-        throw std::runtime_error(directory + "/" + name + ": cannot write");
+        out << fmt::format("{},{},{},{}\n", site.place, site.device, site.reason, count);
     }
-    return out;
 }
 
 } // namespace
+
+void
+DatacenterMetrics::AddSection(const std::string& name, nlohmann::json section)
+{
+    m_sections[name] = std::move(section);
+}
 
 DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
                                      Time start,
@@ -91,12 +80,12 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
                                              MakeCallback(+count).Bind(&m_hosts[h].txBytes));
         host.nic->TraceConnectWithoutContext("MacRx",
                                              MakeCallback(+count).Bind(&m_hosts[h].rxBytes));
-        m_audit->WatchNode(host.node, false);
+        m_audit->WatchNode(host.node, "host" + std::to_string(h), false);
         if (!host.vswitch)
         {
             continue;
         }
-        m_audit->WatchSwitch(host.vswitch);
+        m_audit->WatchSwitch(host.vswitch, "host" + std::to_string(h));
         host.vswitch->TraceConnectWithoutContext(
             "Hold", MakeCallback(+[](uint64_t* held, Ptr<const Packet>) {
                         ++*held;
@@ -117,26 +106,36 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
                 latencies->push_back(latency.GetSeconds() * 1e6);
             }).Bind(&m_lookupLatencyUs));
     }
-    NodeContainer routers(dc.tors, dc.aggregations, dc.intermediates);
+    for (const auto& [routers, kind] : {std::make_pair(&dc.tors, "tor"),
+                                        std::make_pair(&dc.aggregations, "aggregation"),
+                                        std::make_pair(&dc.intermediates, "intermediate")})
+    {
+        for (uint32_t i = 0; i < routers->GetN(); ++i)
+        {
+            m_audit->WatchNode(routers->Get(i), kind + std::to_string(i), true);
+        }
+    }
     if (dc.border)
     {
-        routers.Add(dc.border);
-    }
-    for (uint32_t i = 0; i < routers.GetN(); ++i)
-    {
-        m_audit->WatchNode(routers.Get(i), true);
+        m_audit->WatchNode(dc.border, "border", true);
     }
     for (uint32_t i = 0; i < dc.muxNodes.GetN(); ++i)
     {
-        m_audit->WatchNode(dc.muxNodes.Get(i), false); // its stack drops what it tunnels
+        // Its stack drops what it tunnels.
+        m_audit->WatchNode(dc.muxNodes.Get(i), "mux" + std::to_string(i), false);
     }
-    for (const NodeContainer* outside : {&dc.clients, &dc.servers})
+    for (const auto& [outside, kind] :
+         {std::make_pair(&dc.clients, "client"), std::make_pair(&dc.servers, "server")})
     {
         for (uint32_t i = 0; i < outside->GetN(); ++i)
         {
             m_audit->WatchOutside(outside->Get(i)->GetDevice(1)); // 0 is the loopback
-            m_audit->WatchNode(outside->Get(i), false);
+            m_audit->WatchNode(outside->Get(i), kind + std::to_string(i), false);
         }
+    }
+    for (uint32_t i = 0; i < dc.vms.size(); ++i)
+    {
+        m_audit->WatchNode(dc.vms[i].node, "vm" + std::to_string(i), false);
     }
     // Ananta: SNAT ranges granted, and the bytes VIPs return to clients (never via a Mux).
     for (uint32_t h = 0; h < dc.hosts.size(); ++h)
@@ -171,8 +170,8 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
             MakeCallback(+[](DatacenterMetrics* self, Ptr<const Packet> frame)
                          {
                              Ptr<Packet> packet = frame->Copy();
-                             PppHeader ppp;
-                             packet->RemoveHeader(ppp);
+                             EthernetHeader ethernet;
+                             packet->RemoveHeader(ethernet);
                              Ipv4Header ip;
                              if (packet->PeekHeader(ip) && self->IsVip(ip.GetSource()))
                              {
@@ -610,7 +609,7 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
     nlohmann::json metrics = {
         {"scenario", scenario},
         {"summary", summary},
-        {"drops", audit.GetDropped()},
+        {"drops", DropsByKind(audit)},
         {"switch_drops", m_switchDrops},
         {"flow_failures", m_failures},
         {"fct_us", {{"short", Distribution(shortFct)}, {"long", Distribution(longFct)}}},
@@ -630,6 +629,11 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
     {
         metrics["ananta"] = WriteAnanta(directory);
     }
+    for (const auto& [name, section] : m_sections)
+    {
+        metrics[name] = section;
+    }
+    WriteDrops(directory, audit);
     std::ofstream json = OpenOutput(directory, "metrics.json");
     json << metrics.dump(2) << "\n";
     return summary;

@@ -38,6 +38,8 @@ public:
     void WatchOutsideClient(uint32_t client, Ptr<RequestResponseClient> app);
     /// Ananta: a DIP's connections to servers outside, through SNAT.
     void WatchSnatClient(uint32_t vm, Ptr<RequestResponseClient> app);
+    /// Adds @p section to metrics.json under @p name (e.g. "traffic_file").
+    void AddSection(const std::string& name, nlohmann::json section);
     /// Schedules the sampling.
     void Start();
 
@@ -119,6 +121,7 @@ private:
     std::vector<double> m_lookupLatencyUs;         //!< directory lookups
     std::vector<double> m_setupUs;                 //!< connection set-up times
     std::vector<Sample> m_samples;
+    std::map<std::string, nlohmann::json> m_sections; //!< more of metrics.json, by name
     uint64_t m_packetHops = 0;
     uint64_t m_connectionsBefore = 0;
     std::pair<uint64_t, uint64_t> m_pathsBefore{0, 0};

@@ -268,6 +268,73 @@ TEST(VfpPacketCodec, TruncatedAndUnsupportedPacketsAreRefusedWithAReason)
     refuse(plainGre, "GRE other than NVGRE");
 }
 
+/// An IPv4 packet carrying a TCP header whose options are @p options (a multiple of 4
+/// bytes), as raw bytes: ns-3's TcpHeader could not write the malformed ones.
+Ptr<Packet>
+RawTcp(const std::vector<uint8_t>& options)
+{
+    std::vector<uint8_t> tcp(20, 0);
+    tcp[12] = static_cast<uint8_t>(((20 + options.size()) / 4) << 4);
+    tcp[13] = 0x10; // ACK
+    tcp.insert(tcp.end(), options.begin(), options.end());
+    Ptr<Packet> packet = Create<Packet>(tcp.data(), tcp.size());
+    Ipv4Header ip;
+    ip.SetProtocol(6);
+    ip.SetPayloadSize(packet->GetSize());
+    packet->AddHeader(ip);
+    return packet;
+}
+
+/// Issue 12: ns-3's TcpHeader::Deserialize looped forever on an option of length 0,
+/// aborted on an MSS option of another length than 4, and read a SACK option longer than
+/// the header past its end. The codec checks the option bytes before ns-3 sees them.
+TEST(VfpPacketCodec, MalformedTcpOptionsNeverReachNs3)
+{
+    auto decode = [](const std::vector<uint8_t>& options, std::string& error)
+    {
+        VfpPacketCodec::Decoded decoded;
+        return VfpPacketCodec::Decode(RawTcp(options), VM, GW, 0x0800, decoded, error);
+    };
+    auto refuse = [&decode](const std::vector<uint8_t>& options, const std::string& expected)
+    {
+        std::string error;
+        EXPECT_FALSE(decode(options, error));
+        EXPECT_NE(error.find(expected), std::string::npos) << "error: " << error;
+    };
+    refuse({99, 0, 0, 0}, "TCP option shorter than 2 bytes");
+    refuse({1, 1, 1, 30}, "truncated TCP option");
+    refuse({2, 3, 0, 0}, "TCP option with a wrong length for its kind");
+    refuse({2, 8, 0, 0, 0, 0, 0, 0}, "TCP option with a wrong length for its kind");
+    refuse({5, 34, 0, 0}, "TCP option longer than its header");
+    refuse({5, 7, 0, 0, 0, 0, 0, 0}, "TCP option with a wrong length for its kind");
+    refuse({3, 2, 0, 0}, "TCP option with a wrong length for its kind");
+    refuse({8, 4, 0, 0}, "TCP option with a wrong length for its kind");
+    refuse({4, 3, 0, 0}, "TCP option with a wrong length for its kind");
+
+    // Well-formed options still pass, and survive a round trip byte for byte.
+    const std::vector<uint8_t> good = {2, 4, 5, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7, 99, 2, 0, 0};
+    std::string error;
+    EXPECT_TRUE(decode(good, error)) << error;
+    VfpPacketCodec::Decoded decoded;
+    Ptr<Packet> frame = RawTcp(good);
+    ASSERT_TRUE(VfpPacketCodec::Decode(frame, VM, GW, 0x0800, decoded, error)) << error;
+    EXPECT_EQ(Bytes(VfpPacketCodec::Encode(decoded, vfp::HeaderTransposition{}, decoded.stack)),
+              Bytes(frame));
+}
+
+TEST(VfpPacketCodec, AnIpv4TotalLengthShorterThanItsHeaderIsRefused)
+{
+    Ptr<Packet> packet = RawTcp({});
+    std::vector<uint8_t> bytes = Bytes(packet);
+    bytes[2] = 0;
+    bytes[3] = 12;
+    VfpPacketCodec::Decoded decoded;
+    std::string error;
+    EXPECT_FALSE(VfpPacketCodec::Decode(
+        Create<Packet>(bytes.data(), bytes.size()), VM, GW, 0x0800, decoded, error));
+    EXPECT_EQ(error, "IPv4 total length shorter than its header");
+}
+
 TEST(VfpPacketCodec, NonIpFramesAreOneL2Group)
 {
     VfpPacketCodec::Decoded decoded;

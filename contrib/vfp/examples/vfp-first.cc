@@ -2,8 +2,9 @@
  * vfp-first: the smallest tour of the module, in the ns-3 way (CommandLine, helpers,
  * traces, pcap). It builds a two-host VL2 datacenter whose hosts run VFP, lets the VNET,
  * ACL and metering controllers program every port, runs a UDP echo between two VMs of
- * one tenant, and half-way through has a controller of our own add a layer that blocks
- * the echo, through the same VFPAPI the others use. It prints what the switches saw.
+ * one tenant, and half-way through starts a controller of our own (NoEchoController) that
+ * adds a layer blocking the echo, through the same VFPAPI the others use. It prints what
+ * the switches saw. docs/tutorial.md explains the controller.
  *
  *   build/bin/vfp-first [--pcap=true] [--blockAt=0.5]
  */
@@ -17,13 +18,69 @@
 
 using namespace ns3;
 
+/**
+ * A controller of one's own: on every port it manages, a layer next to the VM ("my-layer",
+ * priority 50, below metering's 100) that blocks UDP to one port and allows the rest. Like
+ * every VfpController it programs when it starts, ProgrammingLatency later, through the
+ * VFPAPI only; started while traffic runs, the unified flows it changes reconcile lazily.
+ */
+class NoEchoController : public VfpController
+{
+public:
+    static TypeId GetTypeId()
+    {
+        static TypeId tid =
+            TypeId("ns3::NoEchoController")
+                .SetParent<VfpController>()
+                .SetGroupName("Vfp")
+                .AddConstructor<NoEchoController>()
+                .AddAttribute("BlockedPort",
+                              "UDP destination port the layer blocks.",
+                              UintegerValue(5001),
+                              MakeUintegerAccessor(&NoEchoController::m_blockedPort),
+                              MakeUintegerChecker<uint16_t>(1));
+        return tid;
+    }
+
+    std::vector<LayerClaim> GetLayerClaims() const override { return {{"my-layer", 50}}; }
+
+protected:
+    void Configure(const ManagedPort& managed, vfp::Port& port) override
+    {
+        vfp::RuleSpec block;
+        block.id = "no-echo";
+        block.conditions = {
+            vfp::MakeCondition(vfp::ConditionType::Protocol, {"17"}),
+            vfp::MakeCondition(vfp::ConditionType::DstPort, {std::to_string(m_blockedPort)})};
+        block.action.type = vfp::ActionType::Block;
+        vfp::GroupSpec group;
+        group.name = "research";
+        group.direction = vfp::Direction::Outbound;
+        group.rules = {block};
+        vfp::LayerSpec layer;
+        layer.name = GetLayerClaims().front().name;
+        layer.priority = GetLayerClaims().front().priority;
+        layer.defaults = {vfp::DefaultAction::Allow, vfp::DefaultAction::Allow};
+        layer.groups = {group};
+        port.CreateLayer(layer);
+        std::cout << Simulator::Now().GetSeconds() << " s: my-layer added on " << managed.name
+                  << "\n";
+    }
+
+private:
+    uint16_t m_blockedPort; //!< attribute BlockedPort
+};
+
+NS_OBJECT_ENSURE_REGISTERED(NoEchoController);
+
 int
 main(int argc, char* argv[])
 {
     bool pcap = false;
     double blockAt = 0.5;
     CommandLine cmd(__FILE__);
-    cmd.AddValue("pcap", "write vfp-first-*.pcap for every port and uplink of host 0", pcap);
+    cmd.AddValue(
+        "pcap", "write vfp-first-*.pcap and vfp-first.tr: every switch port and uplink", pcap);
     cmd.AddValue("blockAt", "when (s) our own controller blocks the echo", blockAt);
     cmd.Parse(argc, argv);
 
@@ -49,9 +106,11 @@ main(int argc, char* argv[])
                 ++(*counts)[reason];
             }).Bind(&drops));
     }
-    if (pcap)
+    if (pcap) // the ns-3 way: every switch's ports and uplink, pcap and ascii
     {
-        VfpHelper::EnablePcap("vfp-first", dc.hosts[0].vswitch);
+        helper.GetVfpHelper().EnablePcapAll("vfp-first");
+        AsciiTraceHelper ascii;
+        helper.GetVfpHelper().EnableAsciiAll(ascii.CreateFileStream("vfp-first.tr"));
     }
 
     // A UDP echo from VM 0 to VM 2 (port 5001 is one the ACL lets in).
@@ -62,30 +121,12 @@ main(int argc, char* argv[])
     client.SetAttribute("Interval", TimeValue(MilliSeconds(10)));
     client.Install(dc.vms[0].node).Start(Seconds(0.01));
 
-    // Our own controller: a layer next to the VM that blocks UDP to port 5001, added
-    // while traffic runs. The unified flows of the echo reconcile with it lazily.
-    Simulator::Schedule(
-        Seconds(blockAt),
-        [&dc]()
-        {
-            vfp::RuleSpec block;
-            block.id = "no-echo";
-            block.conditions = {vfp::MakeCondition(vfp::ConditionType::Protocol, {"17"}),
-                                vfp::MakeCondition(vfp::ConditionType::DstPort, {"5001"})};
-            block.action.type = vfp::ActionType::Block;
-            vfp::GroupSpec group;
-            group.name = "research";
-            group.direction = vfp::Direction::Outbound;
-            group.rules = {block};
-            vfp::LayerSpec layer;
-            layer.name = "my-layer";
-            layer.priority = 50; // below metering: the VM side
-            layer.defaults = {vfp::DefaultAction::Allow, vfp::DefaultAction::Allow};
-            layer.groups = {group};
-            dc.hosts[0].vswitch->GetEngine().GetPort(dc.vms[0].port).CreateLayer(layer);
-            std::cout << Simulator::Now().GetSeconds() << " s: my-layer added on " << dc.vms[0].port
-                      << "\n";
-        });
+    // Our own controller, on a controller node of its own, programs VM 0's port when it
+    // starts: while the echo runs.
+    Ptr<NoEchoController> mine = CreateObject<NoEchoController>();
+    mine->AddPort(dc.hosts[0].vswitch, dc.vms[0].port);
+    CreateObject<Node>()->AddApplication(mine);
+    mine->SetStartTime(Seconds(blockAt));
 
     Simulator::Stop(Seconds(1.5));
     Simulator::Run();

@@ -5,7 +5,6 @@
 #include "ns3/boolean.h"
 #include "ns3/bridge-helper.h"
 #include "ns3/config.h"
-#include "ns3/csma-helper.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-l3-protocol.h"
@@ -16,10 +15,16 @@
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/neighbor-cache-helper.h"
-#include "ns3/point-to-point-helper.h"
+#include "ns3/node-list.h"
 #include "ns3/string.h"
+#include "ns3/traffic-control-helper.h"
+#include "ns3/traffic-control-layer.h"
+#include "ns3/uinteger.h"
+#include "vfp-mtu.h"
 
 #include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
 #include <sstream>
 #include <stdexcept>
 
@@ -145,7 +150,10 @@ struct VfpDatacenterHelper::FabricPlan
         Of(device->GetNode())->AddRoute(prefix.first, prefix.second, InterfaceOf(device), gateway);
     }
     /// Connects @p down up to @p up with a point-to-point link addressed from @p plan.
-    Link Connect(PointToPointHelper& helper, Ptr<Node> down, Ptr<Node> up, Ipv4AddressHelper& plan)
+    Link Connect(FullDuplexEthernetHelper& helper,
+                 Ptr<Node> down,
+                 Ptr<Node> up,
+                 Ipv4AddressHelper& plan)
     {
         NetDeviceContainer devices = helper.Install(down, up);
         Ipv4InterfaceContainer interfaces = plan.Assign(devices);
@@ -202,25 +210,58 @@ struct VfpDatacenterHelper::FabricPlan
     }
 };
 
-VfpDatacenterHelper::Datacenter
-VfpDatacenterHelper::Build(const Options& options) const
+uint32_t
+VfpDatacenterHelper::TorUplinks(const Options& options)
+{
+    const double hostCapacity =
+        double(options.hostsPerRack) * double(options.hostLinkRate.GetBitRate());
+    const double needed =
+        hostCapacity / (options.oversubscription * double(options.fabricLinkRate.GetBitRate()));
+    // A hair under a whole number of links is that number (floating-point division).
+    return std::max<uint32_t>(1, uint32_t(std::ceil(needed - 1e-9)));
+}
+
+void
+VfpDatacenterHelper::Validate(const Options& options)
 {
     Require(options.hosts >= 1, "hosts: at least 1 host");
     Require(options.hostsPerRack >= 1, "hosts-per-rack: at least 1");
     Require(options.aggregations >= 1, "aggregations: at least 1");
     Require(options.intermediates >= 1, "intermediates: at least 1");
     Require(options.tenants >= 1, "tenants: at least 1");
-    const bool vfp = options.switchType == SwitchType::Vfp;
-    // Address plan: rack r's hosts share one prefix (what the fabric routes), made of a /30
-    // per host link (VFP, in 100.64.0.0/10) or a /28 per host segment (bridge, 172.16.0.0/12).
-    const uint8_t hostBits = vfp ? 2 : 4;
-    const uint8_t rackBits = BitsFor(uint64_t(options.hostsPerRack) << hostBits);
+    Require(std::isfinite(options.oversubscription) && options.oversubscription >= 1 &&
+                options.oversubscription <= 64,
+            "oversubscription: expected a number from 1 to 64");
+    Require(options.vmMtu >= 576 && options.vmMtu <= 9000,
+            "vm-mtu: expected 576 (RFC 791's minimum datagram) to 9000 (jumbo frames)");
+    Require(options.GetFabricMtu() >= 576 && options.GetFabricMtu() <= 9216,
+            "fabric-mtu: expected 576 to 9216 (the largest jumbo frame common switches take)");
+    Require(options.portBuffer.GetValue() > 0, "switch-buffer: above zero");
+    Require(!options.ecn || (options.ecnThreshold.GetUnit() == options.portBuffer.GetUnit() &&
+                             options.ecnThreshold < options.portBuffer),
+            "ecn-threshold: must be below --switch-buffer, in the same unit (bytes or packets)");
+    const uint32_t uplinks = TorUplinks(options);
+    Require(uplinks <= options.aggregations,
+            fmt::format("oversubscription: a rack of {} hosts at {} bps needs {} uplinks of {} bps "
+                        "for 1:{}, but there are only {} aggregation routers (raise "
+                        "--aggregations, --fabric-link or --oversubscription)",
+                        options.hostsPerRack,
+                        options.hostLinkRate.GetBitRate(),
+                        uplinks,
+                        options.fabricLinkRate.GetBitRate(),
+                        options.oversubscription,
+                        options.aggregations));
     const uint32_t racks = (options.hosts + options.hostsPerRack - 1) / options.hostsPerRack;
-    Require(uint64_t(racks) << rackBits <= (vfp ? uint64_t(1) << 22 : uint64_t(1) << 20),
-            vfp ? "hosts: too many for 100.64.0.0/10 at a /30 per host, racks rounded up to powers "
-                  "of two"
-                : "hosts: too many for 172.16.0.0/12 at a /28 per host, racks rounded up to powers "
-                  "of two");
+    const uint32_t downlinks = (racks * uplinks + options.aggregations - 1) / options.aggregations;
+    Require(double(downlinks) <= options.oversubscription * options.intermediates + 1e-9,
+            fmt::format("oversubscription: an aggregation router has {} links down and {} up "
+                        "(1:{:.2f}), more than 1:{}; use at least {} intermediates",
+                        downlinks,
+                        options.intermediates,
+                        double(downlinks) / options.intermediates,
+                        options.oversubscription,
+                        uint32_t(std::ceil(downlinks / options.oversubscription - 1e-9))));
+    const bool vfp = options.switchType == SwitchType::Vfp;
     Require(vfp || options.vmsPerHost <= 13,
             "vms-per-host: at most 13 with the bridge baseline (a /28 per host)");
     Require(options.muxes == 0 || vfp, "muxes: Ananta load balancing needs --switch vfp");
@@ -236,6 +277,71 @@ VfpDatacenterHelper::Build(const Options& options) const
         (options.hosts * options.vmsPerHost + options.tenants - 1) / options.tenants;
     Require(vmsPerTenant <= 254 * 255,
             "VMs per tenant: at most 64770 (a /16 of customer addresses, less the gateway's /24)");
+}
+
+FullDuplexEthernetHelper
+VfpDatacenterHelper::LinkHelper(const Options& options, DataRate rate, Time delay, uint16_t mtu)
+{
+    FullDuplexEthernetHelper link;
+    link.SetDeviceAttribute("DataRate", DataRateValue(rate));
+    link.SetDeviceAttribute("Mtu", UintegerValue(mtu));
+    link.SetDeviceAttribute("EcnThreshold",
+                            QueueSizeValue(options.ecn ? options.ecnThreshold : QueueSize("0p")));
+    link.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(options.portBuffer));
+    link.SetChannelAttribute("Delay", TimeValue(delay));
+    return link;
+}
+
+void
+VfpDatacenterHelper::BuildFabric(Datacenter& dc, FabricPlan& plan)
+{
+    const Options& options = dc.options;
+    FullDuplexEthernetHelper fabric = LinkHelper(
+        options, options.fabricLinkRate, options.fabricLinkDelay, options.GetFabricMtu());
+    Ipv4AddressHelper fabricAddresses("100.127.0.0", "255.255.255.252");
+    // ToR r's uplinks go to consecutive aggregation routers, so every aggregation router
+    // gets as many racks as the others, give or take one.
+    const uint32_t uplinks = TorUplinks(options);
+    for (uint32_t r = 0; r < dc.tors.GetN(); ++r)
+    {
+        for (uint32_t u = 0; u < uplinks; ++u)
+        {
+            plan.torUplinks[r].push_back(
+                plan.Connect(fabric,
+                             dc.tors.Get(r),
+                             dc.aggregations.Get((r * uplinks + u) % options.aggregations),
+                             fabricAddresses));
+        }
+    }
+    for (uint32_t a = 0; a < options.aggregations; ++a)
+    {
+        for (uint32_t i = 0; i < options.intermediates; ++i)
+        {
+            plan.aggUplinks[a].push_back(plan.Connect(
+                fabric, dc.aggregations.Get(a), dc.intermediates.Get(i), fabricAddresses));
+        }
+    }
+}
+
+uint16_t
+VfpDatacenterHelper::TunnelOverhead(const std::string& encapsulation)
+{
+    return encapsulation == "nvgre" ? VfpMtu::NVGRE_OVERHEAD : VfpMtu::VXLAN_OVERHEAD;
+}
+
+VfpDatacenterHelper::Datacenter
+VfpDatacenterHelper::Build(const Options& options) const
+{
+    Validate(options);
+    const uint32_t firstNode = NodeList::GetNNodes();
+    const bool vfp = options.switchType == SwitchType::Vfp;
+    const uint32_t racks = (options.hosts + options.hostsPerRack - 1) / options.hostsPerRack;
+    const uint8_t rackBits = BitsFor(uint64_t(options.hostsPerRack) << (vfp ? 2 : 4));
+    Require(uint64_t(racks) << rackBits <= (vfp ? uint64_t(1) << 22 : uint64_t(1) << 20),
+            vfp ? "hosts: too many for 100.64.0.0/10 at a /30 per host, racks rounded up to powers "
+                  "of two"
+                : "hosts: too many for 172.16.0.0/12 at a /28 per host, racks rounded up to powers "
+                  "of two");
 
     Datacenter dc;
     dc.options = options;
@@ -249,133 +355,17 @@ VfpDatacenterHelper::Build(const Options& options) const
 
     Config::SetDefault("ns3::FabricRouting::PerFlowEcmp", BooleanValue(options.ecmp));
     InternetStackHelper routed = ListStack();
-    Ipv4StaticRoutingHelper staticRouting;
-    InternetStackHelper vmStack; // VMs are not routers: static routes only
-    vmStack.SetRoutingHelper(staticRouting);
-
     routed.Install(dc.tors);
     routed.Install(dc.aggregations);
     routed.Install(dc.intermediates);
+    BuildFabric(dc, plan);
 
-    // The fabric: ToR r up to two aggregation routers, every aggregation router to every
-    // intermediate router.
-    PointToPointHelper fabric;
-    fabric.SetDeviceAttribute("DataRate", StringValue(options.fabricLinkRate));
-    fabric.SetChannelAttribute("Delay", TimeValue(options.fabricLinkDelay));
-    Ipv4AddressHelper fabricAddresses("100.127.0.0", "255.255.255.252");
-    for (uint32_t r = 0; r < racks; ++r)
-    {
-        const uint32_t uplinks = std::min<uint32_t>(2, options.aggregations);
-        for (uint32_t u = 0; u < uplinks; ++u)
-        {
-            plan.torUplinks[r].push_back(
-                plan.Connect(fabric,
-                             dc.tors.Get(r),
-                             dc.aggregations.Get((2 * r + u) % options.aggregations),
-                             fabricAddresses));
-        }
-    }
-    for (uint32_t a = 0; a < options.aggregations; ++a)
-    {
-        for (uint32_t i = 0; i < options.intermediates; ++i)
-        {
-            plan.aggUplinks[a].push_back(plan.Connect(
-                fabric, dc.aggregations.Get(a), dc.intermediates.Get(i), fabricAddresses));
-        }
-    }
-
-    // Hosts and their VMs.
-    CsmaHelper hostLink;
-    hostLink.SetChannelAttribute("DataRate", StringValue(options.hostLinkRate));
-    hostLink.SetChannelAttribute("Delay", TimeValue(options.hostLinkDelay));
-    CsmaHelper vmLink;
-    vmLink.SetChannelAttribute("DataRate", StringValue(options.vmLinkRate));
-    vmLink.SetChannelAttribute("Delay", TimeValue(Seconds(0)));
-    BridgeHelper bridge;
-    const uint32_t vmCount = options.hosts * options.vmsPerHost;
     dc.hosts.resize(options.hosts);
-    dc.vms.resize(vmCount);
+    dc.vms.resize(options.hosts * options.vmsPerHost);
     std::vector<uint32_t> tenantSize(options.tenants, 0);
     for (uint32_t h = 0; h < options.hosts; ++h)
     {
-        Host& host = dc.hosts[h];
-        host.node = CreateObject<Node>();
-        host.rack = h / options.hostsPerRack;
-        Ptr<Node> tor = dc.tors.Get(host.rack);
-        NetDeviceContainer uplink = hostLink.Install(NodeContainer(host.node, tor));
-        host.nic = uplink.Get(0);
-        host.gatewayMac = Mac48Address::ConvertFrom(uplink.Get(1)->GetAddress());
-
-        NetDeviceContainer hostPorts;
-        for (uint32_t j = 0; j < options.vmsPerHost; ++j)
-        {
-            const uint32_t index = h * options.vmsPerHost + j;
-            Vm& vm = dc.vms[index];
-            vm.node = CreateObject<Node>();
-            vm.host = h;
-            vm.tenant = index % options.tenants;
-            vm.port = "vm" + std::to_string(index);
-            vmStack.Install(vm.node);
-            NetDeviceContainer vnic = vmLink.Install(NodeContainer(vm.node, host.node));
-            vm.nic = vnic.Get(0);
-            hostPorts.Add(vnic.Get(1));
-            host.vms.push_back(index);
-        }
-
-        // Host h's link: its block of its rack's prefix; the ToR has the first address.
-        const uint32_t rackBase =
-            (vfp ? (100u << 24 | 64u << 16) : (172u << 24 | 16u << 16)) + (host.rack << rackBits);
-        const Ipv4Address network(rackBase + ((h % options.hostsPerRack) << hostBits));
-        const Ipv4Mask mask(~uint32_t(0) << hostBits);
-        if (h % options.hostsPerRack == 0)
-        {
-            plan.rackPrefixes[host.rack].emplace_back(Ipv4Address(rackBase),
-                                                      uint8_t(32 - rackBits));
-        }
-        Ipv4AddressHelper addresses(network, mask);
-        const Ipv4Address gateway =
-            addresses.Assign(NetDeviceContainer(uplink.Get(1))).GetAddress(0);
-        plan.Route(uplink.Get(1), {network, uint8_t(32 - hostBits)}, Ipv4Address("0.0.0.0"));
-        if (vfp)
-        {
-            routed.Install(host.node);
-            host.provider = addresses.Assign(NetDeviceContainer(host.nic)).GetAddress(0);
-            SetDefaultRoute(host.nic, gateway);
-            host.vswitch = m_vfp.Install(host.node, host.nic);
-            plan.resolved.Add(uplink);
-            for (uint32_t j = 0; j < options.vmsPerHost; ++j)
-            {
-                Vm& vm = dc.vms[host.vms[j]];
-                m_vfp.AddVm(host.vswitch, hostPorts.Get(j), vm.nic, vm.port);
-                vm.address = CustomerAddress(tenantSize[vm.tenant]++);
-                Ptr<Ipv4> ip = vm.node->GetObject<Ipv4>();
-                const uint32_t interface = ip->AddInterface(vm.nic);
-                ip->AddAddress(interface, Ipv4InterfaceAddress(vm.address, CustomerMask()));
-                ip->SetUp(interface);
-                // Beyond the virtual network: its virtual gateway (VNET answers its ARP).
-                staticRouting.GetStaticRouting(ip)->SetDefaultRoute(
-                    VnetController::GatewayOf(CustomerPrefix(), CustomerMask()), interface);
-                // The VM asks the switch's ARP responder at once (ns-3 otherwise waits up to
-                // 10 ms before each request, an artefact no VM has).
-                vm.node->GetObject<ArpL3Protocol>()->SetAttribute(
-                    "RequestJitter", StringValue("ns3::ConstantRandomVariable[Constant=0]"));
-            }
-        }
-        else
-        {
-            hostPorts.Add(host.nic);
-            bridge.Install(host.node, hostPorts);
-            for (uint32_t j = 0; j < options.vmsPerHost; ++j)
-            {
-                Vm& vm = dc.vms[host.vms[j]];
-                vm.address = addresses.Assign(NetDeviceContainer(vm.nic)).GetAddress(0);
-                SetDefaultRoute(vm.nic, gateway);
-                // Resolved neighbours, as on the fabric (below): the bridge's segment has
-                // no IP on the host, so the helper cannot see across it.
-                AddNeighbor(vm.nic, gateway, uplink.Get(1)->GetAddress());
-                AddNeighbor(uplink.Get(1), vm.address, vm.nic->GetAddress());
-            }
-        }
+        AddHost(dc, plan, h, tenantSize);
     }
     if (vfp)
     {
@@ -384,12 +374,154 @@ VfpDatacenterHelper::Build(const Options& options) const
         {
             InstallAnanta(dc, plan);
         }
+        ClampMss(dc);
     }
     plan.Finish(dc);
     // A running datacenter has resolved its neighbours; first-packet ARP on every hop
     // (with ns-3's 3-packet pending queue) would only add start-up losses.
     NeighborCacheHelper().PopulateNeighborCache(plan.resolved);
+    RemoveQueueDiscs(firstNode);
     return dc;
+}
+
+void
+VfpDatacenterHelper::AddHost(Datacenter& dc,
+                             FabricPlan& plan,
+                             uint32_t h,
+                             std::vector<uint32_t>& tenantSize) const
+{
+    const Options& options = dc.options;
+    const bool vfp = options.switchType == SwitchType::Vfp;
+    const uint8_t hostBits = vfp ? 2 : 4;
+    const uint8_t rackBits = BitsFor(uint64_t(options.hostsPerRack) << hostBits);
+    Host& host = dc.hosts[h];
+    host.node = CreateObject<Node>();
+    host.rack = h / options.hostsPerRack;
+    Ptr<Node> tor = dc.tors.Get(host.rack);
+    NetDeviceContainer uplink =
+        LinkHelper(options, options.hostLinkRate, options.hostLinkDelay, options.GetFabricMtu())
+            .Install(host.node, tor);
+    host.nic = uplink.Get(0);
+    host.gatewayMac = Mac48Address::ConvertFrom(uplink.Get(1)->GetAddress());
+
+    FullDuplexEthernetHelper vmLink =
+        LinkHelper(options, options.vmLinkRate, options.vmLinkDelay, options.vmMtu);
+    InternetStackHelper vmStack; // VMs are not routers: static routes only
+    vmStack.SetRoutingHelper(Ipv4StaticRoutingHelper());
+    NetDeviceContainer hostPorts;
+    for (uint32_t j = 0; j < options.vmsPerHost; ++j)
+    {
+        const uint32_t index = h * options.vmsPerHost + j;
+        Vm& vm = dc.vms[index];
+        vm.node = CreateObject<Node>();
+        vm.host = h;
+        vm.tenant = index % options.tenants;
+        vm.port = "vm" + std::to_string(index);
+        vmStack.Install(vm.node);
+        NetDeviceContainer vnic = vmLink.Install(vm.node, host.node);
+        vm.nic = vnic.Get(0);
+        hostPorts.Add(vnic.Get(1));
+        host.vms.push_back(index);
+    }
+
+    // Host h's link: its block of its rack's prefix; the ToR has the first address.
+    const uint32_t rackBase =
+        (vfp ? (100u << 24 | 64u << 16) : (172u << 24 | 16u << 16)) + (host.rack << rackBits);
+    const Ipv4Address network(rackBase + ((h % options.hostsPerRack) << hostBits));
+    const Ipv4Mask mask(~uint32_t(0) << hostBits);
+    if (h % options.hostsPerRack == 0)
+    {
+        plan.rackPrefixes[host.rack].emplace_back(Ipv4Address(rackBase), uint8_t(32 - rackBits));
+    }
+    Ipv4AddressHelper addresses(network, mask);
+    const Ipv4Address gateway = addresses.Assign(NetDeviceContainer(uplink.Get(1))).GetAddress(0);
+    plan.Route(uplink.Get(1), {network, uint8_t(32 - hostBits)}, Ipv4Address("0.0.0.0"));
+    if (vfp)
+    {
+        ListStack().Install(host.node);
+        host.provider = addresses.Assign(NetDeviceContainer(host.nic)).GetAddress(0);
+        SetDefaultRoute(host.nic, gateway);
+        host.vswitch = m_vfp.Install(host.node, host.nic);
+        plan.resolved.Add(uplink);
+        AttachVfpVms(dc, host, hostPorts, tenantSize);
+        return;
+    }
+    hostPorts.Add(host.nic);
+    BridgeHelper().Install(host.node, hostPorts);
+    for (uint32_t index : host.vms)
+    {
+        Vm& vm = dc.vms[index];
+        vm.address = addresses.Assign(NetDeviceContainer(vm.nic)).GetAddress(0);
+        SetDefaultRoute(vm.nic, gateway);
+        // Resolved neighbours, as on the fabric: the bridge's segment has no IP on the
+        // host, so the helper cannot see across it.
+        AddNeighbor(vm.nic, gateway, uplink.Get(1)->GetAddress());
+        AddNeighbor(uplink.Get(1), vm.address, vm.nic->GetAddress());
+    }
+}
+
+void
+VfpDatacenterHelper::AttachVfpVms(Datacenter& dc,
+                                  Host& host,
+                                  const NetDeviceContainer& hostPorts,
+                                  std::vector<uint32_t>& tenantSize) const
+{
+    Ipv4StaticRoutingHelper staticRouting;
+    for (uint32_t j = 0; j < host.vms.size(); ++j)
+    {
+        Vm& vm = dc.vms[host.vms[j]];
+        m_vfp.AddVm(host.vswitch, hostPorts.Get(j), vm.nic, vm.port);
+        vm.address = CustomerAddress(tenantSize[vm.tenant]++);
+        Ptr<Ipv4> ip = vm.node->GetObject<Ipv4>();
+        const uint32_t interface = ip->AddInterface(vm.nic);
+        ip->AddAddress(interface, Ipv4InterfaceAddress(vm.address, CustomerMask()));
+        ip->SetUp(interface);
+        // Beyond the virtual network: its virtual gateway (VNET answers its ARP).
+        staticRouting.GetStaticRouting(ip)->SetDefaultRoute(
+            VnetController::GatewayOf(CustomerPrefix(), CustomerMask()), interface);
+        // The VM asks the switch's ARP responder at once (ns-3 otherwise waits up to
+        // 10 ms before each request, an artefact no VM has).
+        vm.node->GetObject<ArpL3Protocol>()->SetAttribute(
+            "RequestJitter", StringValue("ns3::ConstantRandomVariable[Constant=0]"));
+    }
+}
+
+void
+VfpDatacenterHelper::ClampMss(Datacenter& dc)
+{
+    StringValue encapsulation;
+    dc.vnet->GetAttribute("Encapsulation", encapsulation);
+    const uint16_t overhead = TunnelOverhead(encapsulation.Get());
+    const uint16_t fabricMtu = dc.options.GetFabricMtu();
+    if (fabricMtu >= dc.options.vmMtu + overhead)
+    {
+        return; // Azure's choice: the physical MTU carries the encapsulation
+    }
+    for (Host& host : dc.hosts)
+    {
+        host.vswitch->SetAttribute("TunnelOverhead", UintegerValue(overhead));
+    }
+}
+
+void
+VfpDatacenterHelper::RemoveQueueDiscs(uint32_t firstNode)
+{
+    // Ipv4AddressHelper::Assign gives each addressed device ns-3's default queue disc;
+    // a switch port has none, and VFP's and the bridge's ports must queue alike.
+    TrafficControlHelper tc;
+    for (uint32_t n = firstNode; n < NodeList::GetNNodes(); ++n)
+    {
+        Ptr<Node> node = NodeList::GetNode(n);
+        Ptr<TrafficControlLayer> layer = node->GetObject<TrafficControlLayer>();
+        for (uint32_t d = 0; layer && d < node->GetNDevices(); ++d)
+        {
+            Ptr<NetDevice> device = node->GetDevice(d);
+            if (layer->GetRootQueueDiscOnDevice(device))
+            {
+                tc.Uninstall(device);
+            }
+        }
+    }
 }
 
 Ipv4Address
@@ -406,10 +538,11 @@ VfpDatacenterHelper::AttachServer(Datacenter& dc,
         reached.push_back(infrastructure);
     }
     ListStack().Install(server);
-    CsmaHelper serverLink;
-    serverLink.SetChannelAttribute("DataRate", StringValue(dc.options.hostLinkRate));
-    serverLink.SetChannelAttribute("Delay", TimeValue(dc.options.hostLinkDelay));
-    NetDeviceContainer link = serverLink.Install(NodeContainer(dc.tors.Get(0), server));
+    NetDeviceContainer link = LinkHelper(dc.options,
+                                         dc.options.hostLinkRate,
+                                         dc.options.hostLinkDelay,
+                                         dc.options.GetFabricMtu())
+                                  .Install(dc.tors.Get(0), server);
     Ipv4AddressHelper addresses(network, "255.255.255.252");
     Ipv4InterfaceContainer interfaces = addresses.Assign(link);
     plan.Route(link.Get(0), {network, 30}, Ipv4Address("0.0.0.0"));
@@ -481,9 +614,8 @@ void
 VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
 {
     const Options& options = dc.options;
-    PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", StringValue(options.fabricLinkRate));
-    p2p.SetChannelAttribute("Delay", TimeValue(options.fabricLinkDelay));
+    FullDuplexEthernetHelper link = LinkHelper(
+        options, options.fabricLinkRate, options.fabricLinkDelay, options.GetFabricMtu());
 
     // The border router, linked to every intermediate router (100.124.0.0/16); the fabric
     // reaches the Muxes, the outside and the VIPs through it.
@@ -493,7 +625,7 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
     for (uint32_t i = 0; i < dc.intermediates.GetN(); ++i)
     {
         plan.borderLinks.push_back(
-            plan.Connect(p2p, dc.intermediates.Get(i), dc.border, borderLinks));
+            plan.Connect(link, dc.intermediates.Get(i), dc.border, borderLinks));
     }
     plan.borderPrefixes = {{Ipv4Address("100.125.0.0"), 16},
                            {Ipv4Address("198.18.0.0"), 15},
@@ -505,10 +637,10 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
     // A node on its own link below the border router, which is its way out.
     auto attach = [&](Ptr<Node> node, Ipv4AddressHelper& addresses)
     {
-        FabricPlan::Link link = plan.Connect(p2p, node, dc.border, addresses);
-        plan.Route(link.up, {link.downAddress, 30}, Ipv4Address("0.0.0.0"));
-        SetDefaultRoute(link.down, link.upAddress);
-        return link;
+        FabricPlan::Link wired = plan.Connect(link, node, dc.border, addresses);
+        plan.Route(wired.up, {wired.downAddress, 30}, Ipv4Address("0.0.0.0"));
+        SetDefaultRoute(wired.down, wired.upAddress);
+        return wired;
     };
 
     // The Muxes (100.125.0.0/16).
@@ -526,7 +658,7 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
     }
 
     // Outside nodes: clients in 198.18.0.0/16, servers in 198.19.0.0/16, a /30 each.
-    p2p.SetDeviceAttribute("DataRate", StringValue(options.hostLinkRate));
+    link.SetDeviceAttribute("DataRate", DataRateValue(options.hostLinkRate));
     auto outside = [&](uint32_t count,
                        const char* network,
                        NodeContainer& nodes,

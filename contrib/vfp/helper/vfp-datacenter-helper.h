@@ -2,21 +2,27 @@
  * VfpDatacenterHelper: builds a VL2-style datacenter (Greenberg et al., SIGCOMM 2009) in
  * which every host runs VFP, and its controllers.
  *
- * Fabric: racks of hosts under a top-of-rack router (ToR); each ToR is linked to two
- * aggregation routers, each aggregation router to every intermediate router (a folded
- * Clos). Routers are ns-3 IPv4 routers on point-to-point links whose FabricRouting tables
- * follow from the wiring, as VL2's do: every host link lies in its rack's prefix, ToRs
- * route their host links and send the rest up, aggregation routers route their racks'
- * prefixes down, intermediate routers route every rack over the aggregation routers
- * above it. With `ecmp` (the default) flows spread over equal-cost next hops by 5-tuple
- * hash. The fabric routes provider addresses (PA) only.
+ * Fabric: racks of hosts under a top-of-rack router (ToR); each ToR is linked to as many
+ * aggregation routers as its hosts' capacity needs at the chosen oversubscription (VL2:
+ * none), each aggregation router to every intermediate router (a folded Clos). Routers are
+ * ns-3 IPv4 routers whose FabricRouting tables follow from the wiring, as VL2's do: every
+ * host link lies in its rack's prefix, ToRs route their host links and send the rest up,
+ * aggregation routers route their racks' prefixes down, intermediate routers route every
+ * rack over the aggregation routers above it. With `ecmp` (the default) flows spread over
+ * equal-cost next hops by 5-tuple hash. The fabric routes provider addresses (PA) only.
  *
- * Hosts: each host has a physical NIC on a two-node CSMA link to its ToR (CSMA rather
- * than point-to-point because switch uplinks need Ethernet addressing, as does
- * BridgeNetDevice in the baseline; ns-3.37's CSMA is half duplex) with the host's PA, a
- * VfpSwitchNetDevice over it, and VMs: ns-3 nodes whose VNIC is a CSMA link to a switch
- * port. VMs of tenant t get customer addresses (CA) in 10.0.0.0/16, the same space for
- * every tenant, so addresses overlap across tenants.
+ * Links: every link, host to ToR, router to router and VNIC to switch port, is a
+ * full-duplex Ethernet link (FullDuplexEthernetNetDevice) whose every port is a drop-tail
+ * buffer of `portBuffer` that CE-marks ECN-capable packets above `ecnThreshold` when
+ * `ecn` is set. No queue disc is installed anywhere, so VFP and the bridge baseline queue
+ * identically and differ in the switch alone. Host and fabric links carry `fabricMtu`,
+ * VNICs `vmMtu`; when the fabric MTU cannot carry the tunnel's overhead, the switches
+ * clamp TCP's MSS and fragment other packets (docs/mtu.md).
+ *
+ * Hosts: each host has a physical NIC linked to its ToR with the host's PA, a
+ * VfpSwitchNetDevice over it, and VMs: ns-3 nodes whose VNIC is linked to a switch port.
+ * VMs of tenant t get customer addresses (CA) in 10.0.0.0/16, the same space for every
+ * tenant, so addresses overlap across tenants.
  *
  * Baseline (`switchType = Bridge`): the same nodes and links, but each host bridges its VMs
  * onto its NIC with ns-3's BridgeNetDevice and VMs get unique fabric-routed addresses
@@ -37,11 +43,14 @@
 
 #include "acl-controller.h"
 #include "fabric-routing.h"
+#include "full-duplex-ethernet-helper.h"
 #include "metering-controller.h"
 #include "ns3/bridge-net-device.h"
+#include "ns3/data-rate.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
+#include "ns3/queue-size.h"
 #include "slb-controller.h"
 #include "vfp-helper.h"
 #include "vip-spread-routing.h"
@@ -67,14 +76,24 @@ public:
         uint32_t hosts = 64;        //!< physical hosts
         uint32_t hostsPerRack = 16; //!< hosts under one ToR
         uint32_t aggregations = 4;  //!< aggregation routers
-        uint32_t intermediates = 2; //!< intermediate (core) routers
+        uint32_t intermediates = 4; //!< intermediate (core) routers
         uint32_t vmsPerHost = 8;    //!< VMs on each host (at most 13 for the bridge's /28)
         uint32_t tenants = 4;       //!< tenants; VM i of the datacenter is in tenant i % tenants
-        std::string hostLinkRate = "10Gbps";     //!< host NIC <-> ToR
-        Time hostLinkDelay = MicroSeconds(1);    //!< propagation, host <-> ToR
-        std::string fabricLinkRate = "40Gbps";   //!< router <-> router
-        Time fabricLinkDelay = MicroSeconds(2);  //!< propagation, router <-> router
-        std::string vmLinkRate = "10Gbps";       //!< VNIC <-> switch port
+        // Links (docs/datacenter.md, "Links"): every link is full-duplex Ethernet.
+        DataRate hostLinkRate{"10Gbps"};        //!< host NIC <-> ToR (VL2's servers: 1-10 GbE)
+        Time hostLinkDelay = MicroSeconds(1);   //!< host <-> ToR propagation (200 m of fibre)
+        DataRate fabricLinkRate{"40Gbps"};      //!< router <-> router
+        Time fabricLinkDelay = MicroSeconds(2); //!< router <-> router (400 m of fibre)
+        DataRate vmLinkRate{"100Gbps"};         //!< VNIC <-> switch port: a memory copy in Hyper-V
+        Time vmLinkDelay = Seconds(0);          //!< VNIC <-> switch port
+        /// A ToR's hosts' link capacity over its uplinks' (and likewise at the aggregation
+        /// layer): 1 is VL2's non-oversubscribed design; rounded up to whole links.
+        double oversubscription = 1;
+        uint16_t vmMtu = 1500;         //!< IP MTU of the VNICs
+        uint16_t fabricMtu = 0;        //!< IP MTU of host and fabric links; 0: vmMtu + 50 (VXLAN)
+        QueueSize portBuffer{"200KB"}; //!< each port's drop-tail buffer, every device
+        bool ecn = false;              //!< CE-mark ECN-capable packets above ecnThreshold
+        QueueSize ecnThreshold{"97500B"};        //!< DCTCP's K: 65 full frames (Alizadeh 2010, 10G)
         SwitchType switchType = SwitchType::Vfp; //!< VFP or the bridge baseline
         bool ecmp = true;                        //!< per-flow ECMP in the fabric (else one path)
         // Ananta (VFP only; none unless muxes > 0):
@@ -83,6 +102,9 @@ public:
         uint32_t dipsPerVip = 4; //!< DIPs behind each VIP (VMs of one tenant, port 5000)
         uint32_t clients = 0;    //!< client nodes outside the datacenter
         uint32_t servers = 0;    //!< server nodes outside, that VMs connect to (SNAT)
+
+        /// The fabric MTU in force (fabricMtu, or its default).
+        uint16_t GetFabricMtu() const { return fabricMtu ? fabricMtu : uint16_t(vmMtu + 50); }
     };
 
     struct Host
@@ -168,12 +190,40 @@ public:
                             uint32_t vip,
                             std::vector<uint32_t> leaving,
                             std::vector<uint32_t> joining);
+    /// Bytes the VNET tunnel @p encapsulation ("vxlan" or "nvgre") adds on the fabric.
+    static uint16_t TunnelOverhead(const std::string& encapsulation);
     /// The virtual network id of a tenant.
     static uint32_t VniOf(uint32_t tenant) { return 5000 + tenant; }
 
 private:
     struct FabricPlan; // the links and prefixes the fabric's routes are computed from
 
+    /// Refuses impossible options (naming the option) before anything is built.
+    static void Validate(const Options& options);
+    /// Uplinks each ToR needs for its hosts at the options' oversubscription.
+    static uint32_t TorUplinks(const Options& options);
+    /// A link helper with @p rate, @p delay and @p mtu, and the options' buffers and ECN.
+    static FullDuplexEthernetHelper LinkHelper(const Options& options,
+                                               DataRate rate,
+                                               Time delay,
+                                               uint16_t mtu);
+    /// Wires ToRs to aggregation routers and those to the intermediate routers.
+    static void BuildFabric(Datacenter& dc, FabricPlan& plan);
+    /// Adds host @p h, its NIC and its VMs.
+    void AddHost(Datacenter& dc,
+                 FabricPlan& plan,
+                 uint32_t h,
+                 std::vector<uint32_t>& tenantSize) const;
+    /// Gives host @p host's VMs their addresses and ports on the host's VFP switch.
+    void AttachVfpVms(Datacenter& dc,
+                      Host& host,
+                      const NetDeviceContainer& hostPorts,
+                      std::vector<uint32_t>& tenantSize) const;
+    /// Sets every switch's MSS clamp when the fabric MTU cannot carry the tunnel overhead.
+    static void ClampMss(Datacenter& dc);
+    /// Removes the queue discs Ipv4AddressHelper installed on nodes from @p firstNode on:
+    /// ports queue in their devices.
+    static void RemoveQueueDiscs(uint32_t firstNode);
     /// Adds the directory, agents and controllers.
     void InstallControllers(Datacenter& dc, FabricPlan& plan) const;
     /// Adds the border router, Muxes, SLB manager, VIPs and outside nodes.

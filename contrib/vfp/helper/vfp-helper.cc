@@ -1,9 +1,12 @@
 #include "vfp-helper.h"
 
+#include "full-duplex-ethernet-helper.h"
+
 #include "ns3/csma-helper.h"
 #include "ns3/csma-net-device.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4.h"
+#include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/point-to-point-net-device.h"
@@ -15,6 +18,8 @@
 
 namespace ns3
 {
+
+NS_LOG_COMPONENT_DEFINE("VfpHelper");
 
 namespace
 {
@@ -71,24 +76,112 @@ VfpHelper::AddVm(Ptr<VfpSwitchNetDevice> vswitch,
 void
 VfpHelper::EnablePcap(const std::string& prefix, Ptr<VfpSwitchNetDevice> vswitch)
 {
-    auto enable = [&prefix](Ptr<NetDevice> device)
+    VfpHelper().EnablePcap(prefix, Ptr<NetDevice>(vswitch));
+}
+
+std::vector<std::pair<std::string, Ptr<NetDevice>>>
+VfpHelper::TracedDevices(Ptr<NetDevice> device)
+{
+    std::vector<std::pair<std::string, Ptr<NetDevice>>> devices;
+    Ptr<VfpSwitchNetDevice> vswitch = DynamicCast<VfpSwitchNetDevice>(device);
+    if (!vswitch)
     {
-        if (device->GetObject<CsmaNetDevice>())
-        {
-            CsmaHelper().EnablePcap(prefix, device, true);
-        }
-        else if (device->GetObject<PointToPointNetDevice>())
-        {
-            PointToPointHelper().EnablePcap(prefix, device, true);
-        }
-    };
+        return devices; // not ours: its own helper traces it
+    }
     for (const auto& [name, port] : vswitch->GetEngine().GetPorts())
     {
-        enable(vswitch->GetPortDevice(name));
+        devices.emplace_back(name, vswitch->GetPortDevice(name));
     }
     if (vswitch->GetUplink())
     {
-        enable(vswitch->GetUplink());
+        devices.emplace_back("uplink", vswitch->GetUplink());
+    }
+    return devices;
+}
+
+namespace
+{
+
+/// With an explicit file name, one file per traced device: NAME-PORT.EXT.
+std::string
+FileFor(const std::string& prefix,
+        bool explicitFilename,
+        const std::string& device,
+        const std::string& extension)
+{
+    if (!explicitFilename)
+    {
+        return prefix;
+    }
+    const bool suffixed =
+        prefix.size() > extension.size() &&
+        prefix.compare(prefix.size() - extension.size(), extension.size(), extension) == 0;
+    return (suffixed ? prefix.substr(0, prefix.size() - extension.size()) : prefix) + "-" + device +
+           extension;
+}
+
+} // namespace
+
+void
+VfpHelper::EnablePcapInternal(std::string prefix,
+                              Ptr<NetDevice> nd,
+                              bool /* promiscuous */,
+                              bool explicitFilename)
+{
+    // A switch's devices take every frame on their link, as a bridge's do: the VM's frames
+    // are addressed to their peers, not to the port. Only a promiscuous trace shows them.
+    const bool promiscuous = true;
+    for (const auto& [name, device] : TracedDevices(nd))
+    {
+        const std::string file = FileFor(prefix, explicitFilename, name, ".pcap");
+        if (device->GetObject<CsmaNetDevice>())
+        {
+            CsmaHelper().EnablePcap(file, device, promiscuous, explicitFilename);
+        }
+        else if (device->GetObject<FullDuplexEthernetNetDevice>())
+        {
+            FullDuplexEthernetHelper().EnablePcap(file, device, promiscuous, explicitFilename);
+        }
+        else if (device->GetObject<PointToPointNetDevice>())
+        {
+            PointToPointHelper().EnablePcap(file, device, promiscuous, explicitFilename);
+        }
+        else
+        {
+            NS_LOG_WARN("no pcap for " << name << ": a " << device->GetInstanceTypeId().GetName());
+        }
+    }
+}
+
+void
+VfpHelper::EnableAsciiInternal(Ptr<OutputStreamWrapper> stream,
+                               std::string prefix,
+                               Ptr<NetDevice> nd,
+                               bool explicitFilename)
+{
+    for (const auto& [name, device] : TracedDevices(nd))
+    {
+        const std::string file = FileFor(prefix, explicitFilename, name, ".tr");
+        if (device->GetObject<CsmaNetDevice>())
+        {
+            stream ? CsmaHelper().EnableAscii(stream, device)
+                   : CsmaHelper().EnableAscii(file, device, explicitFilename);
+        }
+        else if (device->GetObject<FullDuplexEthernetNetDevice>())
+        {
+            stream ? FullDuplexEthernetHelper().EnableAscii(stream, device)
+                   : FullDuplexEthernetHelper().EnableAscii(file, device, explicitFilename);
+        }
+        else if (device->GetObject<PointToPointNetDevice>())
+        {
+            stream ? PointToPointHelper().EnableAscii(stream, device)
+                   : PointToPointHelper().EnableAscii(file, device, explicitFilename);
+        }
+        else
+        {
+            NS_LOG_WARN("no ascii trace for " << name << ": a "
+                                              << device->GetInstanceTypeId().GetName());
+        }
     }
 }
 

@@ -9,13 +9,20 @@ std::optional<int>
 ParseCommandLine(int argc,
                  char** argv,
                  const std::string& program,
-                 const boost::program_options::options_description& options)
+                 const boost::program_options::options_description& options,
+                 const boost::program_options::positional_options_description* positional)
 {
     namespace po = boost::program_options;
     po::variables_map args;
     try
     {
-        po::store(po::parse_command_line(argc, argv, options), args);
+        po::command_line_parser parser(argc, argv);
+        parser.options(options);
+        if (positional != nullptr)
+        {
+            parser.positional(*positional);
+        }
+        po::store(parser.run(), args);
         if (args.count("help"))
         {
             std::cout << options << "\n";

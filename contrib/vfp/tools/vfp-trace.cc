@@ -82,42 +82,26 @@ main(int argc, char** argv)
         return 2;
     }
     vfp::TraceRunner runner(*vswitch);
-    std::string text;
-    size_t line = 0;
+    size_t lines = 0;
     size_t packets = 0;
-    while (std::getline(events, text))
+    try
     {
-        ++line;
-        if (text.find_first_not_of(" \t\r") == std::string::npos)
-        {
-            continue; // blank lines separate nothing and mean nothing
-        }
-        try
-        {
-            const std::string where = fmt::format("{}:{}", eventsFile, line);
-            for (const vfp::Json& result : runner.Run(vfp::ParseJsonText(text, where), line))
-            {
-                out << result.dump() << "\n";
-                packets += result.contains("verdict");
-            }
-        }
-        catch (const vfp::PolicyError& error)
-        {
-            out.flush();
-            const std::string message = error.what();
-            // JSON syntax errors already name the file and line.
-            if (message.rfind(eventsFile + ":", 0) == 0)
-            {
-                std::cerr << "vfp-trace: " << message << "\n";
-            }
-            else
-            {
-                std::cerr << fmt::format("vfp-trace: {}:{}: {}\n", eventsFile, line, message);
-            }
-            return 2;
-        }
+        lines = vfp::RunEventStream(runner,
+                                    events,
+                                    eventsFile,
+                                    [&out, &packets](const vfp::Json& result)
+                                    {
+                                        out << result.dump() << "\n";
+                                        packets += result.contains("verdict");
+                                    });
+    }
+    catch (const vfp::PolicyError& error)
+    {
+        out.flush();
+        std::cerr << "vfp-trace: " << error.what() << "\n";
+        return 2;
     }
     out.flush();
-    std::cerr << fmt::format("vfp-trace: {} events, {} packet results\n", line, packets);
+    std::cerr << fmt::format("vfp-trace: {} events, {} packet results\n", lines, packets);
     return 0;
 }

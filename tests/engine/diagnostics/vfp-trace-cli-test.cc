@@ -2,55 +2,20 @@
  * The vfp-trace command: results on standard output or --out, input errors on standard
  * error naming the file, line and field, with exit status 2 and earlier lines kept.
  */
-#include <cstdio>
-#include <fstream>
-#include <gtest/gtest.h>
-#include <sstream>
+#include "cli-run.h"
 
 namespace
 {
 
-struct TraceRun
-{
-    int status;
-    std::string out;
-    std::string err;
-};
+using vfp::test::CliRun;
+using vfp::test::Slurp;
+using vfp::test::TempFile;
+using vfp::test::WriteFile;
 
-std::string
-Slurp(const std::string& file)
-{
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-/// A temporary file name of the running test's own: CTest runs tests in parallel.
-std::string
-TempFile(const std::string& name)
-{
-    return testing::TempDir() + "vfp-trace-cli-" +
-           testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name;
-}
-
-TraceRun
+CliRun
 RunTrace(const std::string& args)
 {
-    const std::string out = TempFile("stdout");
-    const std::string err = TempFile("stderr");
-    const std::string command =
-        std::string(VFP_TRACE_BINARY) + " " + args + " >" + out + " 2>" + err;
-    const int status = std::system(command.c_str());
-    return TraceRun{WEXITSTATUS(status), Slurp(out), Slurp(err)};
-}
-
-std::string
-WriteFile(const std::string& name, const std::string& text)
-{
-    const std::string file = TempFile(name);
-    std::ofstream(file) << text;
-    return file;
+    return vfp::test::RunCli(VFP_TRACE_BINARY, args);
 }
 
 const char* POLICY = R"({"version":1,"ports":[{"name":"vm","mac":"00:1d:d8:00:00:01","layers":[
@@ -64,14 +29,14 @@ TEST(VfpTraceCli, WritesOneLinePerPacket)
     const std::string policy = WriteFile("p.json", POLICY);
     const std::string events =
         WriteFile("e.jsonl", std::string(GOOD_PACKET) + "\n\n" + GOOD_PACKET + "\n");
-    TraceRun run = RunTrace("--policy " + policy + " --events " + events);
+    CliRun run = RunTrace("--policy " + policy + " --events " + events);
     EXPECT_EQ(run.status, 0) << run.err;
     EXPECT_NE(run.out.find(R"("line":1,)"), std::string::npos);
     EXPECT_NE(run.out.find(R"("line":3,)"), std::string::npos) << "blank lines keep the numbering";
     EXPECT_NE(run.out.find(R"("verdict":"allow")"), std::string::npos);
 
     const std::string outFile = TempFile("result.jsonl");
-    TraceRun toFile = RunTrace("--policy " + policy + " --events " + events + " --out " + outFile);
+    CliRun toFile = RunTrace("--policy " + policy + " --events " + events + " --out " + outFile);
     EXPECT_EQ(toFile.status, 0);
     EXPECT_EQ(Slurp(outFile), run.out);
 }
@@ -84,7 +49,7 @@ TEST(VfpTraceCli, BadEventNamesFileLineAndFieldAndKeepsEarlierLines)
         std::string(GOOD_PACKET) + "\n" +
             R"({"port":"vm","dir":"outbound","headers":[{"eth":{"src":"00:1d:d8:00:00:01","dst":"00:00:00:00:00:09"}},{"ipv4":{"src":"10.0.0.1","dst":"10.0.0.2","proto":6}}]})" +
             "\n" + GOOD_PACKET + "\n");
-    TraceRun run = RunTrace("--policy " + policy + " --events " + events);
+    CliRun run = RunTrace("--policy " + policy + " --events " + events);
     EXPECT_EQ(run.status, 2);
     EXPECT_NE(run.err.find(events + ":2: headers: group 0: ipv4 protocol 6 announces a tcp header"),
               std::string::npos)
@@ -96,12 +61,12 @@ TEST(VfpTraceCli, BadEventNamesFileLineAndFieldAndKeepsEarlierLines)
 TEST(VfpTraceCli, MalformedJsonLineAndBadPolicyAndMissingArguments)
 {
     const std::string policy = WriteFile("p.json", POLICY);
-    TraceRun json =
+    CliRun json =
         RunTrace("--policy " + policy + " --events " + WriteFile("j.jsonl", "{\"port\": \n"));
     EXPECT_EQ(json.status, 2);
     EXPECT_NE(json.err.find("j.jsonl:1: malformed JSON"), std::string::npos) << json.err;
 
-    TraceRun badPolicy = RunTrace(
+    CliRun badPolicy = RunTrace(
         "--policy " + WriteFile("bad.json", R"({"version":1,"ports":[{"name":"vm","mac":"x"}]})") +
         " --events " + WriteFile("e.jsonl", ""));
     EXPECT_EQ(badPolicy.status, 2);
@@ -109,28 +74,50 @@ TEST(VfpTraceCli, MalformedJsonLineAndBadPolicyAndMissingArguments)
               std::string::npos)
         << badPolicy.err;
 
-    TraceRun missing = RunTrace("--policy " + policy);
+    CliRun missing = RunTrace("--policy " + policy);
     EXPECT_EQ(missing.status, 2);
     EXPECT_NE(missing.err.find("events"), std::string::npos) << missing.err;
 
-    TraceRun unknownOp = RunTrace("--policy " + policy + " --events " +
-                                  WriteFile("op.jsonl",
-                                            R"({"op":"reboot","port":"vm"})"
-                                            "\n"));
+    CliRun unknownOp = RunTrace("--policy " + policy + " --events " +
+                                WriteFile("op.jsonl",
+                                          R"({"op":"reboot","port":"vm"})"
+                                          "\n"));
     EXPECT_EQ(unknownOp.status, 2);
     EXPECT_NE(unknownOp.err.find(R"(op.jsonl:1: op: unknown operation "reboot")"),
               std::string::npos)
         << unknownOp.err;
 
-    TraceRun backwards = RunTrace("--policy " + policy + " --events " +
-                                  WriteFile("t.jsonl",
-                                            std::string(GOOD_PACKET) + "\n" +
-                                                R"({"op":"expire","time":0.5})"
-                                                "\n"));
+    CliRun backwards = RunTrace("--policy " + policy + " --events " +
+                                WriteFile("t.jsonl",
+                                          std::string(GOOD_PACKET) + "\n" +
+                                              R"({"op":"expire","time":0.5})"
+                                              "\n"));
     EXPECT_EQ(backwards.status, 2);
     EXPECT_NE(backwards.err.find("t.jsonl:2: time: events must not go back in time"),
               std::string::npos)
         << backwards.err;
+}
+
+/// Issue 12: a number beyond a double escaped as nlohmann::out_of_range and aborted the
+/// tool (exit 134) instead of the documented error and exit status 2.
+TEST(VfpTraceCli, ANumberTooLargeForADoubleIsAnInputError)
+{
+    const std::string policy = WriteFile("p.json", POLICY);
+    TraceRun event = RunTrace(
+        "--policy " + policy + " --events " +
+        WriteFile("big.jsonl",
+                  std::string(GOOD_PACKET) + "\n" + R"({"op":"expire","time":1e999})" + "\n"));
+    EXPECT_EQ(event.status, 2);
+    EXPECT_NE(event.err.find("big.jsonl:2: time: malformed JSON"), std::string::npos) << event.err;
+    EXPECT_NE(event.out.find(R"("line":1,)"), std::string::npos)
+        << "the first line's result is kept";
+
+    TraceRun badPolicy =
+        RunTrace("--policy " + WriteFile("big.json", R"({"version":1e999,"ports":[]})") +
+                 " --events " + WriteFile("e.jsonl", ""));
+    EXPECT_EQ(badPolicy.status, 2);
+    EXPECT_NE(badPolicy.err.find("big.json: version: malformed JSON"), std::string::npos)
+        << badPolicy.err;
 }
 
 } // namespace

@@ -8,7 +8,9 @@
 #include "engine/format/port-state.h"
 
 #include <fstream>
+#include <functional>
 #include <gtest/gtest.h>
+#include <sstream>
 
 namespace vfp
 {
@@ -124,6 +126,187 @@ TEST(PortState, RefusesUnknownVersionsAndMalformedDocuments)
     }
     EXPECT_THROW(PortState::Restore(Json::parse(R"({"format":"something-else","version":1})")),
                  PolicyError);
+}
+
+/// The port-state fuzz target's seed (tests/fuzz/) is this switch's saved state, so that
+/// its mutations start from a document of today's format; VFP_REGENERATE=1 rewrites it.
+TEST(PortState, FuzzSeedIsTheFigure4State)
+{
+    const std::string seed =
+        std::string(VFP_TEST_DATA_DIR) + "/fuzz/corpus/port-state/figure4.json";
+    const Json saved = PortState::Save(BusySwitch()->GetPort("vm1"));
+    if (std::getenv("VFP_REGENERATE") != nullptr)
+    {
+        std::ofstream(seed) << saved.dump() << "\n";
+    }
+    std::ifstream in(seed);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(ParseJsonText(text.str(), seed), saved)
+        << "the seed is stale: VFP_REGENERATE=1 build/bin/vfp-engine-tests rewrites it";
+}
+
+/// The message Restore refuses @p state with ("" when it restores it).
+std::string
+RefusalOf(const Json& state)
+{
+    try
+    {
+        PortState::Restore(state);
+    }
+    catch (const PolicyError& error)
+    {
+        return error.what();
+    }
+    return "";
+}
+
+/// The first entry of @p list for which @p wanted holds (the test needs it to exist).
+Json&
+First(Json& list, const std::function<bool(const Json&)>& wanted)
+{
+    for (Json& item : list)
+    {
+        if (wanted(item))
+        {
+            return item;
+        }
+    }
+    ADD_FAILURE() << "no such entry in the saved state";
+    static Json none;
+    return none;
+}
+
+/// Findings of issue 12 (ASan and libFuzzer): each of these documents made the next
+/// insert write out of bounds or was read past an array's end; each is now refused,
+/// naming the field.
+class PortStateRefuses : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        m_switch = BusySwitch();
+        m_saved = PortState::Save(m_switch->GetPort("vm1"));
+    }
+    /// A layer that has live flows, and its first live slot.
+    Json& BusyLayer()
+    {
+        return First(m_saved["layers"], [](const Json& l) { return !l["slots"].empty(); });
+    }
+    Json& LiveSlot(Json& slots)
+    {
+        return First(slots, [](const Json& s) { return s["live"].get<bool>(); });
+    }
+    void ExpectRefused(const Json& state, const std::string& part)
+    {
+        const std::string message = RefusalOf(state);
+        EXPECT_NE(message.find(part), std::string::npos) << "message: \"" << message << "\"";
+    }
+
+    std::unique_ptr<Switch> m_switch;
+    Json m_saved;
+};
+
+TEST_F(PortStateRefuses, AFreeSlotPastTheSlots)
+{
+    Json& layer = BusyLayer();
+    layer["free"].push_back(layer["slots"].size() + 3);
+    ExpectRefused(m_saved, "is past the");
+    Json state = PortState::Save(m_switch->GetPort("vm1"));
+    state["tracker"]["free"].push_back(state["tracker"]["slots"].size());
+    ExpectRefused(state, "tracker: free[");
+}
+
+TEST_F(PortStateRefuses, ALiveSlotOrADuplicateOnTheFreeList)
+{
+    Json& layer = BusyLayer();
+    for (size_t s = 0; s < layer["slots"].size(); ++s)
+    {
+        if (layer["slots"][s]["live"].get<bool>())
+        {
+            layer["free"].push_back(s);
+            break;
+        }
+    }
+    ExpectRefused(m_saved, "is live");
+    Json state = PortState::Save(m_switch->GetPort("vm1"));
+    Json& tracker = state["tracker"];
+    tracker["slots"].push_back({{"version", 1}, {"live", false}});
+    tracker["free"].push_back(tracker["slots"].size() - 1);
+    tracker["free"].push_back(tracker["slots"].size() - 1);
+    ExpectRefused(state, "is listed twice");
+    tracker["free"].erase(tracker["free"].size() - 1);
+    EXPECT_EQ(RefusalOf(state), "");
+    tracker["free"].erase(tracker["free"].size() - 1);
+    ExpectRefused(state, "is not live and not on the free list");
+}
+
+TEST_F(PortStateRefuses, ListsShorterThanDeclared)
+{
+    auto expectShortened = [this](const std::function<Json&(Json&)>& list, const std::string& part)
+    {
+        Json state = m_saved;
+        Json& target = list(state);
+        ASSERT_TRUE(target.is_array() && !target.empty()) << part;
+        target.erase(target.size() - 1);
+        ExpectRefused(state, part);
+    };
+    auto liveSlot = [this](Json& state) -> Json&
+    {
+        return LiveSlot(
+            First(state["layers"], [](const Json& l) { return !l["slots"].empty(); })["slots"]);
+    };
+    expectShortened([&](Json& s) -> Json& { return liveSlot(s)["keys"]; },
+                    ".keys: expected a list of 2");
+    expectShortened([&](Json& s) -> Json& { return liveSlot(s)["hts"]; },
+                    ".hts: expected a list of 2");
+    expectShortened([&](Json& s) -> Json& { return liveSlot(s)["keys"][0][0]; },
+                    ".keys[0][0]: expected a list of 10");
+    expectShortened([](Json& s) -> Json& { return s["counters"]["received"]; },
+                    "counters.received: expected a list of 2");
+    auto flowWith = [](Json& state, const char* field) -> Json&
+    { return First(state["uft"]["flows"], [field](const Json& f) { return !f[field].empty(); }); };
+    expectShortened([&](Json& s) -> Json& { return flowWith(s, "meters")["meters"][0]; },
+                    ".meters[0]: expected a list of 2");
+    expectShortened([&](Json& s) -> Json& { return flowWith(s, "watches")["watches"][0]; },
+                    ".watches[0]: expected a list of 2");
+    expectShortened([&](Json& s) -> Json& { return flowWith(s, "layer_flows")["layer_flows"][0]; },
+                    ".layer_flows[0]: expected a list of 2");
+    auto connectionWithFlows = [](Json& state) -> Json&
+    {
+        return First(state["tracker"]["slots"],
+                     [](const Json& c)
+                     { return c["live"].get<bool>() && !c["layer_flows"].empty(); });
+    };
+    expectShortened([&](Json& s) -> Json& { return connectionWithFlows(s)["layer_flows"][0]; },
+                    ".layer_flows[0]: expected a list of 2");
+    auto snatSlot = [](Json& state) -> Json&
+    {
+        for (Json& layer : state["layers"])
+        {
+            for (Json& slot : layer["slots"])
+            {
+                if (slot["live"].get<bool>() && !slot["snat"].is_null())
+                {
+                    return slot;
+                }
+            }
+        }
+        ADD_FAILURE() << "no SNAT flow in the saved state";
+        static Json none;
+        return none;
+    };
+    expectShortened([&](Json& s) -> Json& { return snatSlot(s)["snat"]; },
+                    ".snat: expected a list of 2");
+}
+
+TEST_F(PortStateRefuses, NumbersTooLargeForTheirFieldsAndUnknownFields)
+{
+    Json state = m_saved;
+    LiveSlot(BusyLayer()["slots"])["keys"][0][0][2] = 1ull << 32; // a source IP
+    ExpectRefused(m_saved, ".keys[0][0][2]: expected a whole number from 0 to 4294967295");
+    state["tracker"]["counters"]["surprise"] = 1;
+    ExpectRefused(state, "tracker.counters.surprise: unknown field");
 }
 
 } // namespace

@@ -6,7 +6,7 @@
  * VNET layers on the same ports behave as they do without the SLB layer.
  */
 #include "../helper/datacenter-fixture.h"
-#include "ns3/ppp-header.h"
+#include "ns3/ethernet-header.h"
 #include "request-response-client.h"
 #include "request-response-server.h"
 
@@ -133,7 +133,8 @@ TEST_F(AnantaDatacenter, AMuxForgetsFlowsAfterTheirIdleTimeout)
     Client(dc.clients.Get(0), Vip(), 1000, MilliSeconds(1), Seconds(0.1), 10);
     size_t during = 0;
     size_t after = 0;
-    auto count = [this](size_t* into) {
+    auto count = [this](size_t* into)
+    {
         for (Ptr<SlbMux> mux : dc.muxes)
         {
             *into += mux->GetFlowCount();
@@ -309,10 +310,10 @@ TEST_F(AnantaDatacenter, ASnatPortIsNotReusedBeforeTimeWaitEnds)
         MakeCallback(+[](std::set<uint16_t>* seen, uint32_t* count, Ptr<const Packet> frame)
                      {
                          Ptr<Packet> copy = frame->Copy();
-                         PppHeader ppp;
+                         EthernetHeader ethernet;
                          Ipv4Header ip;
                          TcpHeader tcp;
-                         copy->RemoveHeader(ppp);
+                         copy->RemoveHeader(ethernet);
                          copy->RemoveHeader(ip);
                          if (ip.GetProtocol() == 6 && copy->PeekHeader(tcp) &&
                              tcp.GetFlags() == TcpHeader::SYN)

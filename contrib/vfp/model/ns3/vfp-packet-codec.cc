@@ -17,6 +17,17 @@ constexpr uint32_t ETHERNET_BYTES = 14;
 constexpr uint32_t IPV4_BYTES = 20;
 constexpr uint32_t UDP_BYTES = 8;
 constexpr uint32_t TUNNEL_BYTES = 8; // VXLAN and NVGRE alike
+constexpr uint32_t TCP_BYTES = 20;   // without options
+constexpr uint32_t TCP_MAX_BYTES = 60;
+
+// TCP option kinds (RFC 9293, RFC 7323, RFC 2018).
+constexpr uint8_t TCP_OPTION_END = 0;
+constexpr uint8_t TCP_OPTION_NOP = 1;
+constexpr uint8_t TCP_OPTION_MSS = 2;
+constexpr uint8_t TCP_OPTION_WINDOW_SCALE = 3;
+constexpr uint8_t TCP_OPTION_SACK_PERMITTED = 4;
+constexpr uint8_t TCP_OPTION_SACK = 5;
+constexpr uint8_t TCP_OPTION_TIMESTAMP = 8;
 
 /// The first @p count bytes of @p packet (count <= 64).
 std::array<uint8_t, 64>
@@ -32,6 +43,57 @@ Refuse(std::string& error, const std::string& reason)
 {
     error = reason;
     return false;
+}
+
+/**
+ * Why the TCP options in @p options (@p length bytes, after the 20 fixed bytes) must not
+ * reach ns-3's TcpHeader::Deserialize, or empty when they may. ns-3 3.37 trusts them: an
+ * option of length 0 makes it loop forever, allocating; MSS, window scale, SACK-permitted
+ * or timestamp options of another length than RFC 9293/7323/2018 give abort the program;
+ * a SACK longer than the header is read past its end. So every option must fit the
+ * header, with its kind's length (SACK: 2 + 8 per block), and an unknown kind a length of
+ * 2 to 40 (ns-3's bounds for options it skips).
+ */
+std::string
+CheckTcpOptions(const uint8_t* options, uint32_t length)
+{
+    for (uint32_t at = 0; at < length;)
+    {
+        const uint8_t kind = options[at];
+        if (kind == TCP_OPTION_END)
+        {
+            return "";
+        }
+        if (kind == TCP_OPTION_NOP)
+        {
+            ++at;
+            continue;
+        }
+        if (at + 2 > length)
+        {
+            return "truncated TCP option";
+        }
+        const uint8_t size = options[at + 1];
+        if (size < 2)
+        {
+            return "TCP option shorter than 2 bytes";
+        }
+        if (size > length - at)
+        {
+            return "TCP option longer than its header";
+        }
+        const bool badSize = (kind == TCP_OPTION_MSS && size != 4) ||
+                             (kind == TCP_OPTION_WINDOW_SCALE && size != 3) ||
+                             (kind == TCP_OPTION_SACK_PERMITTED && size != 2) ||
+                             (kind == TCP_OPTION_SACK && (size - 2) % 8 != 0) ||
+                             (kind == TCP_OPTION_TIMESTAMP && size != 10);
+        if (badSize)
+        {
+            return "TCP option with a wrong length for its kind";
+        }
+        at += size;
+    }
+    return "";
 }
 
 /// Removes an inner Ethernet header into @p group.
@@ -105,12 +167,16 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
         {
             return Refuse(error, "truncated IPv4 header");
         }
-        const auto first = Peek(packet, 1);
+        const auto first = Peek(packet, 4);
         if ((first[0] >> 4) != 4 || (first[0] & 0x0f) != 5)
         {
             return Refuse(error,
                           (first[0] >> 4) != 4 ? "not an IPv4 header"
                                                : "IPv4 options are not supported");
+        }
+        if (static_cast<uint32_t>((first[2] << 8) | first[3]) < IPV4_BYTES)
+        {
+            return Refuse(error, "IPv4 total length shorter than its header");
         }
         Ipv4Header& ip = decoded.ipHeaders[g];
         packet->RemoveHeader(ip);
@@ -130,14 +196,22 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
         const uint8_t protocol = ip.GetProtocol();
         if (protocol == vfp::IP_PROTOCOL_TCP)
         {
-            if (packet->GetSize() < 20)
+            if (packet->GetSize() < TCP_BYTES)
             {
                 return Refuse(error, "truncated TCP header");
             }
             const uint32_t headerBytes = (Peek(packet, 13)[12] >> 4) * 4u;
-            if (headerBytes < 20 || headerBytes > packet->GetSize())
+            if (headerBytes < TCP_BYTES || headerBytes > packet->GetSize())
             {
                 return Refuse(error, "truncated TCP header");
+            }
+            const auto header = Peek(packet, headerBytes);
+            static_assert(TCP_MAX_BYTES <= header.size());
+            const std::string badOptions =
+                CheckTcpOptions(header.data() + TCP_BYTES, headerBytes - TCP_BYTES);
+            if (!badOptions.empty())
+            {
+                return Refuse(error, badOptions);
             }
             TcpHeader& tcp = decoded.tcpHeaders[g];
             packet->RemoveHeader(tcp);
@@ -218,10 +292,20 @@ VfpPacketCodec::Decode(Ptr<const Packet> frame,
 Ptr<Packet>
 VfpPacketCodec::Encode(const Decoded& decoded,
                        const vfp::HeaderTransposition& ht,
-                       const vfp::HeaderStack& result)
+                       const vfp::HeaderStack& result,
+                       uint16_t outerIdentification)
 {
     const bool checksums = Node::ChecksumEnabled();
     Ptr<Packet> packet = decoded.payload->Copy();
+    // RFC 6040 (normal mode): a pushed outer header copies the inner ECN field, and a
+    // decapsulated inner header that is ECN-capable takes the outer header's CE mark.
+    bool poppedCe = false;
+    for (size_t k = 0; k < ht.popCount; ++k)
+    {
+        poppedCe |= decoded.stack[k].hasIpv4 && decoded.ipHeaders[k].GetEcn() == Ipv4Header::ECN_CE;
+    }
+    Ipv4Header::EcnType innerEcn = Ipv4Header::ECN_NotECT;
+    bool innerDontFragment = true;
     for (size_t j = result.count; j-- > 0;)
     {
         const vfp::HeaderGroup& group = result[j];
@@ -275,8 +359,17 @@ VfpPacketCodec::Encode(const Decoded& decoded,
             Ipv4Header ip = survived ? decoded.ipHeaders[source] : Ipv4Header();
             if (!survived)
             {
-                ip.SetDontFragment();
+                // RFC 2003 §3.1: DF as the inner header has it; an identification of its own.
+                innerDontFragment ? ip.SetDontFragment() : ip.SetMayFragment();
+                ip.SetIdentification(outerIdentification);
+                ip.SetEcn(innerEcn);
             }
+            else if (j == ht.pushCount && poppedCe && ip.GetEcn() != Ipv4Header::ECN_NotECT)
+            {
+                ip.SetEcn(Ipv4Header::ECN_CE);
+            }
+            innerEcn = ip.GetEcn();
+            innerDontFragment = ip.IsDontFragment();
             ip.SetSource(ipSrc);
             ip.SetDestination(ipDst);
             ip.SetProtocol(group.ip.protocol);

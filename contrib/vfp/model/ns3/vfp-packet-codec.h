@@ -14,6 +14,9 @@
  * key, Ethernet inside), IP-in-IP, up to vfp::MAX_HEADER_GROUPS groups. Anything else in an
  * IPv4 packet (ICMP, other protocols) is payload; non-IPv4 frames are one L2 group.
  * Truncated or unsupported packets are refused with the reason, never parsed past their end.
+ * A packet from the network never reaches an ns-3 parser that would trust it: the TCP
+ * option bytes are checked before ns-3's TcpHeader reads them (ns-3 3.37 loops, aborts or
+ * reads out of bounds on some), and an IPv4 total length shorter than its header is refused.
  */
 #ifndef VFP_PACKET_CODEC_H
 #define VFP_PACKET_CODEC_H
@@ -62,12 +65,15 @@ public:
 
     /**
      * Puts the packet together for @p result, the stack the engine's transposition @p ht
-     * made of @p decoded's stack.
+     * made of @p decoded's stack. A pushed outer IPv4 header takes @p outerIdentification,
+     * the inner header's DF bit (RFC 2003 §3.1) and its ECN field; a header that a pop
+     * exposed takes the popped header's CE mark if it is ECN-capable (RFC 6040).
      * @return the frame without its outermost Ethernet header (result[0].eth has its fields)
      */
     static Ptr<Packet> Encode(const Decoded& decoded,
                               const vfp::HeaderTransposition& ht,
-                              const vfp::HeaderStack& result);
+                              const vfp::HeaderStack& result,
+                              uint16_t outerIdentification = 0);
 
     static Mac48Address ToMac(uint64_t mac);
     static uint64_t FromMac(Mac48Address mac);

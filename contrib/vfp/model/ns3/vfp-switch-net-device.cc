@@ -10,6 +10,8 @@
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
+#include "vfp-mtu.h"
+#include "vfp-reassembler.h"
 
 namespace ns3
 {
@@ -74,12 +76,66 @@ VfpSwitchNetDevice::GetTypeId()
                           PointerValue(),
                           MakePointerAccessor(&VfpSwitchNetDevice::m_cpu),
                           MakePointerChecker<VfpHostCpu>())
+            .AddAttribute("TunnelOverhead",
+                          "Bytes the VNET tunnel adds (VXLAN 50, NVGRE 42) when the uplink's MTU "
+                          "cannot carry a full VM frame plus them: the switch then clamps the MSS "
+                          "of its VMs' SYNs to fit and fragments other packets (paper §9). 0: "
+                          "the physical MTU carries the encapsulation (Azure's choice), no "
+                          "clamping.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&VfpSwitchNetDevice::m_tunnelOverhead),
+                          MakeUintegerChecker<uint16_t>(0, 200))
             .AddTraceSource("Drop",
-                            "A packet the switch dropped, and why: an engine drop reason, "
-                            "\"malformed: ...\", \"no_port\", \"hold_overflow\", "
-                            "\"hold_timeout\", \"cpu_overload\" or \"arp_unanswered\".",
+                            "Every packet the switch dropped, and why, as text: an engine drop "
+                            "reason, or a cause's name (malformed: ..., no_port, cpu_overload, "
+                            "hold_overflow, hold_timeout, arp_unanswered, mtu_exceeded). The "
+                            "per-cause sources carry the same drops, typed.",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_dropTrace),
                             "ns3::VfpSwitchNetDevice::DropTracedCallback")
+            .AddTraceSource("EngineDrop",
+                            "A packet the pipeline dropped, with the engine's vfp::DropReason.",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_engineDropTrace),
+                            "ns3::VfpSwitchNetDevice::EngineDropTracedCallback")
+            .AddTraceSource("MalformedDrop",
+                            "A frame the codec could not take apart (the aggregate Drop says why).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_malformedDropTrace),
+                            "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
+            .AddTraceSource("NoPortDrop",
+                            "A tunnelled frame for no VM on this host, or one with no way out.",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_noPortDropTrace),
+                            "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
+            .AddTraceSource("CpuOverloadDrop",
+                            "A packet the host CPU could not start within MaxQueueDelay.",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_cpuOverloadDropTrace),
+                            "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
+            .AddTraceSource("HoldOverflowDrop",
+                            "A packet to hold while its port's hold queue was full.",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_holdOverflowDropTrace),
+                            "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
+            .AddTraceSource("HoldTimeoutDrop",
+                            "A held packet whose HoldTimeout passed.",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_holdTimeoutDropTrace),
+                            "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
+            .AddTraceSource("ArpUnansweredDrop",
+                            "An ARP request from a VM that no neighbour table answers.",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_arpUnansweredDropTrace),
+                            "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
+            .AddTraceSource("MtuDrop",
+                            "A packet over the uplink's MTU that may not be fragmented (DF set).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_mtuDropTrace),
+                            "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
+            .AddTraceSource("UftFlows",
+                            "Unified flows cached over all ports (a gauge).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_uftFlows),
+                            "ns3::TracedValueCallback::Uint32")
+            .AddTraceSource("Connections",
+                            "Connections tracked over all ports (a gauge).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_connections),
+                            "ns3::TracedValueCallback::Uint32")
+            .AddTraceSource("HeldPackets",
+                            "Packets waiting in the ports' hold queues (a gauge).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_heldPackets),
+                            "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("FastPath",
                             "A packet that hit a unified flow.",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_fastPathTrace),
@@ -121,6 +177,8 @@ VfpSwitchNetDevice::DoDispose()
     m_held.clear();
     m_neighbors.clear();
     m_cpu = nullptr;
+    m_reassembler = nullptr;
+    m_reassemblyExpiry.Cancel();
     m_uplink = nullptr;
     m_node = nullptr;
     m_engine.reset();
@@ -198,11 +256,70 @@ VfpSwitchNetDevice::SetNeighbors(const std::string& port,
     m_neighbors[port] = std::move(neighbors);
 }
 
-void
-VfpSwitchNetDevice::Drop(Ptr<const Packet> packet, const std::string& reason)
+std::string
+VfpSwitchNetDevice::CauseName(DropCause cause)
 {
+    switch (cause)
+    {
+        case DropCause::Malformed:
+            return "malformed";
+        case DropCause::NoPort:
+            return "no_port";
+        case DropCause::CpuOverload:
+            return "cpu_overload";
+        case DropCause::HoldOverflow:
+            return "hold_overflow";
+        case DropCause::HoldTimeout:
+            return "hold_timeout";
+        case DropCause::ArpUnanswered:
+            return "arp_unanswered";
+        case DropCause::MtuExceeded:
+            return "mtu_exceeded";
+    }
+    return "unknown";
+}
+
+TracedCallback<Ptr<const Packet>>&
+VfpSwitchNetDevice::CauseTrace(DropCause cause)
+{
+    switch (cause)
+    {
+        case DropCause::Malformed:
+            return m_malformedDropTrace;
+        case DropCause::NoPort:
+            return m_noPortDropTrace;
+        case DropCause::CpuOverload:
+            return m_cpuOverloadDropTrace;
+        case DropCause::HoldOverflow:
+            return m_holdOverflowDropTrace;
+        case DropCause::HoldTimeout:
+            return m_holdTimeoutDropTrace;
+        case DropCause::ArpUnanswered:
+            return m_arpUnansweredDropTrace;
+        case DropCause::MtuExceeded:
+            break;
+    }
+    return m_mtuDropTrace;
+}
+
+void
+VfpSwitchNetDevice::Drop(DropCause cause, Ptr<const Packet> packet, const std::string& detail)
+{
+    const std::string reason = CauseName(cause) + detail;
     NS_LOG_LOGIC("drop " << packet->GetUid() << ": " << reason);
+    CauseTrace(cause)(packet);
     m_dropTrace(packet, reason);
+}
+
+void
+VfpSwitchNetDevice::UpdateGauges(vfp::Port& port)
+{
+    std::pair<size_t, size_t>& sizes = m_portSizes[port.GetName()];
+    const size_t flows = port.GetUft().Size();
+    const size_t connections = port.GetTracker().Size();
+    m_uftFlows = m_uftFlows + uint32_t(flows) - uint32_t(sizes.first);
+    m_connections = m_connections + uint32_t(connections) - uint32_t(sizes.second);
+    sizes = {flows, connections};
 }
 
 void
@@ -224,22 +341,23 @@ VfpSwitchNetDevice::ReceiveFromVm(Ptr<NetDevice> device,
         AnswerArp(named->second, device, packet);
         return;
     }
+    Ptr<const Packet> frame = ClampSyn(packet);
     VfpPacketCodec::Decoded decoded;
     std::string error;
-    if (!VfpPacketCodec::Decode(packet,
+    if (!VfpPacketCodec::Decode(frame,
                                 Mac48Address::ConvertFrom(source),
                                 Mac48Address::ConvertFrom(destination),
                                 protocol,
                                 decoded,
                                 error))
     {
-        Drop(packet, "malformed: " + error);
+        Drop(DropCause::Malformed, frame, ": " + error);
         return;
     }
     Run(m_engine->GetPort(named->second),
         vfp::Direction::Outbound,
         decoded,
-        packet,
+        frame,
         Simulator::Now() + m_holdTimeout);
 }
 
@@ -256,6 +374,15 @@ VfpSwitchNetDevice::ReceiveFromUplink(Ptr<NetDevice> device,
     {
         return; // ARP and the like: the host's own stack answers for the uplink
     }
+    if (m_tunnelOverhead > 0)
+    {
+        // Fragments of tunnelled packets come back whole before decapsulation (paper §9).
+        packet = Reassemble(packet);
+        if (!packet)
+        {
+            return;
+        }
+    }
     VfpPacketCodec::Decoded decoded;
     std::string error;
     if (!VfpPacketCodec::Decode(packet,
@@ -265,7 +392,7 @@ VfpSwitchNetDevice::ReceiveFromUplink(Ptr<NetDevice> device,
                                 decoded,
                                 error))
     {
-        Drop(packet, "malformed: " + error);
+        Drop(DropCause::Malformed, packet, ": " + error);
         return;
     }
     vfp::Port* port = m_engine ? m_engine->Forward(decoded.stack) : nullptr;
@@ -273,7 +400,7 @@ VfpSwitchNetDevice::ReceiveFromUplink(Ptr<NetDevice> device,
     {
         if (decoded.stack.count > 1)
         {
-            Drop(packet, "no_port"); // a tunnel to no VM here: the switch never floods
+            Drop(DropCause::NoPort, packet); // a tunnel to no VM here: the switch never floods
         }
         return; // untunnelled traffic to the host's own address
     }
@@ -289,11 +416,12 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
 {
     if (!m_cpu->Admit())
     {
-        Drop(original, "cpu_overload");
+        Drop(DropCause::CpuOverload, original);
         return;
     }
     const vfp::ProcessResult result =
         port.Process(direction, decoded.stack, Simulator::Now().GetSeconds());
+    UpdateGauges(port);
     const Time done = m_cpu->Charge(m_cpu->ServiceTime(result));
     if (result.path == vfp::PathTaken::Fast)
     {
@@ -310,10 +438,12 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     }
     if (result.verdict != vfp::Verdict::Allow)
     {
-        Drop(original, std::string(vfp::DropReasonName(result.reason)));
+        m_engineDropTrace(original, result.reason);
+        m_dropTrace(original, std::string(vfp::DropReasonName(result.reason)));
         return;
     }
-    Ptr<Packet> packet = VfpPacketCodec::Encode(decoded, result.ht, result.packet);
+    Ptr<Packet> packet =
+        VfpPacketCodec::Encode(decoded, result.ht, result.packet, m_nextIdentification++);
     const vfp::EthernetHeader& eth = result.packet[0].eth;
     if (direction == vfp::Direction::Inbound)
     {
@@ -332,11 +462,11 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     }
     else if (m_uplink)
     {
-        Simulator::Schedule(done, &VfpSwitchNetDevice::Transmit, this, m_uplink, packet, eth);
+        Simulator::Schedule(done, &VfpSwitchNetDevice::SendUplink, this, packet, eth);
     }
     else
     {
-        Drop(original, "no_port");
+        Drop(DropCause::NoPort, original);
     }
 }
 
@@ -356,7 +486,7 @@ VfpSwitchNetDevice::DeliverLocally(std::string port,
                                 decoded,
                                 error))
     {
-        Drop(original, "malformed: " + error);
+        Drop(DropCause::Malformed, original, ": " + error);
         return;
     }
     Run(m_engine->GetPort(port),
@@ -383,6 +513,80 @@ VfpSwitchNetDevice::Transmit(Ptr<NetDevice> device, Ptr<Packet> packet, vfp::Eth
 }
 
 void
+VfpSwitchNetDevice::SendUplink(Ptr<Packet> packet, vfp::EthernetHeader eth)
+{
+    if (m_tunnelOverhead == 0 || packet->GetSize() <= m_uplink->GetMtu())
+    {
+        // Azure's choice: the fabric MTU carries the tunnel, so a packet over it is the
+        // NIC's to refuse (its MtuDrop), as any device's would be.
+        Transmit(m_uplink, packet, eth);
+        return;
+    }
+    std::vector<Ptr<Packet>> fragments;
+    switch (VfpMtu::Fragment(packet, m_uplink->GetMtu(), fragments))
+    {
+        case VfpMtu::FragmentResult::Fits:
+        case VfpMtu::FragmentResult::Fragmented:
+            for (Ptr<Packet> fragment : fragments)
+            {
+                Transmit(m_uplink, fragment, eth);
+            }
+            return;
+        case VfpMtu::FragmentResult::DontFragment:
+        case VfpMtu::FragmentResult::Unfragmentable:
+            Drop(DropCause::MtuExceeded, packet);
+            return;
+    }
+}
+
+Ptr<const Packet>
+VfpSwitchNetDevice::Reassemble(Ptr<const Packet> packet)
+{
+    if (!m_reassembler)
+    {
+        m_reassembler = CreateObject<VfpReassembler>();
+        m_reassembler->TraceConnectWithoutContext("Drop",
+                                                  MakeCallback(+[](VfpSwitchNetDevice* self,
+                                                                   Ptr<const Packet> fragment,
+                                                                   const std::string& reason) {
+                                                      self->m_dropTrace(fragment, reason);
+                                                  }).Bind(this));
+    }
+    Ptr<const Packet> whole = m_reassembler->Receive(packet, Simulator::Now());
+    if (!whole && !m_reassemblyExpiry.IsRunning() && m_reassembler->GetPendingDatagrams() > 0)
+    {
+        m_reassemblyExpiry = Simulator::Schedule(m_reassembler->GetNextExpiry() - Simulator::Now(),
+                                                 &VfpSwitchNetDevice::ExpireFragments,
+                                                 this);
+    }
+    return whole;
+}
+
+void
+VfpSwitchNetDevice::ExpireFragments()
+{
+    m_reassembler->Expire(Simulator::Now());
+    if (m_reassembler->GetPendingDatagrams() > 0)
+    {
+        m_reassemblyExpiry = Simulator::Schedule(m_reassembler->GetNextExpiry() - Simulator::Now(),
+                                                 &VfpSwitchNetDevice::ExpireFragments,
+                                                 this);
+    }
+}
+
+Ptr<const Packet>
+VfpSwitchNetDevice::ClampSyn(Ptr<const Packet> packet) const
+{
+    if (m_tunnelOverhead == 0 || !m_uplink)
+    {
+        return packet;
+    }
+    Ptr<Packet> clamped = packet->Copy();
+    const uint16_t mss = VfpMtu::MssFor(m_uplink->GetMtu(), m_tunnelOverhead);
+    return VfpMtu::ClampMss(clamped, mss) ? Ptr<const Packet>(clamped) : packet;
+}
+
+void
 VfpSwitchNetDevice::Hold(vfp::Port& port,
                          vfp::Direction direction,
                          const VfpPacketCodec::Decoded& decoded,
@@ -392,16 +596,17 @@ VfpSwitchNetDevice::Hold(vfp::Port& port,
     std::deque<HeldPacket>& queue = m_held[port.GetName()];
     if (queue.size() >= m_holdQueueLength)
     {
-        Drop(original, "hold_overflow");
+        Drop(DropCause::HoldOverflow, original);
         return;
     }
     if (deadline <= Simulator::Now())
     {
-        Drop(original, "hold_timeout");
+        Drop(DropCause::HoldTimeout, original);
         return;
     }
     const uint64_t id = m_nextHeldId++;
     queue.push_back(HeldPacket{id, direction, decoded, original, deadline});
+    m_heldPackets = m_heldPackets + 1;
     m_holdTrace(original);
     Simulator::Schedule(
         deadline - Simulator::Now(), &VfpSwitchNetDevice::ExpireHeld, this, port.GetName(), id);
@@ -415,8 +620,9 @@ VfpSwitchNetDevice::ExpireHeld(std::string port, uint64_t id)
         std::find_if(queue.begin(), queue.end(), [id](const HeldPacket& p) { return p.id == id; });
     if (held != queue.end())
     {
-        Drop(held->original, "hold_timeout");
+        Drop(DropCause::HoldTimeout, held->original);
         queue.erase(held);
+        m_heldPackets = m_heldPackets - 1;
     }
 }
 
@@ -426,6 +632,7 @@ VfpSwitchNetDevice::ReleaseHeld(const std::string& port)
     NS_LOG_FUNCTION(this << port);
     std::deque<HeldPacket> waiting;
     waiting.swap(m_held[port]);
+    m_heldPackets = m_heldPackets - uint32_t(waiting.size());
     vfp::Port& engine = m_engine->GetPort(port);
     for (HeldPacket& held : waiting)
     {
@@ -448,14 +655,14 @@ VfpSwitchNetDevice::AnswerArp(const std::string& port,
     ArpHeader request;
     if (packet->PeekHeader(request) != request.GetSerializedSize() || !request.IsRequest())
     {
-        Drop(packet, "arp_unanswered");
+        Drop(DropCause::ArpUnanswered, packet);
         return;
     }
     auto neighbors = m_neighbors.find(port);
     const uint32_t target = request.GetDestinationIpv4Address().Get();
     if (neighbors == m_neighbors.end() || neighbors->second->count(target) == 0)
     {
-        Drop(packet, "arp_unanswered");
+        Drop(DropCause::ArpUnanswered, packet);
         return;
     }
     const Mac48Address answer = neighbors->second->at(target);

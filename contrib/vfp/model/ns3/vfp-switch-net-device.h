@@ -10,7 +10,10 @@
  * uplink. A tunnelled frame from the uplink goes to the port its (inner) destination MAC
  * names, through the inbound pipeline; other uplink frames belong to the host's own stack
  * (which owns the uplink's address) and are left to it. The switch never learns and never
- * floods. Every drop fires the "Drop" trace with its reason.
+ * floods. Every drop fires the trace source of its cause (EngineDrop with the engine's
+ * DropReason, MalformedDrop, NoPortDrop, CpuOverloadDrop, HoldOverflowDrop,
+ * HoldTimeoutDrop, ArpUnansweredDrop, MtuDrop) and the aggregate "Drop" with its reason
+ * as text; TracedValue gauges follow the unified flows, connections and held packets.
  *
  * Around the engine:
  *  - ARP: the switch answers its VMs' ARP requests from the neighbour table their
@@ -31,6 +34,7 @@
 #include "ns3/net-device.h"
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
+#include "ns3/traced-value.h"
 #include "vfp-host-cpu.h"
 #include "vfp-packet-codec.h"
 
@@ -43,6 +47,7 @@ namespace ns3
 {
 
 class Node;
+class VfpReassembler;
 
 /// IPv4 address (host order) -> the MAC the switch answers ARP requests for it with.
 using VfpNeighborTable = std::unordered_map<uint32_t, Mac48Address>;
@@ -50,6 +55,26 @@ using VfpNeighborTable = std::unordered_map<uint32_t, Mac48Address>;
 class VfpSwitchNetDevice : public NetDevice
 {
 public:
+    /// Why the switch dropped a packet, beyond the engine's own reasons (EngineDrop).
+    enum class DropCause
+    {
+        Malformed,     //!< the codec could not take the frame apart
+        NoPort,        //!< a tunnel to no VM here, or no uplink: the switch never floods
+        CpuOverload,   //!< the host CPU could not start it within MaxQueueDelay
+        HoldOverflow,  //!< its port's hold queue was full
+        HoldTimeout,   //!< held past HoldTimeout
+        ArpUnanswered, //!< an ARP request no neighbour table answers
+        MtuExceeded,   //!< over the uplink's MTU and not fragmentable (DF set)
+    };
+    /// The name of @p cause in the aggregate Drop trace and in metrics ("cpu_overload").
+    static std::string CauseName(DropCause cause);
+    /// Signature of the per-cause drop traces.
+    typedef void (*DropCauseTracedCallback)(Ptr<const Packet> packet);
+    /// Signature of EngineDrop: the packet and the engine's reason.
+    typedef void (*EngineDropTracedCallback)(Ptr<const Packet> packet, vfp::DropReason reason);
+    /// Signature of the aggregate Drop trace: the packet and its reason as text.
+    typedef void (*DropTracedCallback)(Ptr<const Packet> packet, const std::string& reason);
+
     static TypeId GetTypeId();
     VfpSwitchNetDevice();
     ~VfpSwitchNetDevice() override;
@@ -155,7 +180,21 @@ private:
               Time deadline);
     void ExpireHeld(std::string port, uint64_t id);
     void AnswerArp(const std::string& port, Ptr<NetDevice> device, Ptr<const Packet> packet);
-    void Drop(Ptr<const Packet> packet, const std::string& reason);
+    /// Fires @p cause's trace and the aggregate Drop (its name, then @p detail).
+    void Drop(DropCause cause, Ptr<const Packet> packet, const std::string& detail = "");
+    /// The trace source of @p cause.
+    TracedCallback<Ptr<const Packet>>& CauseTrace(DropCause cause);
+    /// Updates the gauges after @p port processed a packet.
+    void UpdateGauges(vfp::Port& port);
+    /// Clamps the MSS of a SYN from a VM when the uplink MTU cannot carry the tunnel.
+    Ptr<const Packet> ClampSyn(Ptr<const Packet> packet) const;
+    /// Feeds an uplink packet to the reassembler: the packet, the whole datagram its
+    /// fragment completed, or null while fragments wait (or were dropped).
+    Ptr<const Packet> Reassemble(Ptr<const Packet> packet);
+    /// Drops fragments whose datagram timed out, and schedules the next expiry.
+    void ExpireFragments();
+    /// Sends @p packet out of the uplink, fragmented when it is over the uplink's MTU.
+    void SendUplink(Ptr<Packet> packet, vfp::EthernetHeader eth);
     vfp::PortConfig MakeConfig() const;
 
     Ptr<Node> m_node;                      //!< the host
@@ -176,15 +215,30 @@ private:
     uint32_t m_holdQueueLength;                           //!< attribute HoldQueueLength
     Time m_holdTimeout;                                   //!< attribute HoldTimeout
     Ptr<VfpHostCpu> m_cpu;                                //!< attribute Cpu
+    uint16_t m_tunnelOverhead;                            //!< attribute TunnelOverhead
+    uint16_t m_nextIdentification = 0;                    //!< of the IPv4 headers pushed
+    Ptr<VfpReassembler> m_reassembler;                    //!< uplink fragments (made on use)
+    EventId m_reassemblyExpiry;                           //!< its next time-out
     std::map<std::string, std::deque<HeldPacket>> m_held; //!< by port
     std::map<std::string, std::shared_ptr<const VfpNeighborTable>> m_neighbors; //!< by port
     uint64_t m_nextHeldId = 0; //!< ids of held packets
 
-    TracedCallback<Ptr<const Packet>, const std::string&>
-        m_dropTrace;                                   //!< every drop, with its reason
-    TracedCallback<Ptr<const Packet>> m_fastPathTrace; //!< unified flow hits
-    TracedCallback<Ptr<const Packet>> m_slowPathTrace; //!< packets that ran the layers
-    TracedCallback<Ptr<const Packet>> m_holdTrace;     //!< packets put in a hold queue
+    TracedCallback<Ptr<const Packet>, const std::string&> m_dropTrace;    //!< every drop, as text
+    TracedCallback<Ptr<const Packet>, vfp::DropReason> m_engineDropTrace; //!< pipeline drops
+    TracedCallback<Ptr<const Packet>> m_malformedDropTrace;               //!< DropCause::Malformed
+    TracedCallback<Ptr<const Packet>> m_noPortDropTrace;                  //!< DropCause::NoPort
+    TracedCallback<Ptr<const Packet>> m_cpuOverloadDropTrace;   //!< DropCause::CpuOverload
+    TracedCallback<Ptr<const Packet>> m_holdOverflowDropTrace;  //!< DropCause::HoldOverflow
+    TracedCallback<Ptr<const Packet>> m_holdTimeoutDropTrace;   //!< DropCause::HoldTimeout
+    TracedCallback<Ptr<const Packet>> m_arpUnansweredDropTrace; //!< DropCause::ArpUnanswered
+    TracedCallback<Ptr<const Packet>> m_mtuDropTrace;           //!< DropCause::MtuExceeded
+    TracedCallback<Ptr<const Packet>> m_fastPathTrace;          //!< unified flow hits
+    TracedCallback<Ptr<const Packet>> m_slowPathTrace;          //!< packets that ran the layers
+    TracedCallback<Ptr<const Packet>> m_holdTrace;              //!< packets put in a hold queue
+    TracedValue<uint32_t> m_uftFlows;                           //!< unified flows over all ports
+    TracedValue<uint32_t> m_connections;                        //!< tracked connections, all ports
+    TracedValue<uint32_t> m_heldPackets;                        //!< packets in hold queues
+    std::map<std::string, std::pair<size_t, size_t>> m_portSizes; //!< (UFs, connections)
 };
 
 } // namespace ns3

@@ -409,4 +409,41 @@ TraceRunner::RunOperation(ObjectReader& event, const std::string& op, size_t lin
     return out;
 }
 
+size_t
+RunEventStream(TraceRunner& runner,
+               std::istream& events,
+               const std::string& source,
+               const std::function<void(const Json&)>& sink)
+{
+    std::string text;
+    size_t line = 0;
+    while (std::getline(events, text))
+    {
+        ++line;
+        if (text.find_first_not_of(" \t\r") == std::string::npos)
+        {
+            continue; // blank lines separate nothing and mean nothing
+        }
+        const std::string where = fmt::format("{}:{}", source, line);
+        try
+        {
+            for (const Json& result : runner.Run(ParseJsonText(text, where), line))
+            {
+                sink(result);
+            }
+        }
+        catch (const PolicyError& error)
+        {
+            const std::string message = error.what();
+            // JSON syntax errors already name the file and line.
+            if (message.rfind(where + ":", 0) == 0)
+            {
+                throw;
+            }
+            throw PolicyError(fmt::format("{}: {}", where, message));
+        }
+    }
+    return line;
+}
+
 } // namespace vfp

@@ -18,6 +18,8 @@
 #include "../format/json-reader.h"
 #include "../pipeline/switch.h"
 
+#include <functional>
+#include <istream>
 #include <vector>
 
 namespace vfp
@@ -57,6 +59,19 @@ private:
     double m_now = 0;               //!< the latest event time (seconds)
     std::vector<HeldPacket> m_held; //!< packets waiting for a resource
 };
+
+/**
+ * Runs every line of the event stream @p events on @p runner (blank lines are skipped and
+ * keep the numbering) and hands each output line to @p sink, in order.
+ * @param source the stream's name in error messages (its file)
+ * @return the number of lines read
+ * @throws PolicyError "<source>:<line>: <reason>" at the first bad event; the lines before
+ *         it have reached @p sink
+ */
+size_t RunEventStream(TraceRunner& runner,
+                      std::istream& events,
+                      const std::string& source,
+                      const std::function<void(const Json&)>& sink);
 
 } // namespace vfp
 

@@ -708,14 +708,32 @@ WritePolicy(const PolicySpec& policy)
 Json
 ParseJsonText(const std::string& text, const std::string& source)
 {
+    std::string lastKey; // the field being read, for errors in its value
+    auto track = [&lastKey](int, Json::parse_event_t event, Json& parsed)
+    {
+        if (event == Json::parse_event_t::key)
+        {
+            lastKey = parsed.get<std::string>();
+        }
+        return true;
+    };
     try
     {
-        return Json::parse(text);
+        return Json::parse(text, track);
     }
     catch (const Json::parse_error& error)
     {
         throw PolicyError(
             fmt::format("{}: malformed JSON at byte {}: {}", source, error.byte, error.what()));
+    }
+    catch (const Json::exception& error)
+    {
+        // A number beyond a double (1e999) is nlohmann's out_of_range; no other error of
+        // the parser escapes parse_error, but none may leave as anything but PolicyError.
+        throw PolicyError(fmt::format("{}: {}malformed JSON: {}",
+                                      source,
+                                      lastKey.empty() ? "" : lastKey + ": ",
+                                      error.what()));
     }
 }
 

@@ -18,7 +18,8 @@ Json WritePolicy(const PolicySpec& policy);
 
 /// Reads and parses a policy file; errors start with the file's name.
 PolicySpec LoadPolicyFile(const std::string& file);
-/// Parses JSON text; a syntax error names @p source with the byte offset.
+/// Parses JSON text; every error is a PolicyError naming @p source, and the byte offset
+/// (syntax) or the field (a number too large for a double).
 Json ParseJsonText(const std::string& text, const std::string& source);
 
 LayerSpec ReadLayer(const Json& value, const std::string& path);

@@ -4,12 +4,28 @@
 #include "transposition-json.h"
 
 #include <fmt/format.h>
+#include <limits>
+#include <optional>
+#include <set>
 
 namespace vfp
 {
 
 namespace
 {
+
+/// @p value, which must be a list (of exactly @p size items when given).
+const Json&
+ReadList(const Json& value, const std::string& path, std::optional<size_t> size = std::nullopt)
+{
+    if (!value.is_array() || (size && value.size() != *size))
+    {
+        FailAt(path,
+               size ? fmt::format("expected a list of {} items, got {}", *size, Describe(value))
+                    : fmt::format("expected a list, got {}", Describe(value)));
+    }
+    return value;
+}
 
 Json
 SaveCounter(const PacketByteCounter& counter)
@@ -58,8 +74,8 @@ ReadArray(const Json& value, const std::string& path, Array& out)
         }
         else
         {
-            out[i] = static_cast<typename Array::value_type>(
-                ReadUnsigned(value[i], itemPath, UINT64_MAX));
+            out[i] = static_cast<typename Array::value_type>(ReadUnsigned(
+                value[i], itemPath, std::numeric_limits<typename Array::value_type>::max()));
         }
     }
 }
@@ -92,12 +108,28 @@ ReadUfid(const Json& value, const std::string& path)
     {
         FailAt(path, "expected a list of flow ids");
     }
+    // The largest value of each FlowId field, in SaveUfid's order.
+    constexpr std::array<uint64_t, 10> MAX{0xffffffffffff,
+                                           0xffffffffffff,
+                                           UINT32_MAX,
+                                           UINT32_MAX,
+                                           UINT32_MAX,
+                                           0xffff,
+                                           0xffff,
+                                           0xffff,
+                                           0xff,
+                                           static_cast<uint64_t>(TunnelType::IpInIp)};
     Ufid ufid;
     ufid.count = static_cast<uint8_t>(value.size());
     for (size_t i = 0; i < value.size(); ++i)
     {
+        const std::string idPath = fmt::format("{}[{}]", path, i);
+        ReadList(value[i], idPath, MAX.size());
         std::array<uint64_t, 10> f{};
-        ReadArray(value[i], fmt::format("{}[{}]", path, i), f);
+        for (size_t k = 0; k < f.size(); ++k)
+        {
+            f[k] = ReadUnsigned(value[i][k], fmt::format("{}[{}]", idPath, k), MAX[k]);
+        }
         ufid.ids[i] = FlowId{f[0],
                              f[1],
                              static_cast<uint32_t>(f[2]),
@@ -157,36 +189,47 @@ ReadHandle(const Json& value, const std::string& path)
     return Handle{parts[0], parts[1]};
 }
 
-/// Names the port's layers and meters in saved state, and finds them again on restore.
-class Names
+/// The layer of @p port that @p value names.
+Layer*
+LayerNamed(Port& port, const Json& value, const std::string& path)
 {
-public:
-    explicit Names(Port& port)
-        : m_port(port)
+    const std::string name = ReadString(value, path);
+    for (const auto& layer : port.GetLayers())
     {
-    }
-    Layer* LayerNamed(const Json& value, const std::string& path) const
-    {
-        const std::string name = ReadString(value, path);
-        for (const auto& layer : m_port.GetLayers())
+        if (layer->GetName() == name)
         {
-            if (layer->GetName() == name)
-            {
-                return layer.get();
-            }
+            return layer.get();
         }
-        FailAt(path, fmt::format("no layer \"{}\" in the saved policy", name));
     }
-    PacketByteCounter* MeterNamed(const Json& value,
-                                  const std::string& path,
-                                  std::map<std::string, PacketByteCounter>& meters) const
-    {
-        return value.is_null() ? nullptr : &meters[ReadString(value, path)];
-    }
+    FailAt(path, fmt::format("no layer \"{}\" in the saved policy", name));
+}
 
-private:
-    Port& m_port;
-};
+/// A list of slot numbers (a slab's free list).
+std::vector<uint32_t>
+ReadSlotList(const Json& value, const std::string& path)
+{
+    std::vector<uint32_t> slots;
+    for (size_t i = 0; i < ReadList(value, path).size(); ++i)
+    {
+        slots.push_back(static_cast<uint32_t>(
+            ReadUnsigned(value[i], fmt::format("{}[{}]", path, i), UINT32_MAX - 1)));
+    }
+    return slots;
+}
+
+TcpState
+ReadTcpState(const Json& value, const std::string& path)
+{
+    const std::string name = ReadString(value, path);
+    for (uint8_t candidate = 0; candidate <= static_cast<uint8_t>(TcpState::Closed); ++candidate)
+    {
+        if (TcpStateName(static_cast<TcpState>(candidate)) == name)
+        {
+            return static_cast<TcpState>(candidate);
+        }
+    }
+    FailAt(path, fmt::format("unknown TCP state \"{}\"", name));
+}
 
 std::string
 MeterName(const std::map<std::string, PacketByteCounter>& meters, const PacketByteCounter* meter)
@@ -423,240 +466,323 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         FailAt("policy.ports", "expected exactly one port");
     }
     auto port = std::make_unique<Port>(policy.ports[0], config);
-    Names names(*port);
-
-    for (const auto& [name, ports] : top.Require("snat_allocated").items())
-    {
-        RangeList* list = port->m_resources.FindRangeList(name);
-        if (list == nullptr || !ports.is_array())
-        {
-            FailAt("snat_allocated." + name, "expected a list of ports of a range_list resource");
-        }
-        std::vector<uint16_t> allocated;
-        for (size_t i = 0; i < ports.size(); ++i)
-        {
-            allocated.push_back(static_cast<uint16_t>(
-                ReadUnsigned(ports[i], fmt::format("snat_allocated.{}[{}]", name, i), 0xffff)));
-        }
-        list->RestoreAllocated(allocated);
-    }
-    for (const auto& [name, counter] : top.Require("meters").items())
-    {
-        port->m_meters[name] = ReadCounter(counter, "meters." + name);
-    }
-
-    const Json& layers = top.Require("layers");
+    RestoreResources(*port, top);
+    const Json& layers = ReadList(top.Require("layers"), "layers");
+    std::set<const Layer*> restored;
     for (size_t l = 0; l < layers.size(); ++l)
     {
-        const std::string path = fmt::format("layers[{}]", l);
-        Layer* layer = names.LayerNamed(layers[l].at("name"), path + ".name");
-        const Json& c = layers[l].at("counters");
-        LayerCounters& counters = layer->GetCounters();
-        ReadArray(c.at("packets"), path + ".counters.packets", counters.packets);
-        ReadArray(c.at("flow_hits"), path + ".counters.flow_hits", counters.flowHits);
-        ReadArray(c.at("rule_matches"), path + ".counters.rule_matches", counters.ruleMatches);
-        ReadArray(c.at("default_hits"), path + ".counters.default_hits", counters.defaultHits);
-        ReadArray(c.at("drops"), path + ".counters.drops", counters.drops);
-        counters.flowsCreated =
-            ReadUnsigned(c.at("flows_created"), path + ".counters.flows_created", UINT64_MAX);
-        counters.flowsExpired =
-            ReadUnsigned(c.at("flows_expired"), path + ".counters.flows_expired", UINT64_MAX);
-        counters.flowsFlushed =
-            ReadUnsigned(c.at("flows_flushed"), path + ".counters.flows_flushed", UINT64_MAX);
-        for (const auto& group : layer->GetGroups())
+        const Layer* layer = RestoreLayer(*port, layers[l], fmt::format("layers[{}]", l));
+        if (!restored.insert(layer).second)
         {
-            for (const auto& rule : group->GetRules())
-            {
-                auto saved = layers[l].at("rules").find(rule->spec.id);
-                if (saved != layers[l].at("rules").end())
-                {
-                    rule->counter = ReadCounter(*saved, path + ".rules." + rule->spec.id);
-                }
-            }
+            FailAt(fmt::format("layers[{}].name", l), "the layer's state is saved twice");
         }
-        LayerFlowTable::Snapshot snapshot;
-        const Json& slots = layers[l].at("slots");
-        for (size_t s = 0; s < slots.size(); ++s)
-        {
-            const std::string slotPath = fmt::format("{}.slots[{}]", path, s);
-            LayerFlowTable::Slot slot;
-            slot.version = static_cast<uint32_t>(
-                ReadUnsigned(slots[s].at("version"), slotPath + ".version", UINT32_MAX));
-            slot.live = ReadBool(slots[s].at("live"), slotPath + ".live");
-            if (slot.live)
-            {
-                const Json& saved = slots[s];
-                FlowPair& pair = slot.value;
-                pair.origin = static_cast<Direction>(
-                    ReadUnsigned(saved.at("origin"), slotPath + ".origin", 1));
-                for (size_t d = 0; d < DIRECTION_COUNT; ++d)
-                {
-                    pair.keys[d] =
-                        ReadUfid(saved.at("keys")[d], fmt::format("{}.keys[{}]", slotPath, d));
-                    pair.hts[d] = ReadTransposition(saved.at("hts")[d],
-                                                    fmt::format("{}.hts[{}]", slotPath, d));
-                }
-                pair.ruleId = ReadString(saved.at("rule"), slotPath + ".rule");
-                pair.lastSeen = ReadNumber(saved.at("last_seen"), slotPath + ".last_seen");
-                pair.ttl = ReadNumber(saved.at("ttl"), slotPath + ".ttl");
-                pair.pins = static_cast<uint32_t>(
-                    ReadUnsigned(saved.at("pins"), slotPath + ".pins", UINT32_MAX));
-                pair.meter =
-                    names.MeterNamed(saved.at("meter"), slotPath + ".meter", port->m_meters);
-                if (!saved.at("snat").is_null())
-                {
-                    const std::string resource =
-                        ReadString(saved.at("snat")[0], slotPath + ".snat[0]");
-                    pair.snat = port->m_resources.FindRangeList(resource);
-                    if (pair.snat == nullptr)
-                    {
-                        FailAt(slotPath + ".snat[0]",
-                               fmt::format("no range_list \"{}\"", resource));
-                    }
-                    pair.snatPort = static_cast<uint16_t>(
-                        ReadUnsigned(saved.at("snat")[1], slotPath + ".snat[1]", 0xffff));
-                }
-            }
-            snapshot.slots.push_back(std::move(slot));
-        }
-        const Json& free = layers[l].at("free");
-        for (size_t i = 0; i < free.size(); ++i)
-        {
-            snapshot.free.push_back(
-                static_cast<uint32_t>(ReadUnsigned(free[i], path + ".free", UINT32_MAX)));
-        }
-        layer->GetFlows().Restore(std::move(snapshot));
     }
+    RestoreTracker(*port, top.Require("tracker"));
+    RestoreUft(*port, top.Require("uft"));
+    RestoreCounters(*port, top.Require("counters"));
+    // Last: the constructor counted generations of its own while building the policy.
+    port->m_generation = ReadUnsigned(top.Require("generation"), "generation", UINT64_MAX);
+    top.RejectUnread();
+    return port;
+}
 
-    auto readLayerFlows = [&names](const Json& list, const std::string& path)
+void
+PortState::RestoreResources(Port& port, ObjectReader& top)
+{
+    const Json& allocated = top.Require("snat_allocated");
+    if (!allocated.is_object())
     {
-        std::vector<LayerFlowRef> refs;
-        for (size_t i = 0; i < list.size(); ++i)
+        FailAt("snat_allocated", fmt::format("expected an object, got {}", Describe(allocated)));
+    }
+    for (const auto& [name, ports] : allocated.items())
+    {
+        const std::string path = "snat_allocated." + name;
+        RangeList* list = port.m_resources.FindRangeList(name);
+        if (list == nullptr)
         {
-            refs.push_back(LayerFlowRef{
-                names.LayerNamed(list[i][0], fmt::format("{}[{}][0]", path, i)),
-                ReadHandle<FlowHandle>(list[i][1], fmt::format("{}[{}][1]", path, i))});
+            FailAt(path, "expected a list of ports of a range_list resource");
         }
-        return refs;
-    };
-    const Json& tracker = top.Require("tracker");
-    ConnectionTracker::Snapshot snapshot;
-    const Json& slots = tracker.at("slots");
+        std::vector<uint16_t> held;
+        for (size_t i = 0; i < ReadList(ports, path).size(); ++i)
+        {
+            held.push_back(static_cast<uint16_t>(
+                ReadUnsigned(ports[i], fmt::format("{}[{}]", path, i), 0xffff)));
+        }
+        list->RestoreAllocated(held);
+    }
+    const Json& meters = top.Require("meters");
+    if (!meters.is_object())
+    {
+        FailAt("meters", fmt::format("expected an object, got {}", Describe(meters)));
+    }
+    for (const auto& [name, counter] : meters.items())
+    {
+        port.m_meters[name] = ReadCounter(counter, "meters." + name);
+    }
+}
+
+const Layer*
+PortState::RestoreLayer(Port& port, const Json& saved, const std::string& path)
+{
+    ObjectReader reader(saved, path);
+    Layer* layer = LayerNamed(port, reader.Require("name"), reader.PathOf("name"));
+    ObjectReader c(reader.Require("counters"), reader.PathOf("counters"));
+    LayerCounters& counters = layer->GetCounters();
+    ReadArray(c.Require("packets"), c.PathOf("packets"), counters.packets);
+    ReadArray(c.Require("flow_hits"), c.PathOf("flow_hits"), counters.flowHits);
+    ReadArray(c.Require("rule_matches"), c.PathOf("rule_matches"), counters.ruleMatches);
+    ReadArray(c.Require("default_hits"), c.PathOf("default_hits"), counters.defaultHits);
+    ReadArray(c.Require("drops"), c.PathOf("drops"), counters.drops);
+    counters.flowsCreated =
+        ReadUnsigned(c.Require("flows_created"), c.PathOf("flows_created"), UINT64_MAX);
+    counters.flowsExpired =
+        ReadUnsigned(c.Require("flows_expired"), c.PathOf("flows_expired"), UINT64_MAX);
+    counters.flowsFlushed =
+        ReadUnsigned(c.Require("flows_flushed"), c.PathOf("flows_flushed"), UINT64_MAX);
+    c.RejectUnread();
+
+    ObjectReader rules(reader.Require("rules"), reader.PathOf("rules"));
+    for (const auto& group : layer->GetGroups())
+    {
+        for (const auto& rule : group->GetRules())
+        {
+            if (const Json* counter = rules.Find(rule->spec.id))
+            {
+                rule->counter = ReadCounter(*counter, rules.PathOf(rule->spec.id));
+            }
+        }
+    }
+    rules.RejectUnread();
+
+    LayerFlowTable::Snapshot snapshot;
+    const Json& slots = ReadList(reader.Require("slots"), reader.PathOf("slots"));
     for (size_t s = 0; s < slots.size(); ++s)
     {
-        const std::string path = fmt::format("tracker.slots[{}]", s);
-        ConnectionTracker::Slot slot;
-        slot.version = static_cast<uint32_t>(
-            ReadUnsigned(slots[s].at("version"), path + ".version", UINT32_MAX));
-        slot.live = ReadBool(slots[s].at("live"), path + ".live");
-        if (slot.live)
-        {
-            const Json& saved = slots[s];
-            Connection& c = slot.value;
-            c.key = ReadUfid(saved.at("key"), path + ".key");
-            c.protocol =
-                static_cast<uint8_t>(ReadUnsigned(saved.at("protocol"), path + ".protocol", 255));
-            const std::string stateName = ReadString(saved.at("state"), path + ".state");
-            bool known = false;
-            for (uint8_t candidate = 0; candidate <= static_cast<uint8_t>(TcpState::Closed);
-                 ++candidate)
-            {
-                if (TcpStateName(static_cast<TcpState>(candidate)) == stateName)
-                {
-                    c.state = static_cast<TcpState>(candidate);
-                    known = true;
-                }
-            }
-            if (!known)
-            {
-                FailAt(path + ".state", fmt::format("unknown TCP state \"{}\"", stateName));
-            }
-            c.initiator =
-                static_cast<Direction>(ReadUnsigned(saved.at("initiator"), path + ".initiator", 1));
-            std::array<uint32_t, 2> isn{};
-            ReadArray(saved.at("isn"), path + ".isn", isn);
-            c.initiatorIsn = isn[0];
-            c.responderIsn = isn[1];
-            ReadArray(saved.at("fin_sent"), path + ".fin_sent", c.finSent);
-            ReadArray(saved.at("fin_seq"), path + ".fin_seq", c.finSeq);
-            ReadArray(saved.at("fin_acked"), path + ".fin_acked", c.finAcked);
-            c.created = ReadNumber(saved.at("created"), path + ".created");
-            c.lastSeen = ReadNumber(saved.at("last_seen"), path + ".last_seen");
-            c.timeWaitSince = ReadNumber(saved.at("time_wait_since"), path + ".time_wait_since");
-            for (size_t i = 0; i < saved.at("flows").size(); ++i)
-            {
-                c.flows.push_back(
-                    ReadKey(saved.at("flows")[i], fmt::format("{}.flows[{}]", path, i)));
-            }
-            for (const LayerFlowRef& ref :
-                 readLayerFlows(saved.at("layer_flows"), path + ".layer_flows"))
-            {
-                c.layerFlows.emplace_back(ref.layer, ref.handle);
-            }
-            c.pinned = ReadBool(saved.at("pinned"), path + ".pinned");
-        }
-        snapshot.slots.push_back(std::move(slot));
+        snapshot.slots.push_back(
+            ReadFlowSlot(port, slots[s], fmt::format("{}.slots[{}]", path, s)));
     }
-    for (const Json& free : tracker.at("free"))
+    snapshot.free = ReadSlotList(reader.Require("free"), reader.PathOf("free"));
+    const std::string invalid =
+        VersionedSlab<FlowPair>::CheckSnapshot(snapshot.slots, snapshot.free);
+    if (!invalid.empty())
     {
-        snapshot.free.push_back(
-            static_cast<uint32_t>(ReadUnsigned(free, "tracker.free", UINT32_MAX)));
+        FailAt(path, invalid);
     }
-    const Json& tc = tracker.at("counters");
-    snapshot.counters.created =
-        ReadUnsigned(tc.at("created"), "tracker.counters.created", UINT64_MAX);
-    snapshot.counters.refused =
-        ReadUnsigned(tc.at("refused"), "tracker.counters.refused", UINT64_MAX);
-    snapshot.counters.established =
-        ReadUnsigned(tc.at("established"), "tracker.counters.established", UINT64_MAX);
-    ReadArray(tc.at("ended"), "tracker.counters.ended", snapshot.counters.ended);
-    port->m_tracker.Restore(std::move(snapshot));
+    reader.RejectUnread();
+    layer->GetFlows().Restore(std::move(snapshot));
+    return layer;
+}
 
-    const Json& uft = top.Require("uft");
-    const Json& flows = uft.at("flows");
+LayerFlowTable::Slot
+PortState::ReadFlowSlot(Port& port, const Json& saved, const std::string& path)
+{
+    ObjectReader reader(saved, path);
+    LayerFlowTable::Slot slot;
+    slot.version = static_cast<uint32_t>(
+        ReadUnsigned(reader.Require("version"), reader.PathOf("version"), UINT32_MAX));
+    slot.live = ReadBool(reader.Require("live"), reader.PathOf("live"));
+    if (slot.live)
+    {
+        FlowPair& pair = slot.value;
+        pair.origin = static_cast<Direction>(
+            ReadUnsigned(reader.Require("origin"), reader.PathOf("origin"), 1));
+        const Json& keys = ReadList(reader.Require("keys"), reader.PathOf("keys"), 2);
+        const Json& hts = ReadList(reader.Require("hts"), reader.PathOf("hts"), 2);
+        for (size_t d = 0; d < DIRECTION_COUNT; ++d)
+        {
+            pair.keys[d] = ReadUfid(keys[d], fmt::format("{}.keys[{}]", path, d));
+            pair.hts[d] = ReadTransposition(hts[d], fmt::format("{}.hts[{}]", path, d));
+        }
+        pair.ruleId = ReadString(reader.Require("rule"), reader.PathOf("rule"));
+        pair.lastSeen = ReadNumber(reader.Require("last_seen"), reader.PathOf("last_seen"));
+        pair.ttl = ReadNumber(reader.Require("ttl"), reader.PathOf("ttl"));
+        pair.pins = static_cast<uint32_t>(
+            ReadUnsigned(reader.Require("pins"), reader.PathOf("pins"), UINT32_MAX));
+        const Json& meter = reader.Require("meter");
+        pair.meter =
+            meter.is_null() ? nullptr : &port.m_meters[ReadString(meter, reader.PathOf("meter"))];
+        const Json& snat = reader.Require("snat");
+        if (!snat.is_null())
+        {
+            const std::string snatPath = reader.PathOf("snat");
+            ReadList(snat, snatPath, 2);
+            const std::string resource = ReadString(snat[0], snatPath + "[0]");
+            pair.snat = port.m_resources.FindRangeList(resource);
+            if (pair.snat == nullptr)
+            {
+                FailAt(snatPath + "[0]", fmt::format("no range_list \"{}\"", resource));
+            }
+            pair.snatPort = static_cast<uint16_t>(ReadUnsigned(snat[1], snatPath + "[1]", 0xffff));
+        }
+    }
+    reader.RejectUnread();
+    return slot;
+}
+
+void
+PortState::RestoreTracker(Port& port, const Json& saved)
+{
+    ObjectReader reader(saved, "tracker");
+    ConnectionTracker::Snapshot snapshot;
+    const Json& slots = ReadList(reader.Require("slots"), reader.PathOf("slots"));
+    for (size_t s = 0; s < slots.size(); ++s)
+    {
+        snapshot.slots.push_back(
+            ReadConnectionSlot(port, slots[s], fmt::format("tracker.slots[{}]", s)));
+    }
+    snapshot.free = ReadSlotList(reader.Require("free"), reader.PathOf("free"));
+    const std::string invalid =
+        VersionedSlab<Connection>::CheckSnapshot(snapshot.slots, snapshot.free);
+    if (!invalid.empty())
+    {
+        FailAt("tracker", invalid);
+    }
+    ObjectReader tc(reader.Require("counters"), reader.PathOf("counters"));
+    snapshot.counters.created =
+        ReadUnsigned(tc.Require("created"), tc.PathOf("created"), UINT64_MAX);
+    snapshot.counters.refused =
+        ReadUnsigned(tc.Require("refused"), tc.PathOf("refused"), UINT64_MAX);
+    snapshot.counters.established =
+        ReadUnsigned(tc.Require("established"), tc.PathOf("established"), UINT64_MAX);
+    ReadArray(tc.Require("ended"), tc.PathOf("ended"), snapshot.counters.ended);
+    tc.RejectUnread();
+    reader.RejectUnread();
+    port.m_tracker.Restore(std::move(snapshot));
+}
+
+ConnectionTracker::Slot
+PortState::ReadConnectionSlot(Port& port, const Json& saved, const std::string& path)
+{
+    ObjectReader reader(saved, path);
+    ConnectionTracker::Slot slot;
+    slot.version = static_cast<uint32_t>(
+        ReadUnsigned(reader.Require("version"), reader.PathOf("version"), UINT32_MAX));
+    slot.live = ReadBool(reader.Require("live"), reader.PathOf("live"));
+    if (!slot.live)
+    {
+        reader.RejectUnread();
+        return slot;
+    }
+    Connection& c = slot.value;
+    c.key = ReadUfid(reader.Require("key"), reader.PathOf("key"));
+    c.protocol = static_cast<uint8_t>(
+        ReadUnsigned(reader.Require("protocol"), reader.PathOf("protocol"), 255));
+    c.state = ReadTcpState(reader.Require("state"), reader.PathOf("state"));
+    c.initiator = static_cast<Direction>(
+        ReadUnsigned(reader.Require("initiator"), reader.PathOf("initiator"), 1));
+    std::array<uint32_t, 2> isn{};
+    ReadArray(reader.Require("isn"), reader.PathOf("isn"), isn);
+    c.initiatorIsn = isn[0];
+    c.responderIsn = isn[1];
+    ReadArray(reader.Require("fin_sent"), reader.PathOf("fin_sent"), c.finSent);
+    ReadArray(reader.Require("fin_seq"), reader.PathOf("fin_seq"), c.finSeq);
+    ReadArray(reader.Require("fin_acked"), reader.PathOf("fin_acked"), c.finAcked);
+    c.created = ReadNumber(reader.Require("created"), reader.PathOf("created"));
+    c.lastSeen = ReadNumber(reader.Require("last_seen"), reader.PathOf("last_seen"));
+    c.timeWaitSince =
+        ReadNumber(reader.Require("time_wait_since"), reader.PathOf("time_wait_since"));
+    const Json& flows = ReadList(reader.Require("flows"), reader.PathOf("flows"));
+    for (size_t i = 0; i < flows.size(); ++i)
+    {
+        c.flows.push_back(ReadKey(flows[i], fmt::format("{}.flows[{}]", path, i)));
+    }
+    for (const LayerFlowRef& ref :
+         ReadLayerFlows(port, reader.Require("layer_flows"), reader.PathOf("layer_flows")))
+    {
+        c.layerFlows.emplace_back(ref.layer, ref.handle);
+    }
+    c.pinned = ReadBool(reader.Require("pinned"), reader.PathOf("pinned"));
+    reader.RejectUnread();
+    return slot;
+}
+
+void
+PortState::RestoreUft(Port& port, const Json& saved)
+{
+    ObjectReader reader(saved, "uft");
+    const Json& flows = ReadList(reader.Require("flows"), reader.PathOf("flows"));
     for (size_t f = 0; f < flows.size(); ++f)
     {
         const std::string path = fmt::format("uft.flows[{}]", f);
-        const Json& saved = flows[f];
-        UnifiedFlow flow;
-        flow.generation = ReadUnsigned(saved.at("generation"), path + ".generation", UINT64_MAX);
-        flow.ht = ReadTransposition(saved.at("ht"), path + ".ht");
-        for (size_t m = 0; m < saved.at("meters").size(); ++m)
+        ObjectReader flowReader(flows[f], path);
+        const UnifiedFlowKey key = ReadKey(flowReader.Require("key"), flowReader.PathOf("key"));
+        if (port.m_uft.Find(key) != nullptr)
         {
-            const Json& context = saved.at("meters")[m];
-            flow.meters.push_back(
-                MeterContext{names.MeterNamed(context[0], path + ".meters", port->m_meters),
-                             static_cast<int32_t>(context[1].get<int64_t>())});
+            FailAt(flowReader.PathOf("key"), "a unified flow with this key is saved twice");
         }
-        flow.layerFlows = readLayerFlows(saved.at("layer_flows"), path + ".layer_flows");
-        for (size_t w = 0; w < saved.at("watches").size(); ++w)
-        {
-            const Json& watch = saved.at("watches")[w];
-            flow.watches.push_back(LayerWatch{
-                names.LayerNamed(watch[0], path + ".watches"),
-                static_cast<size_t>(ReadUnsigned(watch[1], path + ".watches", UINT64_MAX))});
-        }
-        flow.connection =
-            ReadHandle<ConnectionHandle>(saved.at("connection"), path + ".connection");
-        port->m_uft.Insert(ReadKey(saved.at("key"), path + ".key"), std::move(flow));
+        port.m_uft.Insert(key, ReadUnifiedFlow(port, flowReader));
+        flowReader.RejectUnread();
     }
     std::array<uint64_t, 7> u{};
-    ReadArray(uft.at("counters"), "uft.counters", u);
-    port->m_uftCounters = UftCounters{u[0], u[1], u[2], u[3], u[4], u[5], u[6]};
+    ReadArray(reader.Require("counters"), reader.PathOf("counters"), u);
+    port.m_uftCounters = UftCounters{u[0], u[1], u[2], u[3], u[4], u[5], u[6]};
+    reader.RejectUnread();
+}
 
-    const Json& counters = top.Require("counters");
+UnifiedFlow
+PortState::ReadUnifiedFlow(Port& port, ObjectReader& reader)
+{
+    UnifiedFlow flow;
+    flow.generation =
+        ReadUnsigned(reader.Require("generation"), reader.PathOf("generation"), UINT64_MAX);
+    flow.ht = ReadTransposition(reader.Require("ht"), reader.PathOf("ht"));
+    const Json& meters = ReadList(reader.Require("meters"), reader.PathOf("meters"));
+    for (size_t m = 0; m < meters.size(); ++m)
+    {
+        const std::string path = fmt::format("{}[{}]", reader.PathOf("meters"), m);
+        ReadList(meters[m], path, 2);
+        flow.meters.push_back(MeterContext{&port.m_meters[ReadString(meters[m][0], path + "[0]")],
+                                           ReadInt(meters[m][1], path + "[1]")});
+    }
+    flow.layerFlows =
+        ReadLayerFlows(port, reader.Require("layer_flows"), reader.PathOf("layer_flows"));
+    const Json& watches = ReadList(reader.Require("watches"), reader.PathOf("watches"));
+    for (size_t w = 0; w < watches.size(); ++w)
+    {
+        const std::string path = fmt::format("{}[{}]", reader.PathOf("watches"), w);
+        ReadList(watches[w], path, 2);
+        flow.watches.push_back(
+            LayerWatch{LayerNamed(port, watches[w][0], path + "[0]"),
+                       static_cast<size_t>(ReadUnsigned(watches[w][1], path + "[1]", SIZE_MAX))});
+    }
+    flow.connection =
+        ReadHandle<ConnectionHandle>(reader.Require("connection"), reader.PathOf("connection"));
+    return flow;
+}
+
+std::vector<LayerFlowRef>
+PortState::ReadLayerFlows(Port& port, const Json& list, const std::string& path)
+{
+    std::vector<LayerFlowRef> refs;
+    for (size_t i = 0; i < ReadList(list, path).size(); ++i)
+    {
+        const std::string itemPath = fmt::format("{}[{}]", path, i);
+        ReadList(list[i], itemPath, 2);
+        refs.push_back(LayerFlowRef{LayerNamed(port, list[i][0], itemPath + "[0]"),
+                                    ReadHandle<FlowHandle>(list[i][1], itemPath + "[1]")});
+    }
+    return refs;
+}
+
+void
+PortState::RestoreCounters(Port& port, const Json& saved)
+{
+    ObjectReader reader(saved, "counters");
+    PortCounters& counters = port.m_counters;
+    const Json& received = ReadList(reader.Require("received"), reader.PathOf("received"), 2);
+    const Json& allowed = ReadList(reader.Require("allowed"), reader.PathOf("allowed"), 2);
+    const Json& held = ReadList(reader.Require("held"), reader.PathOf("held"), 2);
+    const Json& drops = ReadList(reader.Require("drops"), reader.PathOf("drops"), 2);
     for (size_t d = 0; d < DIRECTION_COUNT; ++d)
     {
-        port->m_counters.received[d] = ReadCounter(counters.at("received")[d], "counters.received");
-        port->m_counters.allowed[d] = ReadCounter(counters.at("allowed")[d], "counters.allowed");
-        port->m_counters.held[d] = ReadCounter(counters.at("held")[d], "counters.held");
-        ReadArray(counters.at("drops")[d], "counters.drops", port->m_counters.drops[d]);
+        counters.received[d] = ReadCounter(received[d], fmt::format("counters.received[{}]", d));
+        counters.allowed[d] = ReadCounter(allowed[d], fmt::format("counters.allowed[{}]", d));
+        counters.held[d] = ReadCounter(held[d], fmt::format("counters.held[{}]", d));
+        ReadArray(drops[d], fmt::format("counters.drops[{}]", d), counters.drops[d]);
     }
-    port->m_counters.eventsRaised =
-        ReadUnsigned(counters.at("events_raised"), "counters.events_raised", UINT64_MAX);
-    // Last: the constructor counted generations of its own while building the policy.
-    port->m_generation = ReadUnsigned(top.Require("generation"), "generation", UINT64_MAX);
-    return port;
+    counters.eventsRaised =
+        ReadUnsigned(reader.Require("events_raised"), reader.PathOf("events_raised"), UINT64_MAX);
+    reader.RejectUnread();
 }
 
 } // namespace vfp

@@ -32,11 +32,31 @@ public:
     /// The port's whole state.
     static Json Save(const Port& port);
     /// A port with exactly the saved state; throws PolicyError naming the field when the
-    /// document is malformed or of an unknown version.
+    /// document is malformed or of an unknown version. Nothing in the document is trusted:
+    /// every list has its declared length, every number fits its field, and each slab's
+    /// free list names exactly its free slots, once each. A refused document changes no
+    /// port (the new one is discarded).
     static std::unique_ptr<Port> Restore(const Json& state, const PortConfig& config = {});
 
 private:
+    // Restore's parts, one per section of the document; each throws PolicyError naming
+    // the field, before the part of the port it fills is touched.
     static std::unique_ptr<Port> RestoreChecked(const Json& state, const PortConfig& config);
+    static void RestoreResources(Port& port, ObjectReader& top);
+    static const Layer* RestoreLayer(Port& port, const Json& saved, const std::string& path);
+    static LayerFlowTable::Slot ReadFlowSlot(Port& port,
+                                             const Json& saved,
+                                             const std::string& path);
+    static void RestoreTracker(Port& port, const Json& saved);
+    static ConnectionTracker::Slot ReadConnectionSlot(Port& port,
+                                                      const Json& saved,
+                                                      const std::string& path);
+    static void RestoreUft(Port& port, const Json& saved);
+    static UnifiedFlow ReadUnifiedFlow(Port& port, ObjectReader& reader);
+    static std::vector<LayerFlowRef> ReadLayerFlows(Port& port,
+                                                    const Json& list,
+                                                    const std::string& path);
+    static void RestoreCounters(Port& port, const Json& saved);
 };
 
 } // namespace vfp

@@ -13,6 +13,7 @@
 #define VFP_ENGINE_VERSIONED_SLAB_H
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace vfp
@@ -111,6 +112,44 @@ public:
         }
     }
     Snapshot GetSnapshot() const { return Snapshot{m_slots, m_free}; }
+    /**
+     * Why @p slots and @p free cannot be a slab's state, or empty when they can: the free
+     * list names exactly the slots that are not live, each once (Add writes to the slot the
+     * free list names, so one past the slots or a live one would corrupt memory or a value).
+     */
+    static std::string CheckSnapshot(const std::vector<Slot>& slots,
+                                     const std::vector<uint32_t>& free)
+    {
+        std::vector<bool> listed(slots.size(), false);
+        for (size_t i = 0; i < free.size(); ++i)
+        {
+            const uint32_t slot = free[i];
+            const std::string where =
+                "free[" + std::to_string(i) + "]: slot " + std::to_string(slot);
+            if (slot >= slots.size())
+            {
+                return where + " is past the " + std::to_string(slots.size()) + " slots";
+            }
+            if (slots[slot].live)
+            {
+                return where + " is live";
+            }
+            if (listed[slot])
+            {
+                return where + " is listed twice";
+            }
+            listed[slot] = true;
+        }
+        for (size_t slot = 0; slot < slots.size(); ++slot)
+        {
+            if (!slots[slot].live && !listed[slot])
+            {
+                return "slot " + std::to_string(slot) + " is not live and not on the free list";
+            }
+        }
+        return "";
+    }
+    /// Takes the state @p snapshot holds, which CheckSnapshot must have accepted.
     void Restore(Snapshot snapshot)
     {
         m_slots = std::move(snapshot.slots);

@@ -12,6 +12,12 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("AclController");
 NS_OBJECT_ENSURE_REGISTERED(AclController);
 
+namespace
+{
+/// The layer this controller owns on every port it manages.
+constexpr const char* LAYER_NAME = "acl";
+} // namespace
+
 TypeId
 AclController::GetTypeId()
 {
@@ -38,6 +44,12 @@ AclController::GetTypeId()
                           MakeIntegerAccessor(&AclController::m_layerPriority),
                           MakeIntegerChecker<int32_t>());
     return tid;
+}
+
+std::vector<VfpController::LayerClaim>
+AclController::GetLayerClaims() const
+{
+    return {{LAYER_NAME, m_layerPriority}};
 }
 
 namespace
@@ -69,7 +81,7 @@ vfp::LayerSpec
 AclController::MakeLayer() const
 {
     vfp::LayerSpec layer;
-    layer.name = "acl";
+    layer.name = LAYER_NAME;
     layer.priority = m_layerPriority;
     layer.defaults = {vfp::DefaultAction::Block, vfp::DefaultAction::Block};
 

@@ -17,6 +17,8 @@ class AclController : public VfpController
 {
 public:
     static TypeId GetTypeId();
+    /// The "acl" layer, at attribute LayerPriority.
+    std::vector<LayerClaim> GetLayerClaims() const override;
 
     /// The layer's rules for one port, as the controller programs them.
     vfp::LayerSpec MakeLayer() const;

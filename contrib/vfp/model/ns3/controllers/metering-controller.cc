@@ -9,6 +9,12 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("MeteringController");
 NS_OBJECT_ENSURE_REGISTERED(MeteringController);
 
+namespace
+{
+/// The layer this controller owns on every port it manages.
+constexpr const char* LAYER_NAME = "metering";
+} // namespace
+
 TypeId
 MeteringController::GetTypeId()
 {
@@ -25,6 +31,12 @@ MeteringController::GetTypeId()
     return tid;
 }
 
+std::vector<VfpController::LayerClaim>
+MeteringController::GetLayerClaims() const
+{
+    return {{LAYER_NAME, m_layerPriority}};
+}
+
 void
 MeteringController::AddDestination(const std::string& prefix, const std::string& name)
 {
@@ -35,7 +47,7 @@ void
 MeteringController::Configure(const ManagedPort&, vfp::Port& port)
 {
     vfp::LayerSpec layer;
-    layer.name = "metering";
+    layer.name = LAYER_NAME;
     layer.priority = m_layerPriority;
     layer.defaults = {vfp::DefaultAction::Allow, vfp::DefaultAction::Allow};
     for (vfp::Direction direction : {vfp::Direction::Outbound, vfp::Direction::Inbound})

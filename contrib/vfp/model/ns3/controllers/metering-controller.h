@@ -19,6 +19,8 @@ class MeteringController : public VfpController
 {
 public:
     static TypeId GetTypeId();
+    /// The "metering" layer, at attribute LayerPriority.
+    std::vector<LayerClaim> GetLayerClaims() const override;
 
     /// Bills traffic to and from @p prefix (e.g. "10.0.1.0/24") under @p name.
     void AddDestination(const std::string& prefix, const std::string& name);

@@ -35,6 +35,12 @@ VfpController::AddPort(Ptr<VfpSwitchNetDevice> vswitch, const std::string& port)
     m_ports.push_back(ManagedPort{vswitch, port});
 }
 
+std::vector<VfpController::LayerClaim>
+VfpController::GetLayerClaims() const
+{
+    return {};
+}
+
 void
 VfpController::DoDispose()
 {

@@ -40,6 +40,20 @@ public:
     /// Changes made and not yet landed.
     uint32_t GetPendingChanges() const { return m_pending; }
 
+    /// A layer a controller programs on its ports: what another controller must not reuse.
+    struct LayerClaim
+    {
+        std::string name; //!< the layer's name
+        int32_t priority; //!< its priority
+    };
+
+    /**
+     * The layers this controller programs on every port it manages, so that someone
+     * else's policy can be checked against them before it is installed
+     * (UserPolicyHelper). The base class claims none.
+     */
+    virtual std::vector<LayerClaim> GetLayerClaims() const;
+
     /// Signature of the Programmed trace: the port, and how long the change took to land.
     typedef void (*ProgrammedCallback)(const std::string& port, Time latency);
 

@@ -12,6 +12,12 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("VnetController");
 NS_OBJECT_ENSURE_REGISTERED(VnetController);
 
+namespace
+{
+/// The layer this controller owns on every port it manages.
+constexpr const char* LAYER_NAME = "vnet";
+} // namespace
+
 TypeId
 VnetController::GetTypeId()
 {
@@ -43,6 +49,12 @@ VnetController::GetTypeId()
                           MakeBooleanAccessor(&VnetController::m_holdOnMiss),
                           MakeBooleanChecker());
     return tid;
+}
+
+std::vector<VfpController::LayerClaim>
+VnetController::GetLayerClaims() const
+{
+    return {{LAYER_NAME, m_layerPriority}};
 }
 
 std::string
@@ -137,7 +149,7 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
     std::ostringstream prefix;
     prefix << network.prefix << "/" << network.mask.GetPrefixLength();
     vfp::LayerSpec layer;
-    layer.name = "vnet";
+    layer.name = LAYER_NAME;
     layer.priority = m_layerPriority;
     layer.defaults = {vfp::DefaultAction::Block, vfp::DefaultAction::Block};
 

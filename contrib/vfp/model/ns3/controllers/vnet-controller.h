@@ -36,6 +36,8 @@ class VnetController : public VfpController
 {
 public:
     static TypeId GetTypeId();
+    /// The "vnet" layer, at attribute LayerPriority.
+    std::vector<LayerClaim> GetLayerClaims() const override;
 
     /// A VM's VNIC as the controller knows it.
     struct Vm

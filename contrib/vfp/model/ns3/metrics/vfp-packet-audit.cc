@@ -63,6 +63,30 @@ IsIpv4Frame(Ptr<const Packet> packet)
     return ppp || (copied >= 1 && start[0] == 0x45);
 }
 
+/// ns-3's IPv4 drop reason as a word.
+std::string
+Ipv4DropName(Ipv4L3Protocol::DropReason reason)
+{
+    switch (reason)
+    {
+        case Ipv4L3Protocol::DROP_TTL_EXPIRED:
+            return "ttl_expired";
+        case Ipv4L3Protocol::DROP_NO_ROUTE:
+            return "no_route";
+        case Ipv4L3Protocol::DROP_BAD_CHECKSUM:
+            return "bad_checksum";
+        case Ipv4L3Protocol::DROP_INTERFACE_DOWN:
+            return "interface_down";
+        case Ipv4L3Protocol::DROP_ROUTE_ERROR:
+            return "route_error";
+        case Ipv4L3Protocol::DROP_FRAGMENT_TIMEOUT:
+            return "fragment_timeout";
+        case Ipv4L3Protocol::DROP_DUPLICATE:
+            return "duplicate";
+    }
+    return "ipv4_" + std::to_string(int(reason));
+}
+
 } // namespace
 
 void
@@ -81,63 +105,106 @@ VfpPacketAudit::WatchOutside(Ptr<NetDevice> device)
 }
 
 void
-VfpPacketAudit::WatchSwitch(Ptr<VfpSwitchNetDevice> vswitch)
+VfpPacketAudit::WatchSwitch(Ptr<VfpSwitchNetDevice> vswitch, const std::string& place)
 {
+    // Bound through lambdas whose signatures match the traces' exactly (binding a
+    // const std::string& parameter makes ns-3 3.37 cast between callback types).
     vswitch->TraceConnectWithoutContext("Drop",
                                         MakeCallback(+[](VfpPacketAudit* audit,
+                                                         const std::string* where,
                                                          Ptr<const Packet> packet,
                                                          const std::string& reason) {
-                                            audit->Dropped("switch:" + reason, packet);
-                                        }).Bind(this));
+                                            audit->Dropped({*where, "switch", reason}, packet);
+                                        }).Bind(this, Intern(place)));
+}
+
+const std::string*
+VfpPacketAudit::Intern(const std::string& text)
+{
+    return &*m_names.insert(text).first;
 }
 
 void
-VfpPacketAudit::WatchNode(Ptr<Node> node, bool router)
+VfpPacketAudit::Connect(Ptr<Object> source,
+                        const std::string& trace,
+                        const std::string& place,
+                        const std::string& device,
+                        const std::string& reason)
 {
-    auto dropAs = [this](const std::string& reason)
-    { return MakeCallback(&VfpPacketAudit::Dropped, this).Bind(reason); };
+    source->TraceConnectWithoutContext(
+        trace,
+        MakeCallback(+[](VfpPacketAudit* audit, const DropSite* site, Ptr<const Packet> packet) {
+            audit->Dropped(*site, packet);
+        }).Bind(this, &*m_sites.insert(DropSite{place, device, reason}).first));
+}
+
+void
+VfpPacketAudit::WatchDevice(Ptr<NetDevice> device,
+                            const std::string& place,
+                            const std::string& name)
+{
+    // The device's per-cause drops (FullDuplexEthernetNetDevice), else ns-3's usual ones.
+    static const std::vector<std::pair<const char*, const char*>> traces = {
+        {"QueueOverflowDrop", "queue_overflow"},
+        {"MtuDrop", "mtu_exceeded"},
+        {"LinkDownDrop", "link_down"},
+        {"ReceiveErrorDrop", "receive_error"},
+        {"PhyTxDrop", "phy_tx"},
+        {"PhyRxDrop", "phy_rx"}};
+    TypeId::TraceSourceInformation info;
+    for (const auto& [trace, reason] : traces)
+    {
+        if (device->GetInstanceTypeId().LookupTraceSourceByName(trace, &info))
+        {
+            Connect(device, trace, place, name, reason);
+        }
+    }
+}
+
+void
+VfpPacketAudit::WatchNode(Ptr<Node> node, const std::string& place, bool router)
+{
     Ptr<TrafficControlLayer> tc = node->GetObject<TrafficControlLayer>();
+    if (tc)
+    {
+        // No queue disc and a stopped device queue: traffic control drops it.
+        Connect(tc, "TcDrop", place, "tc", "device_busy");
+    }
     for (uint32_t i = 0; i < node->GetNDevices(); ++i)
     {
         Ptr<NetDevice> device = node->GetDevice(i);
-        PointerValue queue;
-        TypeId::AttributeInformation info;
-        if (device->GetInstanceTypeId().LookupAttributeByName("TxQueue", &info))
-        {
-            device->GetAttribute("TxQueue", queue);
-            if (Ptr<Queue<Packet>> packets = queue.Get<Queue<Packet>>())
-            {
-                packets->TraceConnectWithoutContext("Drop", dropAs("device_queue"));
-            }
-            device->TraceConnectWithoutContext("PhyTxDrop", dropAs("phy_tx"));
-            device->TraceConnectWithoutContext("PhyRxDrop", dropAs("phy_rx"));
-        }
+        const std::string name = "if" + std::to_string(i);
+        WatchDevice(device, place, name);
         if (Ptr<QueueDisc> disc = tc ? tc->GetRootQueueDiscOnDevice(device) : nullptr)
         {
             disc->TraceConnectWithoutContext(
-                "Drop", MakeCallback(+[](VfpPacketAudit* audit, Ptr<const QueueDiscItem> item) {
-                            audit->Dropped("queue_disc", item->GetPacket());
-                        }).Bind(this));
+                "Drop",
+                MakeCallback(+[](VfpPacketAudit* audit,
+                                 const DropSite* site,
+                                 Ptr<const QueueDiscItem> item) {
+                    audit->Dropped(*site, item->GetPacket());
+                }).Bind(this, &*m_sites.insert(DropSite{place, name, "queue_disc"}).first));
         }
     }
     if (router)
     {
         if (Ptr<Ipv4L3Protocol> ip = node->GetObject<Ipv4L3Protocol>())
         {
-            ip->TraceConnectWithoutContext("Drop",
-                                           MakeCallback(+[](VfpPacketAudit* audit,
-                                                            const Ipv4Header&,
-                                                            Ptr<const Packet> packet,
-                                                            Ipv4L3Protocol::DropReason reason,
-                                                            Ptr<Ipv4>,
-                                                            uint32_t) {
-                                               audit->Dropped("ipv4:" + std::to_string(int(reason)),
-                                                              packet);
-                                           }).Bind(this));
+            ip->TraceConnectWithoutContext(
+                "Drop",
+                MakeCallback(+[](VfpPacketAudit* audit,
+                                 const std::string* where,
+                                 const Ipv4Header&,
+                                 Ptr<const Packet> packet,
+                                 Ipv4L3Protocol::DropReason reason,
+                                 Ptr<Ipv4>,
+                                 uint32_t) {
+                    audit->Dropped({*where, "ipv4", Ipv4DropName(reason)}, packet);
+                }).Bind(this, Intern(place)));
         }
         if (Ptr<ArpL3Protocol> arp = node->GetObject<ArpL3Protocol>())
         {
-            arp->TraceConnectWithoutContext("Drop", dropAs("arp"));
+            Connect(arp, "Drop", place, "arp", "unresolved");
         }
     }
 }
@@ -190,20 +257,31 @@ VfpPacketAudit::Received(uint32_t tenant, Ptr<const Packet> packet)
 }
 
 void
-VfpPacketAudit::Dropped(const std::string& reason, Ptr<const Packet> packet)
+VfpPacketAudit::Dropped(const DropSite& site, Ptr<const Packet> packet)
 {
     uint32_t sender = 0;
     if (Settle(packet, &sender))
     {
-        ++m_dropped[reason];
+        ++m_dropped[site];
     }
+}
+
+std::map<std::string, uint64_t>
+VfpPacketAudit::GetDropped() const
+{
+    std::map<std::string, uint64_t> byReason;
+    for (const auto& [site, count] : m_dropped)
+    {
+        byReason[site.reason] += count;
+    }
+    return byReason;
 }
 
 uint64_t
 VfpPacketAudit::GetDroppedTotal() const
 {
     uint64_t total = 0;
-    for (const auto& [reason, count] : m_dropped)
+    for (const auto& [site, count] : m_dropped)
     {
         total += count;
     }

@@ -19,6 +19,12 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("SlbController");
 NS_OBJECT_ENSURE_REGISTERED(SlbController);
 
+namespace
+{
+/// The layer this controller owns on every port it manages.
+constexpr const char* LAYER_NAME = "slb";
+} // namespace
+
 TypeId
 SlbController::GetTypeId()
 {
@@ -70,6 +76,12 @@ SlbController::GetTypeId()
                 MakeIntegerAccessor(&SlbController::m_layerPriority),
                 MakeIntegerChecker<int32_t>());
     return tid;
+}
+
+std::vector<VfpController::LayerClaim>
+SlbController::GetLayerClaims() const
+{
+    return {{LAYER_NAME, m_layerPriority}};
 }
 
 std::string
@@ -234,7 +246,7 @@ SlbController::Configure(const ManagedPort& managed, vfp::Port& port)
     std::ostringstream vipText;
     vipText << vip;
     vfp::LayerSpec layer;
-    layer.name = "slb";
+    layer.name = LAYER_NAME;
     layer.priority = m_layerPriority;
     layer.defaults = {vfp::DefaultAction::Allow, vfp::DefaultAction::Allow};
 

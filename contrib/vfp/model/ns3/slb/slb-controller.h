@@ -32,6 +32,8 @@ class SlbController : public VfpController
 {
 public:
     static TypeId GetTypeId();
+    /// The "slb" layer, at attribute LayerPriority.
+    std::vector<LayerClaim> GetLayerClaims() const override;
 
     /// A DIP: a VM's port and where it lives.
     struct Dip

@@ -1,0 +1,29 @@
+/*
+ * The datacenter scenario's generated traffic: short request/response TCP flows at a
+ * Poisson connection rate per VM, long TCP transfers and constant-rate UDP streams between
+ * random VM pairs of a tenant, and with Ananta, outside clients, SNAT connections and the
+ * DIP changes (docs/datacenter.md, "Traffic").
+ */
+#ifndef VFP_DATACENTER_TRAFFIC_H
+#define VFP_DATACENTER_TRAFFIC_H
+
+#include "datacenter-metrics.h"
+#include "datacenter-options.h"
+
+namespace ns3
+{
+
+/**
+ * Installs the generated mix in @p dc from @p start to @p stop, watched by @p metrics;
+ * @p stream is the next random stream number, advanced past those used.
+ */
+void AddGeneratedTraffic(const DatacenterSettings& s,
+                         VfpDatacenterHelper::Datacenter& dc,
+                         DatacenterMetrics& metrics,
+                         Time start,
+                         Time stop,
+                         int64_t& stream);
+
+} // namespace ns3
+
+#endif

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Checks a datacenter run's outputs against conditions, for CTest.
+
+Usage: check-outputs.py DIR CONDITION...
+A condition is FILE:FIELD OP NUMBER with OP one of >= <= == > <:
+  metrics.json:summary.packets_dropped==0   a metrics.json value, dotted path (a missing
+                                            path counts as 0, as for a drop never seen)
+  flows.csv:goodput_mbps>=9000              every row of flows.csv (a blank cell fails)
+Prints each condition with the value found; exits 1 if any fails, 2 on bad usage.
+"""
+import csv
+import json
+import operator
+import re
+import sys
+
+OPS = {">=": operator.ge, "<=": operator.le, "==": operator.eq, ">": operator.gt, "<": operator.lt}
+FORM = re.compile(r"^([\w.-]+):([\w.]+)(>=|<=|==|>|<)(-?[\d.eE+-]+)$")
+
+
+def metric(directory, name, path):
+    with open(f"{directory}/{name}") as f:
+        value = json.load(f)
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return [0.0]
+        value = value[key]
+    return [float(value)]
+
+
+def column(directory, name, field):
+    with open(f"{directory}/{name}", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        raise ValueError(f"{name}: no rows")
+    return [float(row[field]) if row[field] != "" else float("nan") for row in rows]
+
+
+def main(argv):
+    if len(argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    directory, failed = argv[1], False
+    for condition in argv[2:]:
+        match = FORM.match(condition)
+        if not match:
+            print(f"check-outputs: bad condition {condition!r}", file=sys.stderr)
+            return 2
+        name, field, op, bound = match.groups()
+        reader = column if name.endswith(".csv") else metric
+        values = reader(directory, name, field)
+        good = all(OPS[op](value, float(bound)) for value in values)
+        failed |= not good
+        print(f"{'ok  ' if good else 'FAIL'} {condition}: {values if len(values) < 8 else values[:8]}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
