@@ -42,7 +42,10 @@ public:
         return tid;
     }
 
-    std::vector<LayerClaim> GetLayerClaims() const override { return {{"my-layer", 50}}; }
+    static constexpr const char* LAYER = "my-layer"; //!< the layer it owns
+    static constexpr int32_t PRIORITY = 50;          //!< below metering's 100: next to the VM
+
+    std::vector<LayerClaim> GetLayerClaims() const override { return {{LAYER, PRIORITY}}; }
 
 protected:
     void Configure(const ManagedPort& managed, vfp::Port& port) override
@@ -58,13 +61,13 @@ protected:
         group.direction = vfp::Direction::Outbound;
         group.rules = {block};
         vfp::LayerSpec layer;
-        layer.name = GetLayerClaims().front().name;
-        layer.priority = GetLayerClaims().front().priority;
+        layer.name = LAYER;
+        layer.priority = PRIORITY;
         layer.defaults = {vfp::DefaultAction::Allow, vfp::DefaultAction::Allow};
         layer.groups = {group};
         port.CreateLayer(layer);
-        std::cout << Simulator::Now().GetSeconds() << " s: my-layer added on " << managed.name
-                  << "\n";
+        std::cout << Simulator::Now().GetSeconds() << " s: " << LAYER << " added on "
+                  << managed.name << "\n";
     }
 
 private:

@@ -72,6 +72,9 @@ TEST(VfpCheckCli, MalformedCasesExitTwoNamingFileLineAndReason)
               std::string::npos);
     EXPECT_NE(run.out.find("no-expectations: expected.jsonl or expected-error.txt"),
               std::string::npos);
+    EXPECT_NE(run.out.find("invariant-without-condition: invariants.json: [0]: expected exactly "
+                           "one of \"expect\" and \"never\""),
+              std::string::npos);
 
     CliRun mixed = RunCheck(CASES + "passing " + CASES + "failing " + CASES + "malformed");
     EXPECT_EQ(mixed.status, 2) << "a malformed case outranks a failed one";
