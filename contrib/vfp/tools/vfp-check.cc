@@ -31,6 +31,10 @@ Print(const vfp::CaseReport& report)
     const std::string& name = report.regressionCase.name;
     static const char* LABELS[] = {"PASS", "FAIL", "MALFORMED"};
     std::cout << LABELS[static_cast<int>(report.status)] << " " << name;
+    if (report.status != vfp::CaseStatus::Malformed)
+    {
+        std::cout << " (" << report.checks << " checks)";
+    }
     if (!report.updated.empty())
     {
         std::cout << " (updated " << report.updated << ")";
