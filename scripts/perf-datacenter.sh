@@ -22,8 +22,8 @@ echo "|---|---|---|---|---|"
 run default-bridge --switch bridge
 run default-vfp
 if [ "${2:-}" = large ]; then
-    run large-bridge --switch bridge --hosts 1000 --hosts-per-rack 20 --aggregations 10 --intermediates 5 --duration 0.5
-    run large-vfp --hosts 1000 --hosts-per-rack 20 --aggregations 10 --intermediates 5 --duration 0.5
+    run large-bridge --switch bridge --hosts 1000 --hosts-per-rack 20 --aggregations 10 --intermediates 25 --duration 0.5
+    run large-vfp --hosts 1000 --hosts-per-rack 20 --aggregations 10 --intermediates 25 --duration 0.5
 fi
 python3 - "$out" <<'PY'
 import json, sys, os

@@ -173,6 +173,7 @@ AddShortFlows(const DatacenterSettings& s,
     for (uint32_t i = 0; i < vmCount; ++i)
     {
         Ptr<RequestResponseServer> server = CreateObject<RequestResponseServer>();
+        server->SetAttribute("Port", UintegerValue(SHORT_FLOW_PORT));
         dc.vms[i].node->AddApplication(server);
         server->SetStartTime(Seconds(0));
         metrics.WatchServer(i, server);
@@ -191,7 +192,7 @@ AddShortFlows(const DatacenterSettings& s,
             {
                 if (j != i)
                 {
-                    client->AddPeer(InetSocketAddress(dc.vms[j].address, 5000));
+                    client->AddPeer(InetSocketAddress(dc.vms[j].address, SHORT_FLOW_PORT));
                 }
             }
             if (vmCount / dc.options.tenants < 2)
@@ -221,7 +222,7 @@ AddLongAndUdpFlows(const DatacenterSettings& s,
     {
         const uint32_t from = pick->GetInteger(0, vmCount - 1);
         const uint32_t to = PeerOf(dc, from, pick);
-        const uint16_t port = 6000 + f % 2000;
+        const uint16_t port = LONG_FLOW_FIRST_PORT + f % PORT_SPAN;
         PacketSinkHelper sink("ns3::TcpSocketFactory",
                               InetSocketAddress(Ipv4Address::GetAny(), port));
         Ptr<PacketSink> app = DynamicCast<PacketSink>(sink.Install(dc.vms[to].node).Get(0));
@@ -237,7 +238,7 @@ AddLongAndUdpFlows(const DatacenterSettings& s,
     {
         const uint32_t from = pick->GetInteger(0, vmCount - 1);
         const uint32_t to = PeerOf(dc, from, pick);
-        const uint16_t port = 7000 + f % 1000;
+        const uint16_t port = UDP_FIRST_PORT + f % PORT_SPAN;
         PacketSinkHelper sink("ns3::UdpSocketFactory",
                               InetSocketAddress(Ipv4Address::GetAny(), port));
         sink.Install(dc.vms[to].node);
@@ -250,6 +251,19 @@ AddLongAndUdpFlows(const DatacenterSettings& s,
 }
 
 } // namespace
+
+bool
+GeneratedMixUses(const DatacenterSettings& s, const std::string& proto, uint16_t port)
+{
+    if (proto == "tcp")
+    {
+        return port == SHORT_FLOW_PORT ||
+               (port >= LONG_FLOW_FIRST_PORT &&
+                port < LONG_FLOW_FIRST_PORT + std::min<uint32_t>(s.longFlows, PORT_SPAN));
+    }
+    return port >= UDP_FIRST_PORT &&
+           port < UDP_FIRST_PORT + std::min<uint32_t>(s.udpFlows, PORT_SPAN);
+}
 
 void
 AddGeneratedTraffic(const DatacenterSettings& s,

@@ -13,6 +13,16 @@
 namespace ns3
 {
 
+/// Where the generated mix listens: short flows on one port of every VM, long flows and
+/// UDP streams on consecutive ports from these (at most PORT_SPAN of each).
+constexpr uint16_t SHORT_FLOW_PORT = 5000;
+constexpr uint16_t LONG_FLOW_FIRST_PORT = 6000;
+constexpr uint16_t UDP_FIRST_PORT = 7000;
+constexpr uint16_t PORT_SPAN = 1000;
+
+/// Whether the generated mix of @p s listens on @p proto ("tcp" or "udp") port @p port.
+bool GeneratedMixUses(const DatacenterSettings& s, const std::string& proto, uint16_t port);
+
 /**
  * Installs the generated mix in @p dc from @p start to @p stop, watched by @p metrics;
  * @p stream is the next random stream number, advanced past those used.

@@ -59,20 +59,19 @@ LoadTrafficFile(const DatacenterSettings& s)
     std::vector<TrafficFlow> flows = ReadTrafficFile(s.trafficFile, bounds);
     for (const TrafficFlow& flow : flows)
     {
-        const bool tcp = flow.proto == "tcp";
-        const bool taken =
-            tcp ? flow.port == 5000 ||
-                      (flow.port >= 6000 && flow.port < 6000 + std::min(s.longFlows, 2000u))
-                : flow.port >= 7000 && flow.port < 7000 + std::min(s.udpFlows, 1000u);
+        const bool taken = GeneratedMixUses(s, flow.proto, flow.port);
         if (s.GeneratesTraffic() && taken)
         {
             throw std::invalid_argument(fmt::format(
-                "{}:{}: port: {} {} is taken by the generated traffic (TCP 5000 and 6000 up, UDP "
-                "7000 up); choose another port or --traffic-mode replace",
+                "{}:{}: port: {} {} is taken by the generated traffic (TCP {} and {} up, UDP "
+                "{} up); choose another port or --traffic-mode replace",
                 s.trafficFile,
                 flow.line,
                 flow.proto,
-                flow.port));
+                flow.port,
+                SHORT_FLOW_PORT,
+                LONG_FLOW_FIRST_PORT,
+                UDP_FIRST_PORT));
         }
     }
     return flows;

@@ -314,7 +314,7 @@ VfpSwitchNetDevice::Drop(DropCause cause, Ptr<const Packet> packet, const std::s
 void
 VfpSwitchNetDevice::UpdateGauges(vfp::Port& port)
 {
-    std::pair<size_t, size_t>& sizes = m_portSizes[port.GetName()];
+    std::pair<size_t, size_t>& sizes = m_portSizes[&port];
     const size_t flows = port.GetUft().Size();
     const size_t connections = port.GetTracker().Size();
     m_uftFlows = m_uftFlows + uint32_t(flows) - uint32_t(sizes.first);

@@ -238,7 +238,8 @@ private:
     TracedValue<uint32_t> m_uftFlows;                           //!< unified flows over all ports
     TracedValue<uint32_t> m_connections;                        //!< tracked connections, all ports
     TracedValue<uint32_t> m_heldPackets;                        //!< packets in hold queues
-    std::map<std::string, std::pair<size_t, size_t>> m_portSizes; //!< (UFs, connections)
+    std::unordered_map<const vfp::Port*, std::pair<size_t, size_t>>
+        m_portSizes; //!< (UFs, connections) per port, as the gauges last counted them
 };
 
 } // namespace ns3
