@@ -2,6 +2,7 @@
 
     vfp-sweep SPEC --out DIR [--workers N] [--scheduler ADDRESS] [--dry-run] [--retry-failed]
     vfp-sweep plot DIR --x PARAM --y METRIC [--series PARAM] [--where PARAM=VALUE] [--out PNG]
+                   [--threshold LEVEL]
 
 Exit statuses: 0 every run finished; 1 some run failed (recorded in
 DIR/runs/<key>/run.json; the others ran); 2 a bad spec, program, cluster or
@@ -154,6 +155,9 @@ def _plot_parser():
     parser.add_argument("--series", help="grid parameter: one line per value")
     parser.add_argument("--where", action="append", default=[], help="PARAM=VALUE: fix another parameter")
     parser.add_argument("--out", help="PNG to write (default DIR/METRIC-vs-PARAM.png)")
+    parser.add_argument(
+        "--threshold", type=float, help="draw this level and print where each line first passes it"
+    )
     return parser
 
 
@@ -162,10 +166,16 @@ def main(argv=None):
     try:
         if argv[:1] == ["plot"]:
             options = _plot_parser().parse_args(argv[1:])
-            print(
-                "wrote "
-                + plot.draw(options.dir, options.x, options.y, options.series, options.where, options.out)
+            path, notes = plot.draw(
+                options.dir,
+                options.x,
+                options.y,
+                options.series,
+                options.where,
+                options.out,
+                options.threshold,
             )
+            print("\n".join(notes + ["wrote " + path]))
             return 0
         options = _sweep_parser().parse_args(argv)
         if options.workers is not None and options.workers < 1:

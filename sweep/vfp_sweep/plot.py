@@ -50,9 +50,7 @@ def _select(frame, params, x, series, where):
     return frame
 
 
-def draw(out_dir, x, y, series=None, where=(), out=None):
-    """Writes the figure; returns its path."""
-    frame, params = _load(out_dir)
+def _check_names(frame, params, x, y, series):
     for option, name in (("--x", x), ("--series", series)):
         if name is not None and name not in params:
             raise PlotError(
@@ -63,15 +61,27 @@ def draw(out_dir, x, y, series=None, where=(), out=None):
         raise PlotError(
             "--y %s: no such numeric metric in aggregate.csv (e.g. %s)" % (y, ", ".join(metrics[:8]))
         )
-    frame = _select(frame, params, x, series, where)
 
-    import matplotlib
-    import pandas
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
+def _first_above(group, x, column, threshold):
+    above = group[group[column] > threshold]
+    return "from %s = %s" % (x, above[x].iloc[0]) if not above.empty else "nowhere"
 
-    figure, axes = pyplot.subplots(figsize=(6.4, 4.2))
+
+def crossing(group, x, y, threshold):
+    """Where along x (sorted) METRIC is first above threshold: its mean, and its 95% CI."""
+    return "%s above %g: mean %s; 95%% CI wholly above %s, reaching it %s" % (
+        y,
+        threshold,
+        _first_above(group, x, y + ".mean", threshold),
+        _first_above(group, x, y + ".ci95_low", threshold),
+        _first_above(group, x, y + ".ci95_high", threshold),
+    )
+
+
+def _lines(axes, frame, x, y, series, threshold):
+    """Draws one line with its band per series; returns the crossing notes."""
+    notes = []
     groups = frame.groupby(series, sort=False) if series else [(None, frame)]
     for value, group in groups:
         group = group.sort_values(x)
@@ -85,6 +95,30 @@ def draw(out_dir, x, y, series=None, where=(), out=None):
             alpha=0.2,
             linewidth=0,
         )
+        if threshold is not None:
+            notes.append(("%s: " % label if label else "") + crossing(group, x, y, threshold))
+    if threshold is not None:
+        axes.axhline(threshold, color="grey", linestyle="--", linewidth=1)
+    return notes
+
+
+def draw(out_dir, x, y, series=None, where=(), out=None, threshold=None):
+    """Writes the figure; returns its path and, with a threshold, where each line passes it.
+
+    Missing CI bounds (one run) count as not passing.
+    """
+    frame, params = _load(out_dir)
+    _check_names(frame, params, x, y, series)
+    frame = _select(frame, params, x, series, where)
+
+    import matplotlib
+    import pandas
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(6.4, 4.2))
+    notes = _lines(axes, frame, x, y, series, threshold)
     axes.set_xlabel(x)
     axes.set_ylabel(y + " (mean, 95% CI)")
     if (
@@ -101,4 +135,4 @@ def draw(out_dir, x, y, series=None, where=(), out=None):
     path = out or os.path.join(out_dir, "%s-vs-%s.png" % (safe(y), safe(x)))
     figure.savefig(path, dpi=DPI, metadata={"Software": None})
     pyplot.close(figure)
-    return path
+    return path, notes

@@ -132,7 +132,8 @@ class PlotTest(unittest.TestCase):
 
     def test_lines_with_bands_per_series(self):
         folder = self.sweep_folder()
-        path = plot.draw(folder, "cps", "m", series="cores")
+        path, notes = plot.draw(folder, "cps", "m", series="cores")
+        self.assertEqual(notes, [])
         self.assertEqual(path, os.path.join(folder, "m-vs-cps.png"))
         with open(path, "rb") as f:
             self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
@@ -141,11 +142,24 @@ class PlotTest(unittest.TestCase):
         folder = self.sweep_folder()
         with self.assertRaisesRegex(plot.PlotError, 'the grid also varies "cores"'):
             plot.draw(folder, "cps", "m")
-        self.assertTrue(os.path.exists(plot.draw(folder, "cps", "m", where=["cores=2"])))
+        self.assertTrue(os.path.exists(plot.draw(folder, "cps", "m", where=["cores=2"])[0]))
 
-    def test_unknown_metric(self):
-        with self.assertRaisesRegex(plot.PlotError, "--y nope: no such numeric metric in aggregate.csv"):
-            plot.draw(self.sweep_folder(), "cps", "nope", series="cores")
+    def test_threshold_crossing_by_mean_and_interval(self):
+        # cores 1: m = 10, 100 (CI +-1); cores 2: m = 5, 50.
+        _, notes = plot.draw(self.sweep_folder(), "cps", "m", series="cores", threshold=9.5)
+        self.assertEqual(
+            notes,
+            [
+                "cores = 1: m above 9.5: mean from cps = 10; 95% CI wholly above from cps = 100, "
+                "reaching it from cps = 10",
+                "cores = 2: m above 9.5: mean from cps = 100; 95% CI wholly above from cps = 100, "
+                "reaching it from cps = 100",
+            ],
+        )
+        _, notes = plot.draw(self.sweep_folder(), "cps", "m", where=["cores=2"], threshold=1000)
+        self.assertEqual(
+            notes, ["m above 1000: mean nowhere; 95% CI wholly above nowhere, reaching it nowhere"]
+        )
 
 
 if __name__ == "__main__":

@@ -181,6 +181,25 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
     outbound.name = "encap";
     outbound.direction = vfp::Direction::Outbound;
     outbound.rules = {encap, internet};
+    // A tunnel the VM built itself must not leave through the gateway: aimed at a host's
+    // provider address, VXLAN or NVGRE with another tenant's key would be decapsulated
+    // there into that tenant's VM (found by tests/ns3/helper/isolation-attack-test.cc).
+    // Inside the virtual network (the encap rule, first) it stays the tenant's payload.
+    const std::vector<std::vector<vfp::Condition>> tunnels = {
+        {vfp::MakeCondition(vfp::ConditionType::Protocol, {"17"}),
+         vfp::MakeCondition(vfp::ConditionType::DstPort, {std::to_string(vfp::VXLAN_UDP_PORT)})},
+        {vfp::MakeCondition(vfp::ConditionType::Protocol, {"47"})},
+        {vfp::MakeCondition(vfp::ConditionType::Protocol, {"4"})},
+    };
+    for (size_t t = 0; t < tunnels.size(); ++t)
+    {
+        vfp::RuleSpec block;
+        block.id = "no-tunnel-to-fabric-" + std::to_string(t);
+        block.priority = 5; // after encap (0), before internet (10)
+        block.conditions = tunnels[t];
+        block.action.type = vfp::ActionType::Block;
+        outbound.rules.push_back(block);
+    }
 
     vfp::RuleSpec decap;
     decap.id = "decap";
