@@ -52,9 +52,10 @@ LoadTrafficFile(const DatacenterSettings& s)
     {
         return {};
     }
-    const uint32_t tenants = s.topology.tenants;
-    TrafficBounds bounds{s.topology.hosts * s.topology.vmsPerHost,
-                         [tenants](uint32_t vm) { return vm % tenants; },
+    const VfpDatacenterHelper::Options& topology = s.topology;
+    TrafficBounds bounds{topology.hosts * topology.vmsPerHost,
+                         [&topology](uint32_t vm)
+                         { return VfpDatacenterHelper::TenantOf(topology, vm); },
                          s.duration};
     std::vector<TrafficFlow> flows = ReadTrafficFile(s.trafficFile, bounds);
     for (const TrafficFlow& flow : flows)

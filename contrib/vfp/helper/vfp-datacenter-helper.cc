@@ -415,7 +415,7 @@ VfpDatacenterHelper::AddHost(Datacenter& dc,
         Vm& vm = dc.vms[index];
         vm.node = CreateObject<Node>();
         vm.host = h;
-        vm.tenant = index % options.tenants;
+        vm.tenant = TenantOf(options, index);
         vm.port = "vm" + std::to_string(index);
         vmStack.Install(vm.node);
         NetDeviceContainer vnic = vmLink.Install(vm.node, host.node);

@@ -192,6 +192,8 @@ public:
                             std::vector<uint32_t> joining);
     /// Bytes the VNET tunnel @p encapsulation ("vxlan" or "nvgre") adds on the fabric.
     static uint16_t TunnelOverhead(const std::string& encapsulation);
+    /// The tenant of VM @p vm in a datacenter built with @p options.
+    static uint32_t TenantOf(const Options& options, uint32_t vm) { return vm % options.tenants; }
     /// The virtual network id of a tenant.
     static uint32_t VniOf(uint32_t tenant) { return 5000 + tenant; }
 

@@ -17,6 +17,23 @@ namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("VfpSwitchNetDevice");
+
+namespace
+{
+
+/// Whether @p packet (IPv4 first) is a TCP segment with SYN set, read from its first bytes
+/// (the header length from IHL; no header object is built).
+bool
+IsTcpSyn(Ptr<const Packet> packet)
+{
+    uint8_t bytes[60 + 14] = {};
+    const uint32_t copied = packet->CopyData(bytes, sizeof(bytes));
+    const uint32_t ihl = (bytes[0] & 0x0f) * 4u;
+    return copied >= 20 && (bytes[0] >> 4) == 4 && bytes[9] == 6 && copied >= ihl + 14 &&
+           (bytes[ihl + 13] & 0x02) != 0;
+}
+
+} // namespace
 NS_OBJECT_ENSURE_REGISTERED(VfpSwitchNetDevice);
 
 TypeId
@@ -577,9 +594,9 @@ VfpSwitchNetDevice::ExpireFragments()
 Ptr<const Packet>
 VfpSwitchNetDevice::ClampSyn(Ptr<const Packet> packet) const
 {
-    if (m_tunnelOverhead == 0 || !m_uplink)
+    if (m_tunnelOverhead == 0 || !m_uplink || !IsTcpSyn(packet))
     {
-        return packet;
+        return packet; // only a SYN carries an MSS option: no copy for any other packet
     }
     Ptr<Packet> clamped = packet->Copy();
     const uint16_t mss = VfpMtu::MssFor(m_uplink->GetMtu(), m_tunnelOverhead);
