@@ -92,12 +92,29 @@ TEST(PortState, TheRestoredPortGoesOnExactlyAsTheOriginal)
     EXPECT_EQ(PortState::Save(original), PortState::Save(*restored));
 }
 
+TEST(PortState, RestoresVersionOneDocuments)
+{
+    // Version 1 had seven UFT counters (no capacity_evicted): it restores with that one 0,
+    // and the port then saves as the current version with everything else equal.
+    auto vswitch = BusySwitch();
+    const Json saved = PortState::Save(vswitch->GetPort("vm1"));
+    Json v1 = saved;
+    v1["version"] = 1;
+    v1["uft"]["counters"].erase(v1["uft"]["counters"].size() - 1);
+    const auto restored = PortState::Restore(v1);
+    EXPECT_EQ(restored->GetUftCounters().capacityEvicted, 0u);
+    EXPECT_EQ(PortState::Save(*restored), saved);
+    Json wrongLength = v1;
+    wrongLength["version"] = 2;
+    EXPECT_THROW(PortState::Restore(wrongLength), PolicyError);
+}
+
 TEST(PortState, RefusesUnknownVersionsAndMalformedDocuments)
 {
     auto vswitch = BusySwitch();
     Json saved = PortState::Save(vswitch->GetPort("vm1"));
     Json future = saved;
-    future["version"] = 2;
+    future["version"] = PORT_STATE_VERSION + 1;
     try
     {
         PortState::Restore(future);
@@ -106,7 +123,7 @@ TEST(PortState, RefusesUnknownVersionsAndMalformedDocuments)
     catch (const PolicyError& error)
     {
         EXPECT_EQ(std::string(error.what()),
-                  "version: this build restores port state version 1, got 2");
+                  "version: this build restores port state versions 1 to 2, got 3");
     }
     Json broken = saved;
     broken["layers"][0].erase("slots");

@@ -7,6 +7,7 @@
 #include "../test-support.h"
 
 #include <gtest/gtest.h>
+#include <optional>
 #include <random>
 
 namespace vfp
@@ -188,11 +189,13 @@ public:
         }
     }
 
-    void Run(size_t packets)
+    /// @p uftLimit: the UFT side's PortConfig::maxUnifiedFlows, or the default.
+    void Run(size_t packets, std::optional<size_t> uftLimit = std::nullopt)
     {
         const PortSpec spec = RandomPort();
         PortConfig onConfig;
         PortConfig offConfig;
+        onConfig.maxUnifiedFlows = uftLimit.value_or(onConfig.maxUnifiedFlows);
         offConfig.uftEnabled = false;
         onConfig.tracker.halfOpenTimeout = offConfig.tracker.halfOpenTimeout = 3;
         onConfig.tracker.timeWait = offConfig.tracker.timeWait = 4;
@@ -219,6 +222,7 @@ public:
             ASSERT_EQ(a.tcpState, b.tcpState) << "packet " << i;
             m_hits += a.path == PathTaken::Fast;
         }
+        m_capacityEvicted += on.GetUftCounters().capacityEvicted;
         for (const auto& [name, meter] : off.GetMeters())
         {
             EXPECT_EQ(on.GetMeters().at(name).packets, meter.packets) << name;
@@ -227,6 +231,7 @@ public:
     }
 
     size_t m_hits = 0;
+    size_t m_capacityEvicted = 0;
 
 private:
     std::mt19937 m_random;
@@ -248,6 +253,27 @@ TEST(UftEquivalence, OnAndOffAgreePacketForPacket)
         hits += scenario.m_hits;
     }
     EXPECT_GT(hits, 8000u) << "the fast path must actually be exercised";
+}
+
+TEST(UftEquivalence, AFullTableEvictsWithoutChangingAnyResult)
+{
+    // Four unified flows at most: eviction runs all the time, and an evicted flow's next
+    // packet must still be treated exactly as without the cache.
+    size_t hits = 0;
+    size_t evicted = 0;
+    for (uint32_t seed = 1; seed <= 200; ++seed)
+    {
+        Scenario scenario(seed);
+        scenario.Run(400, 4);
+        if (HasFatalFailure())
+        {
+            FAIL() << "seed " << seed;
+        }
+        hits += scenario.m_hits;
+        evicted += scenario.m_capacityEvicted;
+    }
+    EXPECT_GT(evicted, 1000u) << "the limit must actually evict";
+    EXPECT_GT(hits, 1000u) << "the fast path must still be exercised";
 }
 
 } // namespace

@@ -276,5 +276,51 @@ TEST(UnifiedFlows, TcpFlagConditionsKeyFlowsByFlagsSoCachingStaysExact)
               PathTaken::Fast);
 }
 
+TEST(UnifiedFlowLimit, AFullTableEvictsTheLeastRecentlyUsedSixteenthAndCountsIt)
+{
+    PortConfig config;
+    config.maxUnifiedFlows = 32;
+    Port port(MakePort({AclLayer()}, {}), config);
+    auto flow = [](uint16_t sport) { return VmTcp("10.0.0.2", sport, 80, "A"); };
+    for (uint16_t i = 0; i < 32; ++i)
+    {
+        port.Process(Direction::Outbound, flow(1000 + i), i * 0.01);
+    }
+    for (uint16_t i = 0; i < 4; ++i)
+    {
+        // Used again: the oldest four are now flows 4 and up.
+        EXPECT_EQ(port.Process(Direction::Outbound, flow(1000 + i), 1.0).path, PathTaken::Fast);
+    }
+    ASSERT_EQ(port.GetUft().Size(), 32u);
+
+    port.Process(Direction::Outbound, flow(2000), 1.01); // the 33rd: evicts 32 / 16 = 2
+    EXPECT_EQ(port.GetUftCounters().capacityEvicted, 2u);
+    EXPECT_EQ(port.GetUft().Size(), 31u);
+    EXPECT_EQ(port.GetTracker().Size(), 33u) << "eviction keeps the connections";
+    for (uint16_t i = 0; i < 4; ++i)
+    {
+        EXPECT_EQ(port.Process(Direction::Outbound, flow(1000 + i), 1.02).path, PathTaken::Fast);
+    }
+    // Flows 4 and 5 were the least recently used: back through the layers, cached again.
+    EXPECT_EQ(port.Process(Direction::Outbound, flow(1004), 1.03).path, PathTaken::Slow);
+    EXPECT_EQ(port.Process(Direction::Outbound, flow(1004), 1.04).path, PathTaken::Fast);
+    EXPECT_EQ(port.Process(Direction::Outbound, flow(1006), 1.05).path, PathTaken::Fast);
+    EXPECT_EQ(port.GetUft().Size(), 32u);
+}
+
+TEST(UnifiedFlowLimit, StateEstimateFollowsTheTables)
+{
+    Port port(MakePort({AclLayer()}, {}), {});
+    EXPECT_EQ(port.EstimateStateBytes(), 0u);
+    port.Process(Direction::Outbound, VmTcp("10.0.0.2", 1000, 80, "S"), 0);
+    EXPECT_EQ(port.GetLayerFlowCount(), 1u);
+    const size_t one = port.EstimateStateBytes();
+    EXPECT_GT(one, sizeof(UnifiedFlow) + sizeof(Connection));
+    port.Process(Direction::Outbound, VmTcp("10.0.0.2", 1001, 80, "S"), 0);
+    EXPECT_EQ(port.EstimateStateBytes(), 2 * one);
+    port.ExpireFlows(1e6);
+    EXPECT_EQ(port.EstimateStateBytes(), 0u) << "expiry frees what the estimate counts";
+}
+
 } // namespace
 } // namespace vfp

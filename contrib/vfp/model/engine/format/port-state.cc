@@ -414,7 +414,8 @@ PortState::Save(const Port& constPort)
                       u.reconcileUpdated,
                       u.reconcileRemoved,
                       u.inserted,
-                      u.evicted}}};
+                      u.evicted,
+                      u.capacityEvicted}}};
 
     const PortCounters& pc = port.m_counters;
     Json drops = Json::array();
@@ -453,10 +454,11 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         FailAt("format", "expected \"vfp-port-state\"");
     }
     const int version = ReadInt(top.Require("version"), "version");
-    if (version != PORT_STATE_VERSION)
+    if (version < PORT_STATE_OLDEST_VERSION || version > PORT_STATE_VERSION)
     {
         FailAt("version",
-               fmt::format("this build restores port state version {}, got {}",
+               fmt::format("this build restores port state versions {} to {}, got {}",
+                           PORT_STATE_OLDEST_VERSION,
                            PORT_STATE_VERSION,
                            version));
     }
@@ -478,7 +480,7 @@ PortState::RestoreChecked(const Json& state, const PortConfig& config)
         }
     }
     RestoreTracker(*port, top.Require("tracker"));
-    RestoreUft(*port, top.Require("uft"));
+    RestoreUft(*port, top.Require("uft"), version);
     RestoreCounters(*port, top.Require("counters"));
     // Last: the constructor counted generations of its own while building the policy.
     port->m_generation = ReadUnsigned(top.Require("generation"), "generation", UINT64_MAX);
@@ -697,7 +699,7 @@ PortState::ReadConnectionSlot(Port& port, const Json& saved, const std::string& 
 }
 
 void
-PortState::RestoreUft(Port& port, const Json& saved)
+PortState::RestoreUft(Port& port, const Json& saved, int version)
 {
     ObjectReader reader(saved, "uft");
     const Json& flows = ReadList(reader.Require("flows"), reader.PathOf("flows"));
@@ -713,9 +715,18 @@ PortState::RestoreUft(Port& port, const Json& saved)
         port.m_uft.Insert(key, ReadUnifiedFlow(port, flowReader));
         flowReader.RejectUnread();
     }
-    std::array<uint64_t, 7> u{};
-    ReadArray(reader.Require("counters"), reader.PathOf("counters"), u);
-    port.m_uftCounters = UftCounters{u[0], u[1], u[2], u[3], u[4], u[5], u[6]};
+    std::array<uint64_t, 8> u{};
+    if (version == 1)
+    {
+        std::array<uint64_t, 7> v1{}; // no capacity_evicted yet
+        ReadArray(reader.Require("counters"), reader.PathOf("counters"), v1);
+        std::copy(v1.begin(), v1.end(), u.begin());
+    }
+    else
+    {
+        ReadArray(reader.Require("counters"), reader.PathOf("counters"), u);
+    }
+    port.m_uftCounters = UftCounters{u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7]};
     reader.RejectUnread();
 }
 

@@ -24,7 +24,10 @@
 namespace vfp
 {
 
-constexpr int PORT_STATE_VERSION = 1;
+/// The version Save writes. Restore also reads every earlier one: 1 (its UFT counters
+/// lack capacity_evicted, which restores as 0).
+constexpr int PORT_STATE_VERSION = 2;
+constexpr int PORT_STATE_OLDEST_VERSION = 1;
 
 class PortState
 {
@@ -51,7 +54,7 @@ private:
     static ConnectionTracker::Slot ReadConnectionSlot(Port& port,
                                                       const Json& saved,
                                                       const std::string& path);
-    static void RestoreUft(Port& port, const Json& saved);
+    static void RestoreUft(Port& port, const Json& saved, int version);
     static UnifiedFlow ReadUnifiedFlow(Port& port, ObjectReader& reader);
     static std::vector<LayerFlowRef> ReadLayerFlows(Port& port,
                                                     const Json& list,

@@ -349,6 +349,7 @@ Port::SlowPath(Walk& walk,
         }
         if (!old)
         {
+            MakeRoomInUft();
             ++m_uftCounters.inserted;
         }
         m_uft.Insert(
@@ -512,6 +513,79 @@ Port::ExpireFlows(double now)
         expired += count;
     }
     return expired;
+}
+
+namespace
+{
+
+/// The share of the table one eviction batch takes (unified-flow-table.h).
+constexpr size_t UFT_EVICTION_FRACTION = 16;
+
+/// Per-entry overhead of a node-based hash table (node pointer, bucket slot, allocator
+/// header): the common case of libstdc++'s unordered_map and Abseil's node_hash_map.
+constexpr size_t HASH_NODE_OVERHEAD = 32;
+
+} // namespace
+
+void
+Port::MakeRoomInUft()
+{
+    const size_t limit = m_config.maxUnifiedFlows;
+    if (limit == 0 || m_uft.Size() < limit)
+    {
+        return;
+    }
+    // Least recently seen connections first; a UF without a live connection goes first.
+    std::vector<std::pair<double, UnifiedFlowKey>> byAge;
+    byAge.reserve(m_uft.Size());
+    m_uft.ForEach(
+        [&](const UnifiedFlowKey& key, const UnifiedFlow& flow)
+        {
+            const Connection* owner = m_tracker.Get(flow.connection);
+            byAge.emplace_back(owner ? owner->lastSeen : -1.0, key);
+        });
+    const size_t batch = std::min(byAge.size(), std::max<size_t>(1, limit / UFT_EVICTION_FRACTION));
+    std::nth_element(byAge.begin(), byAge.begin() + (batch - 1), byAge.end());
+    for (size_t i = 0; i < batch; ++i)
+    {
+        const UnifiedFlowKey& key = byAge[i].second;
+        if (Connection* owner = m_tracker.Get(m_uft.Find(key)->connection))
+        {
+            owner->flows.erase(std::remove(owner->flows.begin(), owner->flows.end(), key),
+                               owner->flows.end());
+        }
+        m_uft.Erase(key);
+        ++m_uftCounters.capacityEvicted;
+    }
+}
+
+size_t
+Port::GetLayerFlowCount() const
+{
+    size_t pairs = 0;
+    for (const auto& layer : m_layers)
+    {
+        pairs += layer->GetFlows().Size();
+    }
+    return pairs;
+}
+
+size_t
+Port::EstimateStateBytes() const
+{
+    // Sizes of the structures themselves, plus one index entry each; the vectors a
+    // connection and a UF hold are counted at their usual length (a UF per direction,
+    // a layer flow per layer, no meters or watches).
+    const size_t layers = m_layers.size();
+    const size_t connection = sizeof(ConnectionTracker::Slot) + sizeof(Ufid) + sizeof(uint32_t) +
+                              HASH_NODE_OVERHEAD + 2 * sizeof(UnifiedFlowKey) +
+                              layers * sizeof(std::pair<Layer*, FlowHandle>);
+    const size_t unified = sizeof(UnifiedFlowKey) + sizeof(UnifiedFlow) + HASH_NODE_OVERHEAD +
+                           layers * sizeof(LayerFlowRef);
+    const size_t layerFlow =
+        sizeof(LayerFlowTable::Slot) + DIRECTION_COUNT * (sizeof(Ufid) + sizeof(uint32_t) +
+                                                          sizeof(size_t) + 2 * HASH_NODE_OVERHEAD);
+    return m_tracker.Size() * connection + m_uft.Size() * unified + GetLayerFlowCount() * layerFlow;
 }
 
 void

@@ -29,6 +29,10 @@ struct PortConfig
 {
     bool uftEnabled = true; //!< cache slow-path results; off: every packet takes the slow path
     TrackerConfig tracker;  //!< connection time-outs and the connection limit
+    /// Unified flows the port caches at most (0: no limit); beyond, the least recently
+    /// used are evicted (unified-flow-table.h). Default: one per direction of the
+    /// paper's 500k connections per port.
+    size_t maxUnifiedFlows = 1'000'000;
 };
 
 /// How a packet went through the pipeline.
@@ -132,6 +136,12 @@ public:
     /// layer flows of every layer; returns how many layer flow pairs went.
     size_t ExpireFlows(double now);
 
+    /// Layer flow pairs over all layers.
+    size_t GetLayerFlowCount() const;
+    /// An estimate of the memory the port's flow state takes (connections, unified flows,
+    /// layer flows: their structures' sizes plus the tables' per-entry overhead), in bytes.
+    size_t EstimateStateBytes() const;
+
     // ---- inspection ----
     const std::vector<std::unique_ptr<Layer>>& GetLayers() const { return m_layers; }
     const Layer* FindLayer(const std::string& name) const;
@@ -183,6 +193,8 @@ private:
     /// Ends a connection: its UFs go, and its layer flows too if it closed or never
     /// completed its handshake; returns how many layer flow pairs went.
     size_t EndConnection(ConnectionHandle handle, ConnectionEnd reason);
+    /// At the unified flow limit, evicts the least recently used batch (see the UFT).
+    void MakeRoomInUft();
     static bool ReusesClosedTuple(const Connection& connection,
                                   Direction direction,
                                   const HeaderStack& packet);

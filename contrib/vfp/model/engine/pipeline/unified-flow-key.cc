@@ -2,6 +2,8 @@
 
 #include "../packet/hash-mix.h"
 
+#include <tuple>
+
 namespace vfp
 {
 
@@ -20,6 +22,13 @@ UnifiedFlowKey::operator==(const UnifiedFlowKey& other) const
         }
     }
     return true;
+}
+
+bool
+UnifiedFlowKey::operator<(const UnifiedFlowKey& other) const
+{
+    return std::tie(direction, groups, words) <
+           std::tie(other.direction, other.groups, other.words);
 }
 
 UnifiedFlowKey

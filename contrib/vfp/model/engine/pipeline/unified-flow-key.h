@@ -32,6 +32,9 @@ struct UnifiedFlowKey
     Direction direction = Direction::Outbound; //!< the packet's direction
 
     bool operator==(const UnifiedFlowKey& other) const;
+    /// A total order (direction, groups, then the words), independent of any hash seed:
+    /// what state save and eviction sort by, so that their results are deterministic.
+    bool operator<(const UnifiedFlowKey& other) const;
 };
 
 /// The key of @p packet in @p direction; @p withTcpFlags for flag-sensitive policy.

@@ -21,13 +21,8 @@ UnifiedFlowTable::Sorted() const
     {
         flows.emplace_back(key, &flow);
     }
-    std::sort(flows.begin(),
-              flows.end(),
-              [](const auto& a, const auto& b)
-              {
-                  return std::make_tuple(a.first.direction, a.first.groups, a.first.words) <
-                         std::make_tuple(b.first.direction, b.first.groups, b.first.words);
-              });
+    std::sort(
+        flows.begin(), flows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     return flows;
 }
 

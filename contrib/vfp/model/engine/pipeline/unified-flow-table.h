@@ -16,6 +16,14 @@
  * Only allowed packets are cached: a drop or a hold is decided again on every packet, so
  * a flood of refused packets fills no table.
  *
+ * Bounded: a port holds at most PortConfig::maxUnifiedFlows. At the limit, the port
+ * evicts in one batch the 1/16 of its UFs whose connections were seen least recently
+ * (ties broken by key order, so the choice never depends on the hash seed); an evicted
+ * flow's connection and layer flows stay, so its next packet takes the slow path and is
+ * cached again. One O(n) selection per n/16 inserts keeps eviction amortised O(1) per
+ * insert, with no per-hit bookkeeping: an exact LRU list would cost two pointer writes on
+ * every hit, the path that must stay cheapest. Counted as UftCounters::capacityEvicted.
+ *
  * Cost: a hit is one hash probe plus O(layer flows + meters) refreshes; no allocation on a
  * hit. The table is Abseil's node_hash_map: measured against std::unordered_map and
  * absl::flat_hash_map with these keys and values (bench/flow-table-bench.cc,
@@ -78,6 +86,7 @@ struct UftCounters
     uint64_t reconcileRemoved = 0; //!< ... and that the policy now drops or holds (UF removed)
     uint64_t inserted = 0;         //!< UFs created
     uint64_t evicted = 0;          //!< UFs removed with their connection
+    uint64_t capacityEvicted = 0;  //!< UFs evicted to make room at the port's limit
 };
 
 class UnifiedFlowTable
@@ -93,6 +102,15 @@ public:
     /// Removes the UF of @p key; false when there is none.
     bool Erase(const UnifiedFlowKey& key) { return m_flows.erase(key) > 0; }
     size_t Size() const { return m_flows.size(); }
+    /// Calls @p visit(key, flow) for every UF, in the table's (hash) order.
+    template<typename Visit>
+    void ForEach(Visit&& visit) const
+    {
+        for (const auto& [key, flow] : m_flows)
+        {
+            visit(key, flow);
+        }
+    }
     /// Every UF, in a deterministic order (by key words), for state save.
     std::vector<std::pair<UnifiedFlowKey, const UnifiedFlow*>> Sorted() const;
     void Clear() { m_flows.clear(); }
