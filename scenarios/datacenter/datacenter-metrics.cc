@@ -64,6 +64,7 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
     , m_audit(Create<VfpPacketAudit>())
     , m_vms(dc.vms.size())
     , m_hosts(dc.hosts.size())
+    , m_hostSeries(dc)
 {
     auto count = [](uint64_t* bytes, Ptr<const Packet> packet) { *bytes += packet->GetSize(); };
     for (uint32_t i = 0; i < dc.vms.size(); ++i)
@@ -388,6 +389,7 @@ DatacenterMetrics::TakeSample()
             cores == 0 ? 0 : (busy - m_busyBefore).GetSeconds() / (m_interval.GetSeconds() * cores),
             drops - m_dropsBefore});
     }
+    m_hostSeries.Sample(m_sampled, m_interval);
     m_connectionsBefore = connections;
     m_pathsBefore = paths;
     m_busyBefore = busy;
@@ -498,11 +500,12 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
 
     std::ofstream seriesCsv = OpenOutput(directory, "timeseries.csv");
     seriesCsv << "time_s,active_flows,new_connections,fast_path_packets,slow_path_packets,uft_hit_"
-                 "rate,cpu_utilisation,"
-                 "drops\n";
-    for (const Sample& sample : m_samples)
+                 "rate,cpu_utilisation,drops"
+              << m_hostSeries.CsvHeader() << "\n";
+    for (size_t i = 0; i < m_samples.size(); ++i)
     {
-        seriesCsv << fmt::format("{:.6f},{},{},{},{},{},{:.6f},{}\n",
+        const Sample& sample = m_samples[i];
+        seriesCsv << fmt::format("{:.6f},{},{},{},{},{},{:.6f},{}",
                                  sample.time,
                                  sample.active,
                                  sample.newConnections,
@@ -510,7 +513,8 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
                                  sample.slow,
                                  Rate(sample.fast, sample.fast + sample.slow),
                                  sample.cpu,
-                                 sample.drops);
+                                 sample.drops)
+                  << m_hostSeries.CsvRow(i) << "\n";
     }
 
     // Metering: every port's meters, summed per name over the datacenter.
@@ -623,6 +627,8 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
           {"latency_us", Distribution(m_lookupLatencyUs)}}},
         {"metering", metering},
         {"cpu_utilisation", Distribution(cpu)},
+        {"cpu", m_hostSeries.Cpu(elapsed)},
+        {"state", m_hostSeries.State()},
         {"vm_throughput_mbps", Distribution(throughputs)},
     };
     if (!m_dc.muxes.empty())

@@ -7,6 +7,7 @@
 #ifndef VFP_DATACENTER_METRICS_H
 #define VFP_DATACENTER_METRICS_H
 
+#include "host-series.h"
 #include "ns3/packet-sink.h"
 #include "request-response-client.h"
 #include "request-response-server.h"
@@ -121,6 +122,7 @@ private:
     std::vector<double> m_lookupLatencyUs;         //!< directory lookups
     std::vector<double> m_setupUs;                 //!< connection set-up times
     std::vector<Sample> m_samples;
+    HostSeries m_hostSeries; //!< per-host state and cores, sampled with m_samples
     std::map<std::string, nlohmann::json> m_sections; //!< more of metrics.json, by name
     uint64_t m_packetHops = 0;
     uint64_t m_connectionsBefore = 0;

@@ -214,7 +214,8 @@ TEST_F(SmallDatacenter, ASaturatedHostCpuQueuesAndThenDrops)
     Ptr<PacketSink> sink = Sink(2, 5000, "ns3::UdpSocketFactory");
     Time longest;
     dc.hosts[0].vswitch->GetCpu()->TraceConnectWithoutContext(
-        "QueueDelay", MakeCallback(+[](Time* out, Time t) { *out = Max(*out, t); }).Bind(&longest));
+        "QueueDelay",
+        MakeCallback(+[](Time* out, Time t, uint32_t) { *out = Max(*out, t); }).Bind(&longest));
     Udp(0, 2, 5000, 2000, 100, MicroSeconds(10)); // 100k packets/s against 20k/s of CPU
     Simulator::Stop(Seconds(1));
     Simulator::Run();

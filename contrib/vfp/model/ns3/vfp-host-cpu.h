@@ -1,29 +1,35 @@
 /*
- * VfpHostCpu: the host CPU that runs VFP's data path, as a FIFO queue in front of a
- * fixed number of identical cores (an M/G/c server).
+ * VfpHostCpu: the host cores that run VFP's data path, each a FIFO server, with packets
+ * steered to cores the way a NIC spreads them (VMQ or RSS) and a service time computed
+ * from what the engine did (engine/host/packet-cost.h: fast or slow path, layers walked,
+ * classifier lookups, bytes copied, tunnel headers pushed or popped).
  *
  * Why: the paper's central performance argument (§6, Figure 9) is that the slow path,
  * classifying a new connection through every layer, costs far more than a unified flow
  * hit, so a host has a finite rate of new connections and a software data path saturates.
- * Modelling the CPU is what turns the engine's work into those limits in simulated time.
+ * Per-core queues make that saturation local, as on a real host: under VMQ a hot VM
+ * saturates its core and drops (cpu_overload) while a VM on another core is unaffected.
  *
- * How: every packet the switch processes is charged a service time derived from what the
- * engine actually did (ProcessResult: fast path, or layers visited and layers that had to
- * search their rules). The packet takes the earliest free core, FIFO; it leaves the switch
- * when its service ends. A packet that would wait longer than MaxQueueDelay is refused
- * before the engine sees it (the switch drops it as "cpu_overload"), which bounds the queue.
+ * How: the switch asks SelectCore for a packet's core, Admit whether that core would start
+ * it within MaxQueueDelay (else the packet is dropped before the engine sees it, which
+ * bounds the queue), then Charge the core the packet's ServiceTime; the packet leaves the
+ * switch when its service ends. A core serves its packets in arrival order.
  *
- * The defaults are the order of magnitude of a software vswitch on one x86 core (about a
- * microsecond per cached-flow packet, a few microseconds for a first packet that
- * classifies through several tables, as in Open vSwitch's kernel datapath and upcall
- * measurements); the VFP paper gives relative figures only. Every cost is an attribute.
+ * Defaults, calibrated against published software vswitch figures (docs/datacenter.md,
+ * "Host CPU"): a 64-byte VXLAN packet on the fast path costs 550 + 100 + 8 = ~660 ns,
+ * about 1.5 Mpps per core, the fast path of Alibaba's production software vswitch
+ * (Triton, SIGCOMM'24); Google's Andromeda (NSDI'18) budgets 300 ns per packet for its
+ * most optimised fast path, a lower bound. A first packet through three layers that each
+ * classify costs about 6 us (our classifier's measured lookup, docs/performance.md).
  *
- * Cost: Admit and Charge are O(cores); no events of their own.
+ * Cost: SelectCore, Admit and Charge are O(1); no events of their own.
  */
 #ifndef VFP_HOST_CPU_H
 #define VFP_HOST_CPU_H
 
+#include "engine/host/packet-cost.h"
 #include "engine/pipeline/port.h"
+#include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
@@ -36,36 +42,50 @@ namespace ns3
 class VfpHostCpu : public Object
 {
 public:
+    /// Signature of QueueDelay: how long a packet waited, and on which core.
+    typedef void (*QueueDelayTracedCallback)(Time delay, uint32_t core);
+
     static TypeId GetTypeId();
     VfpHostCpu();
 
-    /// Whether a packet arriving now would start service within MaxQueueDelay.
-    bool Admit();
-    /// The service time of a packet the engine handled as @p result.
-    Time ServiceTime(const vfp::ProcessResult& result) const;
+    /// The core that serves a packet of the host's @p vm-th port with flow hash @p flowHash.
+    uint32_t SelectCore(uint32_t vm, uint64_t flowHash) const;
+    /// Whether a packet arriving now on @p core would start service within MaxQueueDelay.
+    bool Admit(uint32_t core);
+    /// The service time of @p work.
+    Time ServiceTime(const vfp::PacketWork& work) const;
     /**
-     * Queues a job of @p service on the earliest free core.
+     * Queues a job of @p service on @p core.
      * @return how long from now until it is done (queueing plus service)
      */
-    Time Charge(Time service);
+    Time Charge(uint32_t core, Time service);
 
-    /// Core-seconds spent on packets so far.
+    /// Core-seconds spent on packets so far, over all cores.
     Time GetBusyTime() const { return m_busy; }
+    /// Seconds @p core spent on packets so far.
+    Time GetCoreBusyTime(uint32_t core) const;
     uint32_t GetCores() const { return m_cores; }
+    vfp::Steering GetSteering() const { return static_cast<vfp::Steering>(m_steering); }
 
 private:
-    /// The index of the core that becomes free first (creating the cores on first use).
-    size_t EarliestCore();
+    /// Creates the cores' state on first use (Cores is known by then).
+    void EnsureCores();
+    vfp::CpuCosts Costs() const;
 
-    uint32_t m_cores;                       //!< attribute Cores
-    Time m_fastPathTime;                    //!< attribute FastPathTime
-    Time m_slowPathTime;                    //!< attribute SlowPathTime
-    Time m_layerTime;                       //!< attribute LayerTime
-    Time m_classificationTime;              //!< attribute ClassificationTime
-    Time m_maxQueueDelay;                   //!< attribute MaxQueueDelay
-    std::vector<Time> m_freeAt;             //!< per core, when its last job ends
-    Time m_busy;                            //!< total service time charged
-    TracedCallback<Time> m_queueDelayTrace; //!< waiting time of every charged packet
+    uint32_t m_cores;                                 //!< attribute Cores
+    int m_steering;                                   //!< attribute Steering (a vfp::Steering)
+    uint32_t m_rssQueues;                             //!< attribute RssQueues
+    Time m_fastPathTime;                              //!< attribute FastPathTime
+    Time m_slowPathTime;                              //!< attribute SlowPathTime
+    Time m_layerTime;                                 //!< attribute LayerTime
+    Time m_classificationTime;                        //!< attribute ClassificationTime
+    Time m_tunnelTime;                                //!< attribute TunnelTime
+    DataRate m_copyRate;                              //!< attribute CopyRate
+    Time m_maxQueueDelay;                             //!< attribute MaxQueueDelay
+    std::vector<Time> m_freeAt;                       //!< per core, when its last job ends
+    std::vector<Time> m_coreBusy;                     //!< per core, service time charged
+    Time m_busy;                                      //!< total service time charged
+    TracedCallback<Time, uint32_t> m_queueDelayTrace; //!< waiting time of every charged packet
 };
 
 } // namespace ns3

@@ -77,6 +77,22 @@ VfpSwitchNetDevice::GetTypeId()
                           UintegerValue(defaults.maxConnections),
                           MakeUintegerAccessor(&VfpSwitchNetDevice::m_maxConnections),
                           MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("MaxUnifiedFlows",
+                          "Unified flows cached per port (0: no limit); at the limit the least "
+                          "recently used sixteenth is evicted (counted as capacity_evicted) and "
+                          "their next packets take the slow path. 1,000,000: one per direction "
+                          "of the paper's 500k connections per port.",
+                          UintegerValue(vfp::PortConfig{}.maxUnifiedFlows),
+                          MakeUintegerAccessor(&VfpSwitchNetDevice::m_maxUnifiedFlows),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("ExpiryInterval",
+                          "How often each port's expired connections, unified flows and idle "
+                          "layer flows are swept, in simulated time (0: never; state then only "
+                          "goes when a packet finds it expired). 500 ms: as often as Open "
+                          "vSwitch's revalidators at the least (other_config:max-revalidator).",
+                          TimeValue(MilliSeconds(500)),
+                          MakeTimeAccessor(&VfpSwitchNetDevice::m_expiryInterval),
+                          MakeTimeChecker(Seconds(0), Seconds(3600)))
             .AddAttribute("HoldQueueLength",
                           "Packets a port holds while its controller resolves a resource miss; "
                           "more are dropped with reason hold_overflow.",
@@ -149,6 +165,10 @@ VfpSwitchNetDevice::GetTypeId()
                             "Connections tracked over all ports (a gauge).",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_connections),
                             "ns3::TracedValueCallback::Uint32")
+            .AddTraceSource("LayerFlows",
+                            "Layer flow pairs over all ports' layers (a gauge).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_layerFlows),
+                            "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("HeldPackets",
                             "Packets waiting in the ports' hold queues (a gauge).",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_heldPackets),
@@ -194,6 +214,7 @@ VfpSwitchNetDevice::DoDispose()
     m_held.clear();
     m_neighbors.clear();
     m_cpu = nullptr;
+    m_expiry.Cancel();
     m_reassembler = nullptr;
     m_reassemblyExpiry.Cancel();
     m_uplink = nullptr;
@@ -212,6 +233,7 @@ VfpSwitchNetDevice::MakeConfig() const
     config.tracker.timeWait = m_timeWait.GetSeconds();
     config.tracker.udpTimeout = m_udpTimeout.GetSeconds();
     config.tracker.maxConnections = m_maxConnections;
+    config.maxUnifiedFlows = m_maxUnifiedFlows;
     return config;
 }
 
@@ -235,6 +257,7 @@ VfpSwitchNetDevice::AddVmPort(Ptr<NetDevice> device, const vfp::PortSpec& spec)
                     "VfpSwitchNetDevice: a port device must be on the switch's node");
     vfp::Port& port = GetEngine().AddPort(spec);
     GetCpu();
+    m_portIndex[&port] = uint32_t(m_portIndex.size());
     m_portNames[device] = spec.name;
     m_portDevices[spec.name] = device;
     m_node->RegisterProtocolHandler(
@@ -271,6 +294,23 @@ VfpSwitchNetDevice::SetNeighbors(const std::string& port,
                                  std::shared_ptr<const VfpNeighborTable> neighbors)
 {
     m_neighbors[port] = std::move(neighbors);
+}
+
+vfp::PacketWork
+VfpSwitchNetDevice::Work(const vfp::ProcessResult& result,
+                         const VfpPacketCodec::Decoded& decoded,
+                         Ptr<const Packet> original)
+{
+    vfp::PacketWork work;
+    work.fastPath = result.path == vfp::PathTaken::Fast;
+    work.layersVisited = result.layersVisited;
+    work.layersClassified = result.layersClassified;
+    work.bytes = original->GetSize();
+    if (result.verdict == vfp::Verdict::Allow)
+    {
+        work.tunnelChanges = vfp::TunnelChanges(decoded.stack, result.packet);
+    }
+    return work;
 }
 
 std::string
@@ -331,12 +371,30 @@ VfpSwitchNetDevice::Drop(DropCause cause, Ptr<const Packet> packet, const std::s
 void
 VfpSwitchNetDevice::UpdateGauges(vfp::Port& port)
 {
-    std::pair<size_t, size_t>& sizes = m_portSizes[&port];
-    const size_t flows = port.GetUft().Size();
-    const size_t connections = port.GetTracker().Size();
-    m_uftFlows = m_uftFlows + uint32_t(flows) - uint32_t(sizes.first);
-    m_connections = m_connections + uint32_t(connections) - uint32_t(sizes.second);
-    sizes = {flows, connections};
+    PortSizes& sizes = m_portSizes[&port];
+    const PortSizes now{port.GetUft().Size(), port.GetTracker().Size(), port.GetLayerFlowCount()};
+    m_uftFlows = m_uftFlows + uint32_t(now.unifiedFlows) - uint32_t(sizes.unifiedFlows);
+    m_connections = m_connections + uint32_t(now.connections) - uint32_t(sizes.connections);
+    m_layerFlows = m_layerFlows + uint32_t(now.layerFlows) - uint32_t(sizes.layerFlows);
+    sizes = now;
+    if (!m_expiry.IsRunning() && m_expiryInterval.IsStrictlyPositive() &&
+        now.connections + now.layerFlows > 0)
+    {
+        m_expiry = Simulator::Schedule(m_expiryInterval, &VfpSwitchNetDevice::Sweep, this);
+    }
+}
+
+void
+VfpSwitchNetDevice::Sweep()
+{
+    // Every port, in name order (deterministic); the sweep stops while no state is left,
+    // so that a simulation run without a stop time still ends.
+    const double now = Simulator::Now().GetSeconds();
+    for (const auto& [name, port] : m_engine->GetPorts())
+    {
+        port->ExpireFlows(now);
+        UpdateGauges(*port);
+    }
 }
 
 void
@@ -431,7 +489,9 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
                         Ptr<const Packet> original,
                         Time deadline)
 {
-    if (!m_cpu->Admit())
+    const uint32_t core =
+        m_cpu->SelectCore(m_portIndex[&port], vfp::SymmetricFlowHash(decoded.stack));
+    if (!m_cpu->Admit(core))
     {
         Drop(DropCause::CpuOverload, original);
         return;
@@ -439,7 +499,7 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     const vfp::ProcessResult result =
         port.Process(direction, decoded.stack, Simulator::Now().GetSeconds());
     UpdateGauges(port);
-    const Time done = m_cpu->Charge(m_cpu->ServiceTime(result));
+    const Time done = m_cpu->Charge(core, m_cpu->ServiceTime(Work(result, decoded, original)));
     if (result.path == vfp::PathTaken::Fast)
     {
         m_fastPathTrace(original);

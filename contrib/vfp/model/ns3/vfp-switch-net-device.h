@@ -27,6 +27,7 @@
 #ifndef VFP_SWITCH_NET_DEVICE_H
 #define VFP_SWITCH_NET_DEVICE_H
 
+#include "engine/host/packet-cost.h"
 #include "engine/pipeline/switch.h"
 #include "ns3/event-id.h"
 #include "ns3/ipv4-address.h"
@@ -184,8 +185,15 @@ private:
     void Drop(DropCause cause, Ptr<const Packet> packet, const std::string& detail = "");
     /// The trace source of @p cause.
     TracedCallback<Ptr<const Packet>>& CauseTrace(DropCause cause);
-    /// Updates the gauges after @p port processed a packet.
+    /// Updates the gauges after @p port's state changed, and starts the sweep when state
+    /// appeared.
     void UpdateGauges(vfp::Port& port);
+    /// Expires every port's due state (ExpiryInterval); reschedules while state is left.
+    void Sweep();
+    /// What the host CPU is charged for a packet the engine handled as @p result.
+    static vfp::PacketWork Work(const vfp::ProcessResult& result,
+                                const VfpPacketCodec::Decoded& decoded,
+                                Ptr<const Packet> original);
     /// Clamps the MSS of a SYN from a VM when the uplink MTU cannot carry the tunnel.
     Ptr<const Packet> ClampSyn(Ptr<const Packet> packet) const;
     /// Feeds an uplink packet to the reassembler: the packet, the whole datagram its
@@ -212,6 +220,9 @@ private:
     Time m_timeWait;                                      //!< attribute TimeWait
     Time m_udpTimeout;                                    //!< attribute UdpTimeout
     uint32_t m_maxConnections;                            //!< attribute MaxConnections
+    uint32_t m_maxUnifiedFlows;                           //!< attribute MaxUnifiedFlows
+    Time m_expiryInterval;                                //!< attribute ExpiryInterval
+    EventId m_expiry;                                     //!< the next sweep
     uint32_t m_holdQueueLength;                           //!< attribute HoldQueueLength
     Time m_holdTimeout;                                   //!< attribute HoldTimeout
     Ptr<VfpHostCpu> m_cpu;                                //!< attribute Cpu
@@ -237,9 +248,18 @@ private:
     TracedCallback<Ptr<const Packet>> m_holdTrace;              //!< packets put in a hold queue
     TracedValue<uint32_t> m_uftFlows;                           //!< unified flows over all ports
     TracedValue<uint32_t> m_connections;                        //!< tracked connections, all ports
+    TracedValue<uint32_t> m_layerFlows;                         //!< layer flow pairs, all ports
     TracedValue<uint32_t> m_heldPackets;                        //!< packets in hold queues
-    std::unordered_map<const vfp::Port*, std::pair<size_t, size_t>>
-        m_portSizes; //!< (UFs, connections) per port, as the gauges last counted them
+
+    /// A port's state, as the gauges last counted it.
+    struct PortSizes
+    {
+        size_t unifiedFlows = 0;
+        size_t connections = 0;
+        size_t layerFlows = 0;
+    };
+    std::unordered_map<const vfp::Port*, PortSizes> m_portSizes; //!< by port
+    std::unordered_map<const vfp::Port*, uint32_t> m_portIndex;  //!< its order on the host
 };
 
 } // namespace ns3
