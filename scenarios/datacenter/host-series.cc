@@ -34,8 +34,8 @@ HostSeries::HostSeries(const VfpDatacenterHelper::Datacenter& dc)
             MakeCallback(+[](HostSeries* self, size_t host, Time delay, uint32_t)
                          {
                              const double us = delay.GetSeconds() * 1e6;
-                             self->m_queueUs[host].push_back(us);
-                             self->m_intervalQueueUs.push_back(us);
+                             self->m_queueUs[host].Add(us);
+                             self->m_intervalQueueUs.Add(us);
                          })
                 .Bind(this, h));
     }
@@ -83,8 +83,8 @@ HostSeries::Sample(bool record, Time interval)
         peak.bytes = std::max(peak.bytes, state.bytes);
         row.hosts.push_back(state);
     }
-    row.queueP99Us = Percentile(m_intervalQueueUs, 0.99);
-    m_intervalQueueUs.clear();
+    row.queueP99Us = m_intervalQueueUs.Percentile(0.99);
+    m_intervalQueueUs = LogHistogram();
     if (record)
     {
         m_rows.push_back(std::move(row));
@@ -140,7 +140,7 @@ nlohmann::json
 HostSeries::Cpu(double elapsed) const
 {
     nlohmann::json hosts = nlohmann::json::array();
-    std::vector<double> allDelays;
+    LogHistogram allDelays;
     double coreMax = 0;
     for (size_t h : m_vfpHosts)
     {
@@ -154,8 +154,8 @@ HostSeries::Cpu(double elapsed) const
         }
         hosts.push_back({{"host", fmt::format("host{}", h)},
                          {"core_utilisation", cores},
-                         {"queue_delay_us", Distribution(m_queueUs[h])}});
-        allDelays.insert(allDelays.end(), m_queueUs[h].begin(), m_queueUs[h].end());
+                         {"queue_delay_us", m_queueUs[h].Summary()}});
+        allDelays.Merge(m_queueUs[h]);
     }
     if (m_vfpHosts.empty())
     {
@@ -165,7 +165,7 @@ HostSeries::Cpu(double elapsed) const
     return {{"steering", std::string(vfp::SteeringName(first->GetSteering()))},
             {"cores_per_host", first->GetCores()},
             {"core_utilisation_max", coreMax},
-            {"queue_delay_us", Distribution(allDelays)},
+            {"queue_delay_us", allDelays.Summary()},
             {"hosts", hosts}};
 }
 

@@ -7,6 +7,7 @@
 #ifndef VFP_HOST_SERIES_H
 #define VFP_HOST_SERIES_H
 
+#include "metrics-support.h"
 #include "vfp-datacenter-helper.h"
 
 #include <nlohmann/json.hpp>
@@ -54,8 +55,8 @@ private:
     const VfpDatacenterHelper::Datacenter& m_dc;
     std::vector<size_t> m_vfpHosts;              //!< indexes of hosts that run VFP
     std::vector<std::vector<Time>> m_coreBefore; //!< per host and core, busy at the last sample
-    std::vector<std::vector<double>> m_queueUs;  //!< per host, every queueing delay (µs)
-    std::vector<double> m_intervalQueueUs;       //!< the current interval's, all hosts
+    std::vector<LogHistogram> m_queueUs;         //!< per host, queueing delays (µs)
+    LogHistogram m_intervalQueueUs;              //!< the current interval's, all hosts
     std::vector<Row> m_rows;                     //!< the samples
     std::vector<HostState> m_peak;               //!< per host, the most of each in any sample
 };

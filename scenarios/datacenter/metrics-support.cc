@@ -36,6 +36,72 @@ Distribution(const std::vector<double>& values)
             {"max", Percentile(values, 1.0)}};
 }
 
+namespace
+{
+
+constexpr double HISTOGRAM_FIRST = 0.001; //!< the first bucket's lower edge
+constexpr double HISTOGRAM_GROWTH = 1.01; //!< each bucket 1% wider than the last
+
+} // namespace
+
+void
+LogHistogram::Add(double value)
+{
+    const int32_t bucket =
+        value < HISTOGRAM_FIRST
+            ? -1
+            : static_cast<int32_t>(std::log(value / HISTOGRAM_FIRST) / std::log(HISTOGRAM_GROWTH));
+    ++m_buckets[bucket];
+    ++m_count;
+    m_sum += value;
+    m_max = std::max(m_max, value);
+}
+
+void
+LogHistogram::Merge(const LogHistogram& other)
+{
+    for (const auto& [bucket, count] : other.m_buckets)
+    {
+        m_buckets[bucket] += count;
+    }
+    m_count += other.m_count;
+    m_sum += other.m_sum;
+    m_max = std::max(m_max, other.m_max);
+}
+
+double
+LogHistogram::Percentile(double q) const
+{
+    if (m_count == 0)
+    {
+        return 0;
+    }
+    const uint64_t rank = std::clamp<uint64_t>(uint64_t(std::ceil(q * m_count)), 1, m_count);
+    uint64_t seen = 0;
+    for (const auto& [bucket, count] : m_buckets)
+    {
+        seen += count;
+        if (seen >= rank)
+        {
+            return bucket < 0
+                       ? 0
+                       : std::min(m_max, HISTOGRAM_FIRST * std::pow(HISTOGRAM_GROWTH, bucket + 1));
+        }
+    }
+    return m_max;
+}
+
+nlohmann::json
+LogHistogram::Summary() const
+{
+    return {{"count", m_count},
+            {"mean", m_count == 0 ? 0 : m_sum / m_count},
+            {"p50", Percentile(0.5)},
+            {"p90", Percentile(0.9)},
+            {"p99", Percentile(0.99)},
+            {"max", m_max}};
+}
+
 std::string
 Rate(uint64_t part, uint64_t whole)
 {
