@@ -11,7 +11,9 @@ have a header row, extra columns are ignored):
   vm.csv          vm,host,tenant,ca,tx_bytes,rx_bytes,throughput_mbps,
                   connections,cps,mean_active_flows,peak_active_flows
   timeseries.csv  time_s,active_flows,new_connections,fast_path_packets,
-                  slow_path_packets,uft_hit_rate,cpu_utilisation,drops
+                  slow_path_packets,uft_hit_rate,cpu_utilisation,drops,
+                  cpu_core_max,queue_delay_p99_us,connections,unified_flows,
+                  layer_flows,state_bytes (then per-host columns, unused)
                   one row per sampling interval, datacenter totals;
                   uft_hit_rate is in [0,1], or empty when there were no packets
   host.csv        host,vms,tx_bytes,rx_bytes,uft_hit_rate,slow_path_fraction,
@@ -31,7 +33,10 @@ Outputs (PNG, written into RESULTS_DIR, one line printed per figure):
   uft_hit_rate.png              UFT hit rate over time, fast/slow path
                                 packets per interval on a second axis
   cpu_utilisation.png           CDF over hosts of CPU utilisation, and the
-                                datacenter CPU utilisation over time
+                                datacenter CPU utilisation and busiest core
+                                over time
+  vfp_state.png                 VFP state over time: connections, unified and
+                                layer flows, and the state bytes estimate
   throughput_per_vm.png         CDF over VMs of throughput (Mbit/s)
 
 Empty tables give figures with a "no data" note. Input checks, messages, exit
@@ -78,7 +83,10 @@ SCHEMAS = {
         "fast_path_packets": ("num", NONNEG),
         "slow_path_packets": ("num", NONNEG),
         "uft_hit_rate": ("num?", UNIT), "cpu_utilisation": ("num", NONNEG),
-        "drops": ("num", NONNEG),
+        "drops": ("num", NONNEG), "cpu_core_max": ("num", NONNEG),
+        "queue_delay_p99_us": ("num", NONNEG), "connections": ("num", NONNEG),
+        "unified_flows": ("num", NONNEG), "layer_flows": ("num", NONNEG),
+        "state_bytes": ("num", NONNEG),
     },
     "host.csv": {
         "host": ("str",), "vms": ("num", NONNEG),
@@ -263,11 +271,41 @@ def fig_cpu(plt, data):
     ax_time.set_ylabel("CPU utilisation (%)")
     ax_time.grid(True, alpha=0.3)
     if ts:
-        ax_time.plot(column(ts, "time_s"), [100 * v for v in column(ts, "cpu_utilisation")],
-                     color="C1", marker=".")
+        times = column(ts, "time_s")
+        ax_time.plot(times, [100 * v for v in column(ts, "cpu_utilisation")],
+                     color="C1", marker=".", label="all cores")
+        ax_time.plot(times, [100 * v for v in column(ts, "cpu_core_max")],
+                     color="C3", linewidth=1, label="busiest core")
         ax_time.set_ylim(bottom=0)
+        ax_time.legend(fontsize="small")
     else:
         note_no_data(ax_time)
+    fig.tight_layout()
+    return fig
+
+
+def fig_state(plt, data):
+    ts = sorted(data["timeseries.csv"], key=lambda r: r["time_s"])
+    fig, (ax_count, ax_bytes) = plt.subplots(1, 2, figsize=(12, 4.8))
+    fig.suptitle(f"{switch_title(data['switch'])}: flow state over time (all hosts)")
+    for ax in (ax_count, ax_bytes):
+        ax.set_xlabel("time (s)")
+        ax.grid(True, alpha=0.3)
+    ax_count.set_ylabel("entries")
+    ax_bytes.set_ylabel("state (MiB, estimated)")
+    if not ts or not any(column(ts, "connections")):
+        note_no_data(ax_count)
+        note_no_data(ax_bytes)
+    else:
+        times = column(ts, "time_s")
+        for name, label, style in (("connections", "connections", "-"),
+                                   ("unified_flows", "unified flows", "-"),
+                                   ("layer_flows", "layer flows", "--")):
+            ax_count.plot(times, column(ts, name), style, label=label)
+        ax_count.set_ylim(bottom=0)
+        ax_count.legend(fontsize="small")
+        ax_bytes.plot(times, [v / 2**20 for v in column(ts, "state_bytes")], color="C4")
+        ax_bytes.set_ylim(bottom=0)
     fig.tight_layout()
     return fig
 
@@ -283,6 +321,7 @@ FIGURES = (
     ("cps_per_vm_cdf.png", fig_cps),
     ("uft_hit_rate.png", fig_uft),
     ("cpu_utilisation.png", fig_cpu),
+    ("vfp_state.png", fig_state),
     ("throughput_per_vm.png", fig_throughput),
 )
 
