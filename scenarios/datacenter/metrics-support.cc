@@ -47,14 +47,16 @@ constexpr double HISTOGRAM_GROWTH = 1.01; //!< each bucket 1% wider than the las
 void
 LogHistogram::Add(double value)
 {
-    const int32_t bucket =
-        value < HISTOGRAM_FIRST
-            ? -1
-            : static_cast<int32_t>(std::log(value / HISTOGRAM_FIRST) / std::log(HISTOGRAM_GROWTH));
-    ++m_buckets[bucket];
     ++m_count;
     m_sum += value;
     m_max = std::max(m_max, value);
+    if (value < HISTOGRAM_FIRST)
+    {
+        ++m_zero; // the common case (a packet that did not wait): no bucket search
+        return;
+    }
+    static const double inverseLogGrowth = 1 / std::log(HISTOGRAM_GROWTH);
+    ++m_buckets[static_cast<int32_t>(std::log(value / HISTOGRAM_FIRST) * inverseLogGrowth)];
 }
 
 void
@@ -64,6 +66,7 @@ LogHistogram::Merge(const LogHistogram& other)
     {
         m_buckets[bucket] += count;
     }
+    m_zero += other.m_zero;
     m_count += other.m_count;
     m_sum += other.m_sum;
     m_max = std::max(m_max, other.m_max);
@@ -77,15 +80,17 @@ LogHistogram::Percentile(double q) const
         return 0;
     }
     const uint64_t rank = std::clamp<uint64_t>(uint64_t(std::ceil(q * m_count)), 1, m_count);
-    uint64_t seen = 0;
+    uint64_t seen = m_zero;
+    if (seen >= rank)
+    {
+        return 0;
+    }
     for (const auto& [bucket, count] : m_buckets)
     {
         seen += count;
         if (seen >= rank)
         {
-            return bucket < 0
-                       ? 0
-                       : std::min(m_max, HISTOGRAM_FIRST * std::pow(HISTOGRAM_GROWTH, bucket + 1));
+            return std::min(m_max, HISTOGRAM_FIRST * std::pow(HISTOGRAM_GROWTH, bucket + 1));
         }
     }
     return m_max;

@@ -36,7 +36,8 @@ public:
     void Merge(const LogHistogram& other);
 
 private:
-    std::map<int32_t, uint64_t> m_buckets; //!< bucket (-1: below the first) -> samples
+    std::map<int32_t, uint64_t> m_buckets; //!< bucket -> samples
+    uint64_t m_zero = 0;                   //!< samples below the first bucket
     uint64_t m_count = 0;
     double m_sum = 0;
     double m_max = 0;
