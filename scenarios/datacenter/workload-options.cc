@@ -17,7 +17,7 @@ WorkloadSettings::AddOptions(po::options_description& options)
     options.add_options()(
         "workload",
         po::value(&name)->default_value(name),
-        "default: the mix of --cps, --long-flows and --udp-flows; capacity: a ramp of new "
+        "default: the generated mix of short, long and UDP flows; capacity: a ramp of new "
         "connections per host across the host CPU's capacity (writes capacity.csv); "
         "production: rates and long-lived connections heavy-tailed across VMs (Figure 8)")(
         "capacity-cps-start",
@@ -30,7 +30,7 @@ WorkloadSettings::AddOptions(po::options_description& options)
         "ours: above a 2-core host at several us per slow-path packet)")(
         "capacity-steps",
         po::value(&capacitySteps)->default_value(capacitySteps),
-        "capacity: steps of equal length over --duration, rates geometric from start to end")(
+        "capacity: steps of equal length over the traffic, rates geometric from start to end")(
         "production-sigma",
         po::value(&productionSigma)->default_value(productionSigma),
         "production: sigma (log scale) of the lognormal activity of a VM that scales its "
