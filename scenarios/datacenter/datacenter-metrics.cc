@@ -53,6 +53,19 @@ DatacenterMetrics::AddSection(const std::string& name, nlohmann::json section)
     m_sections[name] = std::move(section);
 }
 
+void
+DatacenterMetrics::AddSectionWriter(const std::string& name,
+                                    std::function<nlohmann::json(const std::string&)> writer)
+{
+    m_sectionWriters[name] = std::move(writer);
+}
+
+void
+DatacenterMetrics::WatchOpen(uint32_t vm, std::function<uint64_t()> open)
+{
+    m_vms[vm].moreOpen.push_back(std::move(open));
+}
+
 DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
                                      Time start,
                                      Time stop,
@@ -363,8 +376,12 @@ DatacenterMetrics::TakeSample()
     uint64_t connections = 0;
     for (VmStats& vm : m_vms)
     {
-        const uint64_t open = (vm.client ? vm.client->GetOpen() : 0) +
-                              (vm.server ? vm.server->GetOpen() : 0) + vm.longFlowsActive;
+        uint64_t open = (vm.client ? vm.client->GetOpen() : 0) +
+                        (vm.server ? vm.server->GetOpen() : 0) + vm.longFlowsActive;
+        for (const std::function<uint64_t()>& more : vm.moreOpen)
+        {
+            open += more();
+        }
         vm.activeSum += open;
         vm.activePeak = std::max(vm.activePeak, open);
         active += open;
@@ -638,6 +655,10 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
     for (const auto& [name, section] : m_sections)
     {
         metrics[name] = section;
+    }
+    for (const auto& [name, writer] : m_sectionWriters)
+    {
+        metrics[name] = writer(directory);
     }
     WriteDrops(directory, audit);
     std::ofstream json = OpenOutput(directory, "metrics.json");

@@ -14,6 +14,7 @@
 #include "vfp-datacenter-helper.h"
 #include "vfp-packet-audit.h"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -41,6 +42,13 @@ public:
     void WatchSnatClient(uint32_t vm, Ptr<RequestResponseClient> app);
     /// Adds @p section to metrics.json under @p name (e.g. "traffic_file").
     void AddSection(const std::string& name, nlohmann::json section);
+    /// At Write, @p writer writes its files into the directory it is given and returns the
+    /// metrics.json section @p name (e.g. the capacity preset's "capacity").
+    void AddSectionWriter(const std::string& name,
+                          std::function<nlohmann::json(const std::string&)> writer);
+    /// More flows of @p vm that @p open counts, added to its active flows at every sample
+    /// (e.g. the production preset's long-lived connections).
+    void WatchOpen(uint32_t vm, std::function<uint64_t()> open);
     /// Schedules the sampling.
     void Start();
 
@@ -54,14 +62,15 @@ public:
 private:
     struct VmStats
     {
-        uint64_t txBytes = 0;              //!< frames the VNIC sent
-        uint64_t rxBytes = 0;              //!< frames the VNIC received
-        uint64_t connections = 0;          //!< connections it opened or accepted
-        uint64_t activeSum = 0;            //!< active flows, summed over samples
-        uint64_t activePeak = 0;           //!< most active flows in a sample
-        Ptr<RequestResponseClient> client; //!< its short flows
-        Ptr<RequestResponseServer> server; //!< the flows it serves
-        uint32_t longFlowsActive = 0;      //!< long flows it sends, not finished
+        uint64_t txBytes = 0;                            //!< frames the VNIC sent
+        uint64_t rxBytes = 0;                            //!< frames the VNIC received
+        uint64_t connections = 0;                        //!< connections it opened or accepted
+        uint64_t activeSum = 0;                          //!< active flows, summed over samples
+        uint64_t activePeak = 0;                         //!< most active flows in a sample
+        Ptr<RequestResponseClient> client;               //!< its short flows
+        Ptr<RequestResponseServer> server;               //!< the flows it serves
+        uint32_t longFlowsActive = 0;                    //!< long flows it sends, not finished
+        std::vector<std::function<uint64_t()>> moreOpen; //!< WatchOpen's counts
     };
     struct HostStats
     {
@@ -124,6 +133,8 @@ private:
     std::vector<Sample> m_samples;
     HostSeries m_hostSeries; //!< per-host state and cores, sampled with m_samples
     std::map<std::string, nlohmann::json> m_sections; //!< more of metrics.json, by name
+    std::map<std::string, std::function<nlohmann::json(const std::string&)>>
+        m_sectionWriters; //!< AddSectionWriter's, by name
     uint64_t m_packetHops = 0;
     uint64_t m_connectionsBefore = 0;
     std::pair<uint64_t, uint64_t> m_pathsBefore{0, 0};

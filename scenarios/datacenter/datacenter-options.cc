@@ -256,6 +256,7 @@ DatacenterSettings::Check()
     RequireWithin("sample-interval", (duration + drain) / sampleInterval, 0, 1e6);
     // MRG32k3a, ns-3's generator, takes seeds from 1 to its first modulus less one.
     RequireWithin("seed", double(seed), 1, 4294967086.0);
+    workload.Check();
     VfpDatacenterHelper::Options& t = topology;
     t.switchType = switchType == "vfp" ? VfpDatacenterHelper::SwitchType::Vfp
                                        : VfpDatacenterHelper::SwitchType::Bridge;
@@ -298,6 +299,7 @@ DatacenterSettings::Parse(int argc, char** argv)
     AddLinkOptions(options, *this);
     AddTcpOptions(options, *this);
     AddTrafficOptions(options, *this);
+    workload.AddOptions(options);
     AddAnantaOptions(options, *this);
     AddRunOptions(options, *this);
     if (std::optional<int> status = vfp::ParseCommandLine(argc, argv, "datacenter", options))
@@ -371,6 +373,7 @@ DatacenterSettings::Describe() const
             {"long_flow_bytes", longFlowBytes},
             {"udp_flows", udpFlows},
             {"udp_rate", udpRate},
+            {"workload", workload.Describe()},
             {"traffic", trafficFile},
             {"traffic_mode", trafficMode},
             {"encap", encap},

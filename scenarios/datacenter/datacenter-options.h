@@ -8,6 +8,7 @@
 
 #include "datacenter-tcp.h"
 #include "vfp-datacenter-helper.h"
+#include "workload-options.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -44,6 +45,7 @@ struct DatacenterSettings
     uint64_t longFlowBytes = 5'000'000;
     uint32_t udpFlows = 8;           //!< UDP streams in the datacenter
     std::string udpRate = "10Mbps";  //!< each
+    WorkloadSettings workload;       //!< --workload and its presets' options
     std::string trafficFile;         //!< --traffic: flows from a file
     std::string trafficMode = "add"; //!< replace (the file alone) or add (and the generated mix)
     double clientCps = 100;          //!< Ananta: connections per second per outside client

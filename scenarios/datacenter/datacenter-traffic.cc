@@ -3,16 +3,13 @@
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
+#include "workload-presets.h"
 
 #include <set>
 
 namespace ns3
 {
 
-namespace
-{
-
-/// A RandomVariableStream of the given mean for short flow sizes.
 Ptr<RandomVariableStream>
 FlowSizes(const std::string& kind, double mean)
 {
@@ -39,6 +36,44 @@ FlowSizes(const std::string& kind, double mean)
     throw std::invalid_argument("--flow-size: expected pareto, lognormal or constant, got \"" +
                                 kind + "\"");
 }
+
+void
+InstallShortFlowClient(VfpDatacenterHelper::Datacenter& dc,
+                       DatacenterMetrics& metrics,
+                       uint32_t vm,
+                       Ptr<RequestResponseClient> client,
+                       const std::vector<uint32_t>& peers,
+                       Time start,
+                       Time stop,
+                       int64_t& stream)
+{
+    for (uint32_t peer : peers)
+    {
+        client->AddPeer(InetSocketAddress(dc.vms[peer].address, SHORT_FLOW_PORT));
+    }
+    dc.vms[vm].node->AddApplication(client);
+    stream += client->AssignStreams(stream);
+    client->SetStartTime(start);
+    client->SetStopTime(stop);
+    metrics.WatchClient(vm, client);
+}
+
+std::vector<uint32_t>
+TenantPeers(const VfpDatacenterHelper::Datacenter& dc, uint32_t vm)
+{
+    std::vector<uint32_t> peers;
+    for (uint32_t j = dc.vms[vm].tenant; j < dc.vms.size(); j += dc.options.tenants)
+    {
+        if (j != vm)
+        {
+            peers.push_back(j);
+        }
+    }
+    return peers;
+}
+
+namespace
+{
 
 /// A VM of the same tenant as @p vm on another host (or @p vm itself if there is none).
 uint32_t
@@ -160,7 +195,21 @@ AddAnantaTraffic(const DatacenterSettings& s,
     }
 }
 
-/// Every VM serves short flows on port 5000 and opens connections to the others of its tenant.
+/// Every VM serves short flows on port 5000.
+void
+AddShortFlowServers(VfpDatacenterHelper::Datacenter& dc, DatacenterMetrics& metrics)
+{
+    for (uint32_t i = 0; i < dc.vms.size(); ++i)
+    {
+        Ptr<RequestResponseServer> server = CreateObject<RequestResponseServer>();
+        server->SetAttribute("Port", UintegerValue(SHORT_FLOW_PORT));
+        dc.vms[i].node->AddApplication(server);
+        server->SetStartTime(Seconds(0));
+        metrics.WatchServer(i, server);
+    }
+}
+
+/// Every VM opens short flows to the others of its tenant at --cps.
 void
 AddShortFlows(const DatacenterSettings& s,
               VfpDatacenterHelper::Datacenter& dc,
@@ -169,41 +218,20 @@ AddShortFlows(const DatacenterSettings& s,
               Time stop,
               int64_t& stream)
 {
-    const uint32_t vmCount = dc.vms.size();
-    for (uint32_t i = 0; i < vmCount; ++i)
+    if (s.cps <= 0)
     {
-        Ptr<RequestResponseServer> server = CreateObject<RequestResponseServer>();
-        server->SetAttribute("Port", UintegerValue(SHORT_FLOW_PORT));
-        dc.vms[i].node->AddApplication(server);
-        server->SetStartTime(Seconds(0));
-        metrics.WatchServer(i, server);
+        return;
     }
-    if (s.cps > 0)
+    for (uint32_t i = 0; i < dc.vms.size(); ++i)
     {
-        for (uint32_t i = 0; i < vmCount; ++i)
+        Ptr<RequestResponseClient> client = CreateObject<RequestResponseClient>();
+        client->SetAttribute("Interval",
+                             PointerValue(CreateObjectWithAttributes<ExponentialRandomVariable>(
+                                 "Mean", DoubleValue(1.0 / s.cps))));
+        client->SetAttribute("ResponseSize", PointerValue(FlowSizes(s.flowSize, s.flowSizeMean)));
+        if (dc.vms.size() / dc.options.tenants >= 2) // else alone in its tenant
         {
-            Ptr<RequestResponseClient> client = CreateObject<RequestResponseClient>();
-            client->SetAttribute("Interval",
-                                 PointerValue(CreateObjectWithAttributes<ExponentialRandomVariable>(
-                                     "Mean", DoubleValue(1.0 / s.cps))));
-            client->SetAttribute("ResponseSize",
-                                 PointerValue(FlowSizes(s.flowSize, s.flowSizeMean)));
-            for (uint32_t j = dc.vms[i].tenant; j < vmCount; j += dc.options.tenants)
-            {
-                if (j != i)
-                {
-                    client->AddPeer(InetSocketAddress(dc.vms[j].address, SHORT_FLOW_PORT));
-                }
-            }
-            if (vmCount / dc.options.tenants < 2)
-            {
-                continue; // alone in its tenant
-            }
-            dc.vms[i].node->AddApplication(client);
-            stream += client->AssignStreams(stream);
-            client->SetStartTime(start);
-            client->SetStopTime(stop);
-            metrics.WatchClient(i, client);
+            InstallShortFlowClient(dc, metrics, i, client, TenantPeers(dc, i), start, stop, stream);
         }
     }
 }
@@ -258,6 +286,7 @@ GeneratedMixUses(const DatacenterSettings& s, const std::string& proto, uint16_t
     if (proto == "tcp")
     {
         return port == SHORT_FLOW_PORT ||
+               (s.workload.name == "production" && port == PERSISTENT_PORT) ||
                (port >= LONG_FLOW_FIRST_PORT &&
                 port < LONG_FLOW_FIRST_PORT + std::min<uint32_t>(s.longFlows, PORT_SPAN));
     }
@@ -275,8 +304,23 @@ AddGeneratedTraffic(const DatacenterSettings& s,
 {
     Ptr<UniformRandomVariable> pick = CreateObject<UniformRandomVariable>();
     pick->SetStream(stream++);
-    AddShortFlows(s, dc, metrics, start, stop, stream);
-    AddLongAndUdpFlows(s, dc, metrics, start, stop, pick);
+    AddShortFlowServers(dc, metrics);
+    if (s.workload.name == "capacity")
+    {
+        AddCapacityFlows(s, dc, metrics, start, stop, stream); // short flows only
+    }
+    else
+    {
+        if (s.workload.name == "production")
+        {
+            AddProductionFlows(s, dc, metrics, start, stop, stream);
+        }
+        else
+        {
+            AddShortFlows(s, dc, metrics, start, stop, stream);
+        }
+        AddLongAndUdpFlows(s, dc, metrics, start, stop, pick);
+    }
     if (dc.options.muxes > 0)
     {
         AddAnantaTraffic(s, dc, metrics, start, stop, stream);
