@@ -65,7 +65,7 @@ bench: build
 # folder; each target runs FUZZ_SECONDS and the executions per second are printed.
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= policy events port-state packet-codec
+FUZZ_TARGETS ?= policy events port-state packet-codec traffic-file event-file
 FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
     -fno-omit-frame-pointer -g
 fuzz:

@@ -142,6 +142,12 @@ ReadTrafficFile(const std::string& path, const TrafficBounds& bounds)
     {
         throw std::invalid_argument(path + ": cannot open the traffic file");
     }
+    return ReadTrafficFile(in, path, bounds);
+}
+
+std::vector<TrafficFlow>
+ReadTrafficFile(std::istream& in, const std::string& path, const TrafficBounds& bounds)
+{
     std::vector<TrafficFlow> flows;
     std::string text;
     for (uint32_t line = 1; std::getline(in, text); ++line)

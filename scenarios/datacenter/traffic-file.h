@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ struct TrafficBounds
  * @throws std::invalid_argument "FILE:LINE: field: what was expected" on the first bad line
  */
 std::vector<TrafficFlow> ReadTrafficFile(const std::string& path, const TrafficBounds& bounds);
+/// The same for the lines of @p in, named @p name in errors.
+std::vector<TrafficFlow> ReadTrafficFile(std::istream& in,
+                                         const std::string& name,
+                                         const TrafficBounds& bounds);
 
 } // namespace ns3
 

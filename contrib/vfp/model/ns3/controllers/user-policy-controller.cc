@@ -41,6 +41,37 @@ ReadIndices(const vfp::Json& value, const std::string& path)
     return indices;
 }
 
+/// The "layers" list: non-empty, no two sharing a name or a priority.
+std::vector<vfp::LayerSpec>
+ReadLayers(const vfp::Json& layers)
+{
+    if (!layers.is_array() || layers.empty())
+    {
+        vfp::FailAt("layers", "expected a non-empty list of layers");
+    }
+    std::vector<vfp::LayerSpec> read;
+    for (size_t i = 0; i < layers.size(); ++i)
+    {
+        const std::string path = fmt::format("layers[{}]", i);
+        vfp::LayerSpec layer = vfp::ReadLayer(layers[i], path);
+        for (const vfp::LayerSpec& earlier : read)
+        {
+            if (earlier.name == layer.name || earlier.priority == layer.priority)
+            {
+                vfp::FailAt(
+                    path,
+                    fmt::format("layer \"{}\" (priority {}) shares its {} with layer \"{}\"",
+                                layer.name,
+                                layer.priority,
+                                earlier.name == layer.name ? "name" : "priority",
+                                earlier.name));
+            }
+        }
+        read.push_back(std::move(layer));
+    }
+    return read;
+}
+
 UserPolicy
 ReadUserPolicy(const vfp::Json& value)
 {
@@ -64,30 +95,7 @@ ReadUserPolicy(const vfp::Json& value)
         }
         targets.RejectUnknown({"vms", "tenants"});
     }
-    const vfp::Json& layers = reader.Require("layers");
-    if (!layers.is_array() || layers.empty())
-    {
-        vfp::FailAt("layers", "expected a non-empty list of layers");
-    }
-    for (size_t i = 0; i < layers.size(); ++i)
-    {
-        const std::string path = fmt::format("layers[{}]", i);
-        vfp::LayerSpec layer = vfp::ReadLayer(layers[i], path);
-        for (const vfp::LayerSpec& earlier : policy.layers)
-        {
-            if (earlier.name == layer.name || earlier.priority == layer.priority)
-            {
-                vfp::FailAt(
-                    path,
-                    fmt::format("layer \"{}\" (priority {}) shares its {} with layer \"{}\"",
-                                layer.name,
-                                layer.priority,
-                                earlier.name == layer.name ? "name" : "priority",
-                                earlier.name));
-            }
-        }
-        policy.layers.push_back(std::move(layer));
-    }
+    policy.layers = ReadLayers(reader.Require("layers"));
     if (const vfp::Json* resources = reader.Find("resources"))
     {
         vfp::ObjectReader byName(*resources, "resources");
@@ -103,10 +111,9 @@ ReadUserPolicy(const vfp::Json& value)
     return policy;
 }
 
-} // namespace
-
+/// Reads @p file with @p read, its errors prefixed with the file's name.
 UserPolicy
-UserPolicy::Load(const std::string& file)
+ReadPolicyFile(const std::string& file, UserPolicy (*read)(const vfp::Json&))
 {
     std::ifstream in(file);
     if (!in)
@@ -118,12 +125,43 @@ UserPolicy::Load(const std::string& file)
     const vfp::Json value = vfp::ParseJsonText(text.str(), file);
     try
     {
-        return ReadUserPolicy(value);
+        return read(value);
     }
     catch (const vfp::PolicyError& error)
     {
         throw vfp::PolicyError(fmt::format("{}: {}", file, error.what()));
     }
+}
+
+UserPolicy
+ReadLayersOnly(const vfp::Json& value)
+{
+    vfp::ObjectReader reader(value, "");
+    if (const vfp::Json* version = reader.Find("version"))
+    {
+        if (vfp::ReadUnsigned(*version, "version", 1000) != vfp::POLICY_FORMAT_VERSION)
+        {
+            vfp::FailAt("version", fmt::format("expected {}", vfp::POLICY_FORMAT_VERSION));
+        }
+    }
+    UserPolicy policy;
+    policy.layers = ReadLayers(reader.Require("layers"));
+    reader.RejectUnknown({"version", "layers"});
+    return policy;
+}
+
+} // namespace
+
+UserPolicy
+UserPolicy::Load(const std::string& file)
+{
+    return ReadPolicyFile(file, &ReadUserPolicy);
+}
+
+UserPolicy
+UserPolicy::LoadLayers(const std::string& file)
+{
+    return ReadPolicyFile(file, &ReadLayersOnly);
 }
 
 void
@@ -155,6 +193,47 @@ UserPolicyController::Configure(const ManagedPort&, vfp::Port& port)
     {
         port.CreateLayer(layer);
     }
+}
+
+void
+UserPolicyController::Apply(Ptr<VfpSwitchNetDevice> vswitch,
+                            const std::string& port,
+                            const UserPolicy& policy,
+                            Landed landed)
+{
+    Program(ManagedPort{vswitch, port},
+            [policy, landed](vfp::Port& target)
+            {
+                uint32_t replaced = 0;
+                for (const vfp::LayerSpec& layer : policy.layers)
+                {
+                    if (target.FindLayer(layer.name))
+                    {
+                        target.DeleteLayer(layer.name);
+                        ++replaced;
+                    }
+                    target.CreateLayer(layer);
+                }
+                landed(uint32_t(policy.layers.size()), replaced);
+            });
+}
+
+void
+UserPolicyController::RemoveLayer(Ptr<VfpSwitchNetDevice> vswitch,
+                                  const std::string& port,
+                                  const std::string& layer,
+                                  Landed landed)
+{
+    Program(ManagedPort{vswitch, port},
+            [layer, landed](vfp::Port& target)
+            {
+                const bool there = target.FindLayer(layer) != nullptr;
+                if (there)
+                {
+                    target.DeleteLayer(layer);
+                }
+                landed(there ? 1 : 0, 0);
+            });
 }
 
 } // namespace ns3

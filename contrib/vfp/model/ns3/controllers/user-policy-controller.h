@@ -38,6 +38,12 @@ struct UserPolicy
      *         two layers of the file sharing a name or a priority
      */
     static UserPolicy Load(const std::string& file);
+    /**
+     * Reads @p file holding layers alone, {"layers": [...]} ("version" optional): the
+     * datacenter event file's set_policy, whose event names the ports.
+     * @throws vfp::PolicyError as Load
+     */
+    static UserPolicy LoadLayers(const std::string& file);
 };
 
 class UserPolicyController : public VfpController
@@ -49,6 +55,24 @@ public:
     void SetPolicy(const UserPolicy& policy);
     /// The policy's layers.
     std::vector<LayerClaim> GetLayerClaims() const override;
+
+    /// Called when a change has landed: layers created (or removed) and, of those
+    /// created, how many replaced a layer of the same name.
+    using Landed = std::function<void(uint32_t changed, uint32_t replaced)>;
+    /**
+     * Programs @p policy's layers on one port now, after ProgrammingLatency as every
+     * change: a layer of the same name already on the port is deleted first (whichever
+     * controller made it). The port need not be one of this controller's.
+     */
+    void Apply(Ptr<VfpSwitchNetDevice> vswitch,
+               const std::string& port,
+               const UserPolicy& policy,
+               Landed landed);
+    /// Deletes @p layer from one port, if it is there (@p landed gets 1 or 0).
+    void RemoveLayer(Ptr<VfpSwitchNetDevice> vswitch,
+                     const std::string& port,
+                     const std::string& layer,
+                     Landed landed);
 
 protected:
     void Configure(const ManagedPort& managed, vfp::Port& port) override;

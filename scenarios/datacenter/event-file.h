@@ -1,0 +1,68 @@
+/*
+ * The datacenter scenario's event file (--events, docs/datacenter.md "Events"): one JSON
+ * object per line, a change each at a time in seconds after the traffic starts, e.g.
+ *   {"time": 0.5, "op": "set_policy", "vm": 5, "policy": "block.json"}
+ *   {"time": 0.6, "op": "remove_layer", "tenant": 1, "layer": "block"}
+ *   {"time": 0.2, "op": "link_down", "link": "tor0-agg1"}
+ *   {"time": 0.1, "op": "directory_down"}
+ * Events may come in any order: they are applied by time, events at the same time in file
+ * order. Every line is checked before the run (an unknown op or field, a missing or bad
+ * field, a VM, tenant or link that does not exist, a policy file that does not load, a
+ * time outside the traffic, a layer removed that cannot be on the port) and refused with
+ * "FILE:LINE: field: what was expected". The ops are one table (OPS in event-file.cc): a
+ * new op adds its fields and parser there and its applier in scenario-events.cc.
+ */
+#ifndef VFP_EVENT_FILE_H
+#define VFP_EVENT_FILE_H
+
+#include "user-policy-controller.h"
+
+#include <cstdint>
+#include <istream>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// One event of an event file.
+struct ScenarioEvent
+{
+    uint32_t line = 0;              //!< where it stands in the file
+    double time = 0;                //!< seconds after the traffic starts
+    std::string op;                 //!< its operation
+    std::optional<uint32_t> vm;     //!< set_policy, remove_layer: one VM ...
+    std::optional<uint32_t> tenant; //!< ... or every VM of a tenant
+    std::string policyFile;         //!< set_policy: the policy file, resolved
+    UserPolicy policy;              //!< set_policy: its layers
+    std::string layer;              //!< remove_layer: the layer's name
+    std::string link;               //!< link_down, link_up: the link's name
+};
+
+/// What an event file's events are checked against.
+struct EventBounds
+{
+    uint32_t vms = 0;                  //!< VMs in the datacenter
+    uint32_t tenants = 0;              //!< tenants (VM v is in tenant v mod tenants)
+    std::set<std::string> links;       //!< the names of links that exist
+    std::set<std::string> layers;      //!< layers every port has from the scenario
+    double duration = 0;               //!< seconds of traffic: times must be below
+    std::string policyDirectory = "."; //!< where relative policy paths start
+};
+
+/**
+ * Reads the events of @p in, named @p name in errors; blank lines are skipped.
+ * @return the events in the order they apply (by time, then by line)
+ * @throws std::invalid_argument "NAME:LINE: field: what was expected" on the first bad line
+ */
+std::vector<ScenarioEvent> ReadEventFile(std::istream& in,
+                                         const std::string& name,
+                                         const EventBounds& bounds);
+/// The same for the file @p path (relative policy paths start at its directory).
+std::vector<ScenarioEvent> ReadEventFile(const std::string& path, EventBounds bounds);
+
+} // namespace ns3
+
+#endif
