@@ -257,7 +257,8 @@ VfpSwitchNetDevice::AddVmPort(Ptr<NetDevice> device, const vfp::PortSpec& spec)
                     "VfpSwitchNetDevice: a port device must be on the switch's node");
     vfp::Port& port = GetEngine().AddPort(spec);
     GetCpu();
-    m_portIndex[&port] = uint32_t(m_portIndex.size());
+    const uint32_t index = uint32_t(m_ports.size());
+    m_ports[&port].index = index;
     m_portNames[device] = spec.name;
     m_portDevices[spec.name] = device;
     m_node->RegisterProtocolHandler(
@@ -369,9 +370,9 @@ VfpSwitchNetDevice::Drop(DropCause cause, Ptr<const Packet> packet, const std::s
 }
 
 void
-VfpSwitchNetDevice::UpdateGauges(vfp::Port& port)
+VfpSwitchNetDevice::UpdateGauges(vfp::Port& port, PortInfo& info)
 {
-    PortSizes& sizes = m_portSizes[&port];
+    PortSizes& sizes = info.sizes;
     const PortSizes now{port.GetUft().Size(), port.GetTracker().Size(), port.GetLayerFlowCount()};
     m_uftFlows = m_uftFlows + uint32_t(now.unifiedFlows) - uint32_t(sizes.unifiedFlows);
     m_connections = m_connections + uint32_t(now.connections) - uint32_t(sizes.connections);
@@ -393,7 +394,7 @@ VfpSwitchNetDevice::Sweep()
     for (const auto& [name, port] : m_engine->GetPorts())
     {
         port->ExpireFlows(now);
-        UpdateGauges(*port);
+        UpdateGauges(*port, m_ports[port.get()]);
     }
 }
 
@@ -489,8 +490,8 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
                         Ptr<const Packet> original,
                         Time deadline)
 {
-    const uint32_t core =
-        m_cpu->SelectCore(m_portIndex[&port], vfp::SymmetricFlowHash(decoded.stack));
+    PortInfo& info = m_ports[&port];
+    const uint32_t core = m_cpu->SelectCore(info.index, vfp::SymmetricFlowHash(decoded.stack));
     if (!m_cpu->Admit(core))
     {
         Drop(DropCause::CpuOverload, original);
@@ -498,7 +499,7 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     }
     const vfp::ProcessResult result =
         port.Process(direction, decoded.stack, Simulator::Now().GetSeconds());
-    UpdateGauges(port);
+    UpdateGauges(port, info);
     const Time done = m_cpu->Charge(core, m_cpu->ServiceTime(Work(result, decoded, original)));
     if (result.path == vfp::PathTaken::Fast)
     {

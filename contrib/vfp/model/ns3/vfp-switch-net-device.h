@@ -138,6 +138,19 @@ protected:
     void DoDispose() override;
 
 private:
+    /// A port's state, as the gauges last counted it.
+    struct PortSizes
+    {
+        size_t unifiedFlows = 0;
+        size_t connections = 0;
+        size_t layerFlows = 0;
+    };
+    /// What the switch keeps per port: one lookup per packet finds both.
+    struct PortInfo
+    {
+        uint32_t index = 0; //!< its order on the host (the CPU's VM number for steering)
+        PortSizes sizes;    //!< its state, as the gauges last counted it
+    };
     /// A packet waiting for its port's resource.
     struct HeldPacket
     {
@@ -187,7 +200,7 @@ private:
     TracedCallback<Ptr<const Packet>>& CauseTrace(DropCause cause);
     /// Updates the gauges after @p port's state changed, and starts the sweep when state
     /// appeared.
-    void UpdateGauges(vfp::Port& port);
+    void UpdateGauges(vfp::Port& port, PortInfo& info);
     /// Expires every port's due state (ExpiryInterval); reschedules while state is left.
     void Sweep();
     /// What the host CPU is charged for a packet the engine handled as @p result.
@@ -251,15 +264,7 @@ private:
     TracedValue<uint32_t> m_layerFlows;                         //!< layer flow pairs, all ports
     TracedValue<uint32_t> m_heldPackets;                        //!< packets in hold queues
 
-    /// A port's state, as the gauges last counted it.
-    struct PortSizes
-    {
-        size_t unifiedFlows = 0;
-        size_t connections = 0;
-        size_t layerFlows = 0;
-    };
-    std::unordered_map<const vfp::Port*, PortSizes> m_portSizes; //!< by port
-    std::unordered_map<const vfp::Port*, uint32_t> m_portIndex;  //!< its order on the host
+    std::unordered_map<const vfp::Port*, PortInfo> m_ports; //!< by port
 };
 
 } // namespace ns3
