@@ -1,7 +1,8 @@
 /*
  * FabricRouting: longest prefix wins, equal-cost next hops are chosen per flow (a flow
  * always takes the same one, flows spread over all), on-link routes send to the
- * destination itself, and a destination without a route gets no route.
+ * destination itself, a destination without a route gets no route, and Clear empties the
+ * table for a refill.
  */
 #include "ns3/core-module.h"
 #include "ns3/fabric-routing.h"
@@ -85,6 +86,17 @@ TEST_F(FabricRoutingTest, NoRouteMeansNoRoute)
 {
     routing->AddRoute(Ipv4Address("100.64.0.0"), 24, interfaces[1], Ipv4Address("10.0.1.2"));
     EXPECT_EQ(Route("8.8.8.8"), nullptr);
+}
+
+TEST_F(FabricRoutingTest, ClearForgetsEveryRoute)
+{
+    routing->AddRoute(Ipv4Address("0.0.0.0"), 0, interfaces[0], Ipv4Address("10.0.0.2"));
+    routing->AddRoute(Ipv4Address("100.64.0.0"), 24, interfaces[1], Ipv4Address("10.0.1.2"));
+    routing->Clear();
+    EXPECT_EQ(routing->GetNRoutes(), 0u);
+    EXPECT_EQ(Route("100.64.0.9"), nullptr);
+    routing->AddRoute(Ipv4Address("100.64.0.0"), 24, interfaces[2], Ipv4Address("10.0.2.2"));
+    EXPECT_EQ(Route("100.64.0.9")->GetGateway(), Ipv4Address("10.0.2.2")) << "refilled";
 }
 
 TEST_F(FabricRoutingTest, EqualCostNextHopsArePerFlow)

@@ -1,5 +1,6 @@
 #include "vfp-datacenter-helper.h"
 
+#include "full-duplex-ethernet-channel.h"
 #include "ns3/arp-cache.h"
 #include "ns3/arp-l3-protocol.h"
 #include "ns3/boolean.h"
@@ -16,6 +17,7 @@
 #include "ns3/log.h"
 #include "ns3/neighbor-cache-helper.h"
 #include "ns3/node-list.h"
+#include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/traffic-control-layer.h"
@@ -110,9 +112,26 @@ InterfaceOf(Ptr<NetDevice> device)
     return device->GetNode()->GetObject<Ipv4>()->GetInterfaceForDevice(device);
 }
 
+/// Whether the cable of @p device is up (a device on another kind of channel always is).
+bool
+IsUp(Ptr<NetDevice> device)
+{
+    Ptr<FullDuplexEthernetChannel> channel =
+        DynamicCast<FullDuplexEthernetChannel>(device->GetChannel());
+    return !channel || channel->IsLinkUp();
+}
+
 } // namespace
 
-/// What the fabric's routes are computed from once everything is wired.
+/**
+ * What the fabric's routes are computed from once everything is wired, kept by the
+ * Datacenter so that they can be computed again when a link goes down or up.
+ *
+ * Two kinds of routes: attached ones (a router's on-link route to a host, server or Mux
+ * on a link of its own), which hold whatever the link state, and fabric ones, which
+ * Finish derives from the wiring and the links that are up (VL2's routes follow from its
+ * regular wiring; the fabric converges at once, see SetLinkUp).
+ */
 struct VfpDatacenterHelper::FabricPlan
 {
     /// A link from a lower router (or node) up to a higher one.
@@ -122,16 +141,28 @@ struct VfpDatacenterHelper::FabricPlan
         Ptr<NetDevice> up;       //!< the upper end
         Ipv4Address downAddress; //!< its address
         Ipv4Address upAddress;   //!< its address
+        uint32_t upper = 0;      //!< ToR uplinks: the index of the aggregation router
+
+        bool IsUp() const { return ns3::IsUp(down); }
     };
     using Prefix = std::pair<Ipv4Address, uint8_t>;
+    /// A route as AddRoute takes it.
+    struct Route
+    {
+        Ptr<NetDevice> device; //!< out of here
+        Prefix prefix;         //!< to there
+        Ipv4Address gateway;   //!< through this router (0.0.0.0: on link)
+    };
 
     std::vector<std::vector<Link>> torUplinks;      //!< per rack: ToR -> aggregation
     std::vector<std::vector<Link>> aggUplinks;      //!< per aggregation router: -> intermediate
     std::vector<std::vector<Prefix>> rackPrefixes;  //!< per rack: what its ToR reaches
     std::vector<Link> borderLinks;                  //!< intermediate -> border router
     std::vector<Prefix> borderPrefixes;             //!< what the border router reaches
+    std::vector<Route> attached;                    //!< routes that hold whatever links do
     std::map<uint32_t, Ptr<FabricRouting>> routing; //!< by node id
-    NetDeviceContainer resolved;                    //!< links whose ends all have IP
+    std::map<std::string, Ptr<FullDuplexEthernetChannel>> named; //!< links SetLinkUp takes
+    NetDeviceContainer resolved;                                 //!< links whose ends have IP
 
     /// The fabric routing of router @p node (added to its list on first use).
     Ptr<FabricRouting> Of(Ptr<Node> node)
@@ -145,68 +176,144 @@ struct VfpDatacenterHelper::FabricPlan
         return routes;
     }
     /// A route on @p device's node to @p prefix through @p gateway (0.0.0.0: on link).
-    void Route(Ptr<NetDevice> device, const Prefix& prefix, Ipv4Address gateway)
+    void Add(Ptr<NetDevice> device, const Prefix& prefix, Ipv4Address gateway)
     {
         Of(device->GetNode())->AddRoute(prefix.first, prefix.second, InterfaceOf(device), gateway);
     }
-    /// Connects @p down up to @p up with a point-to-point link addressed from @p plan.
+    /// An attached route: added now and again after every link change.
+    void Attach(Ptr<NetDevice> device, const Prefix& prefix, Ipv4Address gateway)
+    {
+        attached.push_back(Route{device, prefix, gateway});
+        Add(device, prefix, gateway);
+    }
+    /// Names link @p devices for SetLinkUp.
+    void Name(const std::string& name, const NetDeviceContainer& devices)
+    {
+        named[name] = DynamicCast<FullDuplexEthernetChannel>(devices.Get(0)->GetChannel());
+    }
+    /// Connects @p down up to @p up with a point-to-point link addressed from @p plan,
+    /// named @p name for SetLinkUp unless that is empty.
     Link Connect(FullDuplexEthernetHelper& helper,
                  Ptr<Node> down,
                  Ptr<Node> up,
-                 Ipv4AddressHelper& plan)
+                 Ipv4AddressHelper& plan,
+                 const std::string& name = "")
     {
         NetDeviceContainer devices = helper.Install(down, up);
         Ipv4InterfaceContainer interfaces = plan.Assign(devices);
         plan.NewNetwork();
         resolved.Add(devices);
+        if (!name.empty())
+        {
+            Name(name, devices);
+        }
         return Link{
             devices.Get(0), devices.Get(1), interfaces.GetAddress(0), interfaces.GetAddress(1)};
     }
-    /// Every router's routes: down towards racks and the border, up by default.
-    void Finish(const Datacenter& dc)
+    /// Whether aggregation router @p a has a link up to an intermediate router.
+    bool ReachesCore(size_t a) const
+    {
+        return std::any_of(aggUplinks[a].begin(),
+                           aggUplinks[a].end(),
+                           [](const Link& link) { return link.IsUp(); });
+    }
+    /// Whether rack @p r has a link up to aggregation router @p a.
+    bool RackReaches(size_t r, size_t a) const
+    {
+        return std::any_of(torUplinks[r].begin(),
+                           torUplinks[r].end(),
+                           [a](const Link& link) { return link.IsUp() && link.upper == a; });
+    }
+    /// ToR @p r's routes: its racks' prefixes down from the aggregation routers, and its
+    /// default route up over the links whose aggregation router reaches the core (over
+    /// every link up if none does).
+    void FinishRack(size_t r)
+    {
+        const Prefix everywhere{Ipv4Address("0.0.0.0"), 0};
+        std::vector<const Link*> up;
+        std::vector<const Link*> upToCore;
+        for (const Link& link : torUplinks[r])
+        {
+            if (!link.IsUp())
+            {
+                continue;
+            }
+            up.push_back(&link);
+            if (ReachesCore(link.upper))
+            {
+                upToCore.push_back(&link);
+            }
+            for (const Prefix& prefix : rackPrefixes[r])
+            {
+                Add(link.up, prefix, link.downAddress);
+            }
+        }
+        for (const Link* link : upToCore.empty() ? up : upToCore)
+        {
+            Add(link->down, everywhere, link->upAddress);
+        }
+    }
+    /// Every fabric route, from the wiring and the links that are up: down towards racks
+    /// and the border, up by default.
+    void Finish()
     {
         const Prefix everywhere{Ipv4Address("0.0.0.0"), 0};
         for (size_t r = 0; r < torUplinks.size(); ++r)
         {
-            for (const Link& link : torUplinks[r])
-            {
-                Route(link.down, everywhere, link.upAddress);
-                for (const Prefix& prefix : rackPrefixes[r])
-                {
-                    Route(link.up, prefix, link.downAddress);
-                }
-            }
+            FinishRack(r);
         }
         for (size_t a = 0; a < aggUplinks.size(); ++a)
         {
             for (const Link& link : aggUplinks[a])
             {
-                Route(link.down, everywhere, link.upAddress);
-                // The intermediate router reaches every rack below this aggregation router.
+                if (!link.IsUp())
+                {
+                    continue;
+                }
+                Add(link.down, everywhere, link.upAddress);
+                // The intermediate router reaches every rack linked up to this aggregation
+                // router.
                 for (size_t r = 0; r < torUplinks.size(); ++r)
                 {
-                    for (const Link& rackLink : torUplinks[r])
+                    for (const Prefix& prefix :
+                         RackReaches(r, a) ? rackPrefixes[r] : std::vector<Prefix>{})
                     {
-                        if (rackLink.up->GetNode() != dc.aggregations.Get(a))
-                        {
-                            continue;
-                        }
-                        for (const Prefix& prefix : rackPrefixes[r])
-                        {
-                            Route(link.up, prefix, link.downAddress);
-                        }
+                        Add(link.up, prefix, link.downAddress);
                     }
                 }
             }
         }
         for (const Link& link : borderLinks)
         {
-            Route(link.up, everywhere, link.downAddress);
+            if (!link.IsUp())
+            {
+                continue;
+            }
+            Add(link.up, everywhere, link.downAddress);
             for (const Prefix& prefix : borderPrefixes)
             {
-                Route(link.down, prefix, link.upAddress);
+                Add(link.down, prefix, link.upAddress);
             }
         }
+    }
+    /// Every router's routes again, after a link change; returns the routes in all.
+    size_t Recompute()
+    {
+        for (auto& [node, routes] : routing)
+        {
+            routes->Clear();
+        }
+        for (const Route& route : attached)
+        {
+            Add(route.device, route.prefix, route.gateway);
+        }
+        Finish();
+        size_t total = 0;
+        for (const auto& [node, routes] : routing)
+        {
+            total += routes->GetNRoutes();
+        }
+        return total;
     }
 };
 
@@ -306,21 +413,52 @@ VfpDatacenterHelper::BuildFabric(Datacenter& dc, FabricPlan& plan)
     {
         for (uint32_t u = 0; u < uplinks; ++u)
         {
-            plan.torUplinks[r].push_back(
-                plan.Connect(fabric,
-                             dc.tors.Get(r),
-                             dc.aggregations.Get((r * uplinks + u) % options.aggregations),
-                             fabricAddresses));
+            const uint32_t a = (r * uplinks + u) % options.aggregations;
+            FabricPlan::Link link = plan.Connect(fabric,
+                                                 dc.tors.Get(r),
+                                                 dc.aggregations.Get(a),
+                                                 fabricAddresses,
+                                                 fmt::format("tor{}-agg{}", r, a));
+            link.upper = a;
+            plan.torUplinks[r].push_back(link);
         }
     }
     for (uint32_t a = 0; a < options.aggregations; ++a)
     {
         for (uint32_t i = 0; i < options.intermediates; ++i)
         {
-            plan.aggUplinks[a].push_back(plan.Connect(
-                fabric, dc.aggregations.Get(a), dc.intermediates.Get(i), fabricAddresses));
+            plan.aggUplinks[a].push_back(plan.Connect(fabric,
+                                                      dc.aggregations.Get(a),
+                                                      dc.intermediates.Get(i),
+                                                      fabricAddresses,
+                                                      fmt::format("agg{}-int{}", a, i)));
         }
     }
+}
+
+std::vector<std::string>
+VfpDatacenterHelper::LinkNames(const Datacenter& dc)
+{
+    std::vector<std::string> names;
+    for (const auto& [name, channel] : dc.fabric->named)
+    {
+        names.push_back(name);
+    }
+    return names;
+}
+
+size_t
+VfpDatacenterHelper::SetLinkUp(Datacenter& dc, const std::string& name, bool up)
+{
+    const auto found = dc.fabric->named.find(name);
+    if (found == dc.fabric->named.end())
+    {
+        NS_FATAL_ERROR("VfpDatacenterHelper::SetLinkUp: no link \"" << name << "\"");
+    }
+    NS_LOG_INFO("link " << name << (up ? " up" : " down") << " at "
+                        << Simulator::Now().As(Time::S));
+    found->second->SetLinkUp(up);
+    return dc.fabric->Recompute();
 }
 
 uint16_t
@@ -345,7 +483,8 @@ VfpDatacenterHelper::Build(const Options& options) const
 
     Datacenter dc;
     dc.options = options;
-    FabricPlan plan;
+    dc.fabric = std::make_shared<FabricPlan>();
+    FabricPlan& plan = *dc.fabric;
     plan.torUplinks.resize(racks);
     plan.aggUplinks.resize(options.aggregations);
     plan.rackPrefixes.resize(racks);
@@ -376,7 +515,7 @@ VfpDatacenterHelper::Build(const Options& options) const
         }
         ClampMss(dc);
     }
-    plan.Finish(dc);
+    plan.Finish();
     // A running datacenter has resolved its neighbours; first-packet ARP on every hop
     // (with ns-3's 3-packet pending queue) would only add start-up losses.
     NeighborCacheHelper().PopulateNeighborCache(plan.resolved);
@@ -435,7 +574,8 @@ VfpDatacenterHelper::AddHost(Datacenter& dc,
     }
     Ipv4AddressHelper addresses(network, mask);
     const Ipv4Address gateway = addresses.Assign(NetDeviceContainer(uplink.Get(1))).GetAddress(0);
-    plan.Route(uplink.Get(1), {network, uint8_t(32 - hostBits)}, Ipv4Address("0.0.0.0"));
+    plan.Attach(uplink.Get(1), {network, uint8_t(32 - hostBits)}, Ipv4Address("0.0.0.0"));
+    plan.Name("host" + std::to_string(h), uplink);
     if (vfp)
     {
         ListStack().Install(host.node);
@@ -545,7 +685,7 @@ VfpDatacenterHelper::AttachServer(Datacenter& dc,
                                   .Install(dc.tors.Get(0), server);
     Ipv4AddressHelper addresses(network, "255.255.255.252");
     Ipv4InterfaceContainer interfaces = addresses.Assign(link);
-    plan.Route(link.Get(0), {network, 30}, Ipv4Address("0.0.0.0"));
+    plan.Attach(link.Get(0), {network, 30}, Ipv4Address("0.0.0.0"));
     SetDefaultRoute(link.Get(1), interfaces.GetAddress(0));
     plan.resolved.Add(link);
     return interfaces.GetAddress(1);
@@ -638,7 +778,7 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
     auto attach = [&](Ptr<Node> node, Ipv4AddressHelper& addresses)
     {
         FabricPlan::Link wired = plan.Connect(link, node, dc.border, addresses);
-        plan.Route(wired.up, {wired.downAddress, 30}, Ipv4Address("0.0.0.0"));
+        plan.Attach(wired.up, {wired.downAddress, 30}, Ipv4Address("0.0.0.0"));
         SetDefaultRoute(wired.down, wired.upAddress);
         return wired;
     };

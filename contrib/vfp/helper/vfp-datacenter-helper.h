@@ -56,6 +56,7 @@
 #include "vip-spread-routing.h"
 #include "vnet-controller.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,8 @@ namespace ns3
 
 class VfpDatacenterHelper
 {
+    struct FabricPlan; // the links and prefixes the fabric's routes are computed from
+
 public:
     enum class SwitchType
     {
@@ -164,6 +167,7 @@ public:
         std::vector<Ipv4Address> clientAddresses;
         NodeContainer servers; //!< outside, that VMs connect to through SNAT
         std::vector<Ipv4Address> serverAddresses;
+        std::shared_ptr<FabricPlan> fabric; //!< what the routes are computed from (SetLinkUp)
     };
 
     /// Switch and CPU attributes go through this helper.
@@ -190,6 +194,19 @@ public:
                             uint32_t vip,
                             std::vector<uint32_t> leaving,
                             std::vector<uint32_t> joining);
+    /// The links SetLinkUp takes, by name: "hostH" (host H's NIC to its ToR), "torR-aggA"
+    /// (ToR R to aggregation router A) and "aggA-intI" (A to intermediate router I).
+    static std::vector<std::string> LinkNames(const Datacenter& dc);
+    /**
+     * Cuts (@p up false) or mends link @p name now, and computes every fabric router's
+     * routes again around the links that are down. The fabric converges at once: a model
+     * of a routing protocol's convergence (BGP or OSPF take tens of milliseconds to
+     * seconds) is not built, so packets are lost only where no path is left or in flight
+     * on the link when it goes down. A ToR whose uplinks all lead to aggregation routers
+     * without a link up to the core still sends up over them.
+     * @return the routes (prefixes) in every fabric router after the change
+     */
+    static size_t SetLinkUp(Datacenter& dc, const std::string& name, bool up);
     /// Bytes the VNET tunnel @p encapsulation ("vxlan" or "nvgre") adds on the fabric.
     static uint16_t TunnelOverhead(const std::string& encapsulation);
     /// The tenant of VM @p vm in a datacenter built with @p options.
@@ -198,8 +215,6 @@ public:
     static uint32_t VniOf(uint32_t tenant) { return 5000 + tenant; }
 
 private:
-    struct FabricPlan; // the links and prefixes the fabric's routes are computed from
-
     /// Refuses impossible options (naming the option) before anything is built.
     static void Validate(const Options& options);
     /// Uplinks each ToR needs for its hosts at the options' oversubscription.

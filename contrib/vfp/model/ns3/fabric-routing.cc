@@ -46,6 +46,12 @@ FabricRouting::AddRoute(Ipv4Address network,
     m_tables[length][network.Get() & MaskOf(length)].push_back(NextHop{interface, gateway});
 }
 
+void
+FabricRouting::Clear()
+{
+    m_tables.clear();
+}
+
 size_t
 FabricRouting::GetNRoutes() const
 {

@@ -36,6 +36,8 @@ public:
      * (0.0.0.0: the destination is on that link). Next hops of one prefix are equal-cost.
      */
     void AddRoute(Ipv4Address network, uint8_t length, uint32_t interface, Ipv4Address gateway);
+    /// Forgets every route (the helper refills the table when a link goes down or up).
+    void Clear();
     /// Routes in the table (prefixes, not next hops).
     size_t GetNRoutes() const;
 
