@@ -94,6 +94,12 @@ VnetDirectory::Receive(Ptr<Socket> socket)
             NS_LOG_WARN("ignoring a message that is not a lookup: " << message);
             continue;
         }
+        if (!m_available)
+        {
+            NS_LOG_INFO("outage: lookup of " << Ipv4Address(message.customer) << " unanswered");
+            ++m_unanswered;
+            continue;
+        }
         ++m_lookups;
         auto record = m_records.find({message.vni, message.customer});
         message.type = VnetDirectoryHeader::ANSWER;
