@@ -44,6 +44,22 @@ UserPolicyHelper::Install(VfpDatacenterHelper::Datacenter& dc,
     return controller;
 }
 
+std::vector<UserPolicyHelper::OwnedLayer>
+UserPolicyHelper::BuiltInLayers(const VfpDatacenterHelper::Datacenter& dc)
+{
+    std::vector<OwnedLayer> owned;
+    for (const Ptr<VfpController>& controller :
+         std::vector<Ptr<VfpController>>{dc.metering, dc.acl, dc.slb, dc.vnet})
+    {
+        for (const VfpController::LayerClaim& claim :
+             controller ? controller->GetLayerClaims() : std::vector<VfpController::LayerClaim>{})
+        {
+            owned.push_back(OwnedLayer{claim, controller->GetInstanceTypeId().GetName()});
+        }
+    }
+    return owned;
+}
+
 std::vector<uint32_t>
 UserPolicyHelper::Targets(const VfpDatacenterHelper::Datacenter& dc,
                           const UserPolicy& policy,
@@ -102,27 +118,16 @@ UserPolicyHelper::CheckClashes(const VfpDatacenterHelper::Datacenter& dc,
                                const UserPolicy& policy,
                                const std::string& source)
 {
-    struct Owned
-    {
-        VfpController::LayerClaim claim; //!< the layer
-        std::string owner;               //!< its controller's type
-    };
-    std::vector<Owned> owned;
+    const std::vector<OwnedLayer> owned = BuiltInLayers(dc);
     std::vector<std::string> listing;
-    for (const Ptr<VfpController>& controller :
-         std::vector<Ptr<VfpController>>{dc.metering, dc.acl, dc.slb, dc.vnet})
+    for (const OwnedLayer& layer : owned)
     {
-        for (const VfpController::LayerClaim& claim :
-             controller ? controller->GetLayerClaims() : std::vector<VfpController::LayerClaim>{})
-        {
-            owned.push_back(Owned{claim, controller->GetInstanceTypeId().GetName()});
-            listing.push_back(fmt::format("{} {}", claim.name, claim.priority));
-        }
+        listing.push_back(fmt::format("{} {}", layer.claim.name, layer.claim.priority));
     }
     for (size_t i = 0; i < policy.layers.size(); ++i)
     {
         const vfp::LayerSpec& layer = policy.layers[i];
-        for (const Owned& taken : owned)
+        for (const OwnedLayer& taken : owned)
         {
             const bool name = taken.claim.name == layer.name;
             if (name || taken.claim.priority == layer.priority)

@@ -18,6 +18,15 @@ namespace ns3
 class UserPolicyHelper
 {
 public:
+    /// A layer a built-in controller of the datacenter owns.
+    struct OwnedLayer
+    {
+        VfpController::LayerClaim claim; //!< the layer
+        std::string owner;               //!< its controller's type
+    };
+    /// The layers the built-in controllers (metering, ACL, SLB, VNET) of @p dc own.
+    static std::vector<OwnedLayer> BuiltInLayers(const VfpDatacenterHelper::Datacenter& dc);
+
     /**
      * Installs the policy in @p file on the ports it names in @p dc (a VFP datacenter).
      * @throws std::invalid_argument "<file>: <field>: <reason>" for bad input, a VM or

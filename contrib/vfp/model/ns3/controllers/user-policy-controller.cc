@@ -204,17 +204,28 @@ UserPolicyController::Apply(Ptr<VfpSwitchNetDevice> vswitch,
     Program(ManagedPort{vswitch, port},
             [policy, landed](vfp::Port& target)
             {
+                uint32_t changed = 0;
                 uint32_t replaced = 0;
                 for (const vfp::LayerSpec& layer : policy.layers)
                 {
-                    if (target.FindLayer(layer.name))
+                    const bool there = target.FindLayer(layer.name) != nullptr;
+                    try
                     {
-                        target.DeleteLayer(layer.name);
-                        ++replaced;
+                        if (there)
+                        {
+                            target.DeleteLayer(layer.name);
+                        }
+                        target.CreateLayer(layer);
                     }
-                    target.CreateLayer(layer);
+                    catch (const vfp::PolicyError& error)
+                    {
+                        landed(changed, replaced, error.what());
+                        return;
+                    }
+                    ++changed;
+                    replaced += there ? 1 : 0;
                 }
-                landed(uint32_t(policy.layers.size()), replaced);
+                landed(changed, replaced, "");
             });
 }
 
@@ -232,7 +243,7 @@ UserPolicyController::RemoveLayer(Ptr<VfpSwitchNetDevice> vswitch,
                 {
                     target.DeleteLayer(layer);
                 }
-                landed(there ? 1 : 0, 0);
+                landed(there ? 1 : 0, 0, "");
             });
 }
 

@@ -57,12 +57,17 @@ public:
     std::vector<LayerClaim> GetLayerClaims() const override;
 
     /// Called when a change has landed: layers created (or removed) and, of those
-    /// created, how many replaced a layer of the same name.
-    using Landed = std::function<void(uint32_t changed, uint32_t replaced)>;
+    /// created, how many replaced a layer of the same name; @p refused is empty, or the
+    /// switch's reason for refusing a layer (the layers before it stay programmed, and a
+    /// layer of the refused one's name is already deleted).
+    using Landed =
+        std::function<void(uint32_t changed, uint32_t replaced, const std::string& refused)>;
     /**
      * Programs @p policy's layers on one port now, after ProgrammingLatency as every
      * change: a layer of the same name already on the port is deleted first (whichever
-     * controller made it). The port need not be one of this controller's.
+     * controller made it). The port need not be one of this controller's. A layer the
+     * switch refuses (a rule naming a resource the port does not have, say) ends the
+     * change there and is reported to @p landed, not fatal.
      */
     void Apply(Ptr<VfpSwitchNetDevice> vswitch,
                const std::string& port,
