@@ -4,7 +4,8 @@
 Usage: check-outputs.py DIR CONDITION...
 A condition is FILE:FIELD OP NUMBER with OP one of >= <= == > <:
   metrics.json:summary.packets_dropped==0   a metrics.json value, dotted path (a missing
-                                            path counts as 0, as for a drop never seen)
+                                            path counts as 0, as for a drop never seen;
+                                            a number indexes a list: events.0.ports)
   flows.csv:goodput_mbps>=9000              every row of flows.csv (a blank cell fails)
 Prints each condition with the value found; exits 1 if any fails, 2 on bad usage.
 """
@@ -22,9 +23,12 @@ def metric(directory, name, path):
     with open(f"{directory}/{name}") as f:
         value = json.load(f)
     for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
+        if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
             return [0.0]
-        value = value[key]
     return [float(value)]
 
 
