@@ -641,6 +641,7 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
           {"retries", retries},
           {"failures", lookupFailures},
           {"answered_by_directory", m_dc.directory ? m_dc.directory->GetLookups() : 0},
+          {"unanswered", m_dc.directory ? m_dc.directory->GetUnanswered() : 0},
           {"latency_us", Distribution(m_lookupLatencyUs)}}},
         {"metering", metering},
         {"cpu_utilisation", Distribution(cpu)},

@@ -131,7 +131,11 @@ AddTrafficOptions(po::options_description& options, DatacenterSettings& s)
         "JSON lines of flows to run (docs/datacenter.md); each gets a row in flows.csv")(
         "traffic-mode",
         po::value(&s.trafficMode)->default_value(s.trafficMode),
-        "replace: the file's flows alone; add: on top of the generated mix");
+        "replace: the file's flows alone; add: on top of the generated mix")(
+        "events",
+        po::value(&s.events),
+        "JSON lines of timed changes (policy, links, directory; docs/datacenter.md \"Events\"); "
+        "each gets an entry in metrics.json's events");
 }
 
 void
@@ -376,6 +380,7 @@ DatacenterSettings::Describe() const
             {"workload", workload.Describe()},
             {"traffic", trafficFile},
             {"traffic_mode", trafficMode},
+            {"events", events},
             {"encap", encap},
             {"directory", directory},
             {"seed", seed},

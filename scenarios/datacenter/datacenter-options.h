@@ -48,6 +48,7 @@ struct DatacenterSettings
     WorkloadSettings workload;       //!< --workload and its presets' options
     std::string trafficFile;         //!< --traffic: flows from a file
     std::string trafficMode = "add"; //!< replace (the file alone) or add (and the generated mix)
+    std::string events;              //!< --events: timed changes from a file
     double clientCps = 100;          //!< Ananta: connections per second per outside client
     double snatCps = 5;              //!< Ananta: outbound connections per second per DIP
     double dipChangeAt = -1; //!< Ananta: when (seconds into the traffic) VIP 0 changes a DIP

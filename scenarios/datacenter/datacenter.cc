@@ -23,6 +23,7 @@
 #include "datacenter-traffic.h"
 #include "file-flows.h"
 #include "ns3/core-module.h"
+#include "scenario-events.h"
 #include "traffic-file.h"
 #include "user-policy-helper.h"
 #include "vfp-datacenter-helper.h"
@@ -178,6 +179,7 @@ main(int argc, char** argv)
     const auto wallStart = Clock::now();
     std::unique_ptr<VfpDatacenterHelper::Datacenter> dc;
     std::vector<TrafficFlow> fileFlows;
+    std::unique_ptr<ScenarioEvents> events;
     try
     {
         fileFlows = LoadTrafficFile(s);
@@ -196,6 +198,10 @@ main(int argc, char** argv)
         if (!s.policy.empty())
         {
             UserPolicyHelper::Install(*dc, s.policy); // --policy
+        }
+        if (!s.events.empty())
+        {
+            events = std::make_unique<ScenarioEvents>(*dc, s.events, Seconds(s.start), s.duration);
         }
     }
     catch (const std::exception& error)
@@ -242,6 +248,10 @@ main(int argc, char** argv)
         {
             flows->Write(s.out);
             metrics.AddSection("traffic_file", flows->Summary());
+        }
+        if (events)
+        {
+            metrics.AddSection("events", events->Summary());
         }
         summary = metrics.Write(s.out, s.Describe());
     }

@@ -212,23 +212,6 @@ ParseEvent(const nlohmann::json& object, const EventBounds& bounds, const Place&
     return event;
 }
 
-/// The VMs an event touches.
-std::vector<uint32_t>
-TargetsOf(const ScenarioEvent& event, const EventBounds& bounds)
-{
-    if (event.vm)
-    {
-        return {*event.vm};
-    }
-    std::vector<uint32_t> vms;
-    for (uint32_t vm = event.tenant.value_or(0); event.tenant && vm < bounds.vms;
-         vm += bounds.tenants)
-    {
-        vms.push_back(vm);
-    }
-    return vms;
-}
-
 /// Refuses a remove_layer whose layer cannot be on a port it names when it applies.
 void
 CheckLayers(const std::vector<ScenarioEvent>& events,
@@ -272,6 +255,22 @@ CheckLayers(const std::vector<ScenarioEvent>& events,
 }
 
 } // namespace
+
+std::vector<uint32_t>
+TargetsOf(const ScenarioEvent& event, const EventBounds& bounds)
+{
+    if (event.vm)
+    {
+        return {*event.vm};
+    }
+    std::vector<uint32_t> vms;
+    for (uint32_t vm = event.tenant.value_or(0); event.tenant && vm < bounds.vms;
+         vm += bounds.tenants)
+    {
+        vms.push_back(vm);
+    }
+    return vms;
+}
 
 std::vector<ScenarioEvent>
 ReadEventFile(std::istream& in, const std::string& name, const EventBounds& bounds)

@@ -52,6 +52,9 @@ struct EventBounds
     std::string policyDirectory = "."; //!< where relative policy paths start
 };
 
+/// The VMs @p event touches (its vm, or every VM of its tenant; none for other ops).
+std::vector<uint32_t> TargetsOf(const ScenarioEvent& event, const EventBounds& bounds);
+
 /**
  * Reads the events of @p in, named @p name in errors; blank lines are skipped.
  * @return the events in the order they apply (by time, then by line)

@@ -1,0 +1,244 @@
+#include "scenario-events.h"
+
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/simulator.h"
+#include "user-policy-helper.h"
+
+#include <fmt/format.h>
+#include <iostream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("ScenarioEvents");
+
+namespace
+{
+
+/// Ops that need the VFP switch (its policy, its directory).
+bool
+NeedsVfp(const std::string& op)
+{
+    return op == "set_policy" || op == "remove_layer" || op == "directory_down" ||
+           op == "directory_up";
+}
+
+/// Seconds of @p time, or null when it is negative (not happened).
+nlohmann::json
+SecondsOrNull(Time time)
+{
+    return time.IsNegative() ? nlohmann::json(nullptr) : nlohmann::json(time.GetSeconds());
+}
+
+} // namespace
+
+ScenarioEvents::ScenarioEvents(VfpDatacenterHelper::Datacenter& dc,
+                               const std::string& path,
+                               Time start,
+                               double duration)
+    : m_dc(dc)
+    , m_path(path)
+    , m_bounds(BoundsOf(duration))
+{
+    m_events = ReadEventFile(path, m_bounds);
+    Check(path);
+    m_records.resize(m_events.size());
+    if (dc.options.switchType == VfpDatacenterHelper::SwitchType::Vfp)
+    {
+        m_controller = CreateObject<UserPolicyController>();
+        CreateObject<Node>()->AddApplication(m_controller); // its own controller node
+    }
+    for (size_t i = 0; i < m_events.size(); ++i)
+    {
+        Simulator::Schedule(start + Seconds(m_events[i].time), &ScenarioEvents::Apply, this, i);
+    }
+}
+
+EventBounds
+ScenarioEvents::BoundsOf(double duration) const
+{
+    EventBounds bounds;
+    bounds.vms = m_dc.vms.size();
+    bounds.tenants = m_dc.options.tenants;
+    for (const std::string& link : VfpDatacenterHelper::LinkNames(m_dc))
+    {
+        bounds.links.insert(link);
+    }
+    for (const UserPolicyHelper::OwnedLayer& layer : UserPolicyHelper::BuiltInLayers(m_dc))
+    {
+        bounds.layers.insert(layer.claim.name);
+    }
+    bounds.duration = duration;
+    return bounds;
+}
+
+void
+ScenarioEvents::Check(const std::string& path) const
+{
+    const bool vfp = m_dc.options.switchType == VfpDatacenterHelper::SwitchType::Vfp;
+    const std::vector<UserPolicyHelper::OwnedLayer> builtIn = UserPolicyHelper::BuiltInLayers(m_dc);
+    for (const ScenarioEvent& event : m_events)
+    {
+        if (!vfp && NeedsVfp(event.op))
+        {
+            throw std::invalid_argument(fmt::format(
+                "{}:{}: op: {} needs the VFP switch (--switch vfp), not the bridge baseline",
+                path,
+                event.line,
+                event.op));
+        }
+        for (const vfp::LayerSpec& layer : event.policy.layers)
+        {
+            for (const UserPolicyHelper::OwnedLayer& taken : builtIn)
+            {
+                if (taken.claim.priority == layer.priority && taken.claim.name != layer.name)
+                {
+                    throw std::invalid_argument(fmt::format(
+                        "{}:{}: policy: layer \"{}\" takes priority {} of layer \"{}\" of {}: "
+                        "choose another priority, or name it \"{}\" to replace that layer",
+                        path,
+                        event.line,
+                        layer.name,
+                        layer.priority,
+                        taken.claim.name,
+                        taken.owner,
+                        taken.claim.name));
+                }
+            }
+        }
+    }
+}
+
+ScenarioEvents::Applier
+ScenarioEvents::ApplierOf(const std::string& op)
+{
+    if (op == "set_policy" || op == "remove_layer")
+    {
+        return &ScenarioEvents::ApplyPolicy;
+    }
+    if (op == "link_down" || op == "link_up")
+    {
+        return &ScenarioEvents::ApplyLink;
+    }
+    if (op == "directory_down" || op == "directory_up")
+    {
+        return &ScenarioEvents::ApplyDirectory;
+    }
+    NS_FATAL_ERROR("ScenarioEvents: op " << op << " has no applier (event-file.cc knows it)");
+}
+
+void
+ScenarioEvents::Apply(size_t index)
+{
+    NS_LOG_INFO(m_path << ":" << m_events[index].line << ": " << m_events[index].op << " at "
+                       << Simulator::Now().As(Time::S));
+    m_records[index].appliedAt = Simulator::Now();
+    (this->*ApplierOf(m_events[index].op))(index);
+}
+
+void
+ScenarioEvents::ApplyPolicy(size_t index)
+{
+    const ScenarioEvent& event = m_events[index];
+    for (uint32_t vm : TargetsOf(event, m_bounds))
+    {
+        const VfpDatacenterHelper::Vm& target = m_dc.vms[vm];
+        Ptr<VfpSwitchNetDevice> vswitch = m_dc.hosts[target.host].vswitch;
+        auto landed = [this, index, port = target.port](
+                          uint32_t changed, uint32_t replaced, const std::string& refused)
+        { Land(index, port, changed, replaced, refused); };
+        if (event.op == "set_policy")
+        {
+            m_controller->Apply(vswitch, target.port, event.policy, landed);
+        }
+        else
+        {
+            m_controller->RemoveLayer(vswitch, target.port, event.layer, landed);
+        }
+        ++m_records[index].ports;
+    }
+}
+
+void
+ScenarioEvents::Land(size_t index,
+                     const std::string& port,
+                     uint32_t changed,
+                     uint32_t replaced,
+                     const std::string& refused)
+{
+    Record& record = m_records[index];
+    ++record.landed;
+    record.changed += changed;
+    record.replaced += replaced;
+    record.landedAt = Simulator::Now();
+    if (!refused.empty())
+    {
+        ++m_refused;
+        record.refused.push_back(fmt::format("{}: {}", port, refused));
+        std::cerr << fmt::format("datacenter: {}:{}: {} on {}: the switch refused it: {}\n",
+                                 m_path,
+                                 m_events[index].line,
+                                 m_events[index].op,
+                                 port,
+                                 refused);
+    }
+}
+
+void
+ScenarioEvents::ApplyLink(size_t index)
+{
+    const ScenarioEvent& event = m_events[index];
+    m_records[index].routes =
+        VfpDatacenterHelper::SetLinkUp(m_dc, event.link, event.op == "link_up");
+}
+
+void
+ScenarioEvents::ApplyDirectory(size_t index)
+{
+    m_dc.directory->SetAvailable(m_events[index].op == "directory_up");
+}
+
+nlohmann::json
+ScenarioEvents::Summary() const
+{
+    nlohmann::json events = nlohmann::json::array();
+    for (size_t i = 0; i < m_events.size(); ++i)
+    {
+        const ScenarioEvent& event = m_events[i];
+        const Record& record = m_records[i];
+        nlohmann::json entry = {{"line", event.line},
+                                {"time_s", event.time},
+                                {"op", event.op},
+                                {"applied_at_s", SecondsOrNull(record.appliedAt)}};
+        if (event.vm)
+        {
+            entry["vm"] = *event.vm;
+        }
+        if (event.tenant)
+        {
+            entry["tenant"] = *event.tenant;
+        }
+        if (ApplierOf(event.op) == &ScenarioEvents::ApplyPolicy)
+        {
+            entry[event.op == "set_policy" ? "policy" : "layer"] =
+                event.op == "set_policy" ? event.policyFile : event.layer;
+            entry["ports"] = record.ports;
+            entry["ports_landed"] = record.landed;
+            entry["layers_changed"] = record.changed;
+            entry["layers_replaced"] = record.replaced;
+            entry["landed_at_s"] = SecondsOrNull(record.landedAt);
+            entry["refused"] = record.refused;
+        }
+        if (ApplierOf(event.op) == &ScenarioEvents::ApplyLink)
+        {
+            entry["link"] = event.link;
+            entry["fabric_routes"] = record.routes;
+        }
+        events.push_back(entry);
+    }
+    return events;
+}
+
+} // namespace ns3

@@ -1,0 +1,95 @@
+/*
+ * ScenarioEvents: the datacenter scenario's --events. It reads an event file
+ * (event-file.h) against the datacenter that was built, schedules every event at the
+ * traffic's start plus its time, applies it when it comes and records what it did, for
+ * metrics.json's "events" (docs/datacenter.md "Events"):
+ *
+ *   set_policy, remove_layer  through a UserPolicyController of its own, on a controller
+ *                             node of its own, after ProgrammingLatency as every change;
+ *                             the record says how many ports it reached, the layers
+ *                             changed and replaced, and when the last port landed
+ *   link_down, link_up        VfpDatacenterHelper::SetLinkUp: the cable is cut or mended
+ *                             and the fabric's routes are computed again at once
+ *   directory_down, _up       VnetDirectory::SetAvailable: lookups go unanswered
+ *
+ * A new op adds its parser to event-file.cc and its applier here (ApplierOf).
+ */
+#ifndef VFP_SCENARIO_EVENTS_H
+#define VFP_SCENARIO_EVENTS_H
+
+#include "event-file.h"
+#include "ns3/nstime.h"
+#include "vfp-datacenter-helper.h"
+
+#include <nlohmann/json.hpp>
+
+namespace ns3
+{
+
+class ScenarioEvents
+{
+public:
+    /**
+     * Reads @p path against @p dc (its VMs, tenants, links and built-in layers; times
+     * before @p duration) and schedules its events from @p start on.
+     * @throws std::invalid_argument "FILE:LINE: field: what was expected", also for a
+     *         policy, VNET or directory event on the bridge baseline and for a set_policy
+     *         layer that takes a built-in layer's priority under another name
+     */
+    ScenarioEvents(VfpDatacenterHelper::Datacenter& dc,
+                   const std::string& path,
+                   Time start,
+                   double duration);
+    ScenarioEvents(const ScenarioEvents&) = delete;
+    ScenarioEvents& operator=(const ScenarioEvents&) = delete;
+
+    /// One object per event, in the order they apply: what it did so far.
+    nlohmann::json Summary() const;
+    /// Changes the switches refused while the events applied (each also on stderr).
+    uint32_t GetRefused() const { return m_refused; }
+
+private:
+    /// What one event did.
+    struct Record
+    {
+        Time appliedAt = Seconds(-1);     //!< when it applied (negative: not yet)
+        uint32_t ports = 0;               //!< policy ops: ports it was sent to
+        uint32_t landed = 0;              //!< of those, ports where it landed
+        uint32_t changed = 0;             //!< layers created (set_policy) or deleted
+        uint32_t replaced = 0;            //!< set_policy: of those created, replacements
+        Time landedAt = Seconds(-1);      //!< when the last port landed
+        std::vector<std::string> refused; //!< the switches' reasons, per refusing port
+        size_t routes = 0;                //!< link ops: fabric routes after the change
+    };
+    using Applier = void (ScenarioEvents::*)(size_t index);
+
+    /// What the events may name in the datacenter.
+    EventBounds BoundsOf(double duration) const;
+    /// Refuses what the event reader cannot know: the switch's kind, and priorities.
+    void Check(const std::string& path) const;
+    /// The member function that applies op @p op.
+    static Applier ApplierOf(const std::string& op);
+    /// Applies event @p index now (scheduled at its time).
+    void Apply(size_t index);
+    void ApplyPolicy(size_t index);
+    void ApplyLink(size_t index);
+    void ApplyDirectory(size_t index);
+    /// Notes a change landing on one port for event @p index.
+    void Land(size_t index,
+              const std::string& port,
+              uint32_t changed,
+              uint32_t replaced,
+              const std::string& refused);
+
+    VfpDatacenterHelper::Datacenter& m_dc;
+    std::string m_path;                     //!< the event file, for messages
+    EventBounds m_bounds;                   //!< what the events were checked against
+    std::vector<ScenarioEvent> m_events;    //!< in the order they apply
+    std::vector<Record> m_records;          //!< one per event
+    Ptr<UserPolicyController> m_controller; //!< programs the policy ops (VFP only)
+    uint32_t m_refused = 0;                 //!< changes the switches refused
+};
+
+} // namespace ns3
+
+#endif
