@@ -19,7 +19,18 @@ have a header row, extra columns are ignored):
   host.csv        host,vms,tx_bytes,rx_bytes,uft_hit_rate,slow_path_fraction,
                   cpu_utilisation,held_packets,dropped_packets
   metrics.json    JSON object; only ["scenario"]["switch"] (string) and
-                  ["summary"] (object) are used, for titles and annotations
+                  ["summary"] (object) are used, for titles and annotations,
+                  and with capacity.csv ["capacity"]["knee"]: null (no knee)
+                  or an object with "step" (integer, a step of capacity.csv)
+                  and "by" (string: the criterion, cpu_overload or setup_p99)
+
+Only when it is there (a --workload capacity run writes it):
+
+  capacity.csv    step,offered_cps,attempted,completed,setup_p50_us,
+                  setup_p99_us,cpu_overload_drops,cpu_utilisation
+                  one row per ramp step; step a whole number, offered_cps
+                  (per host) > 0; setup_* (µs, > 0) both empty when no
+                  connection was established in the step
 
 CPU utilisation is taken as a fraction of the host's budget (1.0 = 100 %) and
 drawn in percent; values above 1 are drawn as they are (overload).
@@ -38,6 +49,11 @@ Outputs (PNG, written into RESULTS_DIR, one line printed per figure):
   vfp_state.png                 VFP state over time: connections, unified and
                                 layer flows, and the state bytes estimate
   throughput_per_vm.png         CDF over VMs of throughput (Mbit/s)
+  capacity.png                  with capacity.csv only: connection set-up p50
+                                and p99 against offered connections per
+                                second per host (log-log), CPU utilisation and
+                                cpu_overload drops per step on right-hand
+                                axes, the knee step marked
 
 Empty tables give figures with a "no data" note. Input checks, messages, exit
 statuses and reproducible PNGs are those of plot_support.py (beside this file).
@@ -57,7 +73,7 @@ from plot_support import (  # noqa: E402
 
 DESCRIPTION = ("Draw the PNG figures of a datacenter scenario run into its "
                "results directory (fct.csv, vm.csv, timeseries.csv, host.csv, "
-               "metrics.json are read from it).")
+               "metrics.json, and capacity.csv when there, are read from it).")
 
 
 # --------------------------------------------------------------------------
@@ -97,14 +113,68 @@ SCHEMAS = {
     },
 }
 
+# Written by --workload capacity only; read, and drawn, when it is there.
+CAPACITY = "capacity.csv"
+CAPACITY_SCHEMA = {
+    "step": ("num", NONNEG), "offered_cps": ("num", NONNEG),
+    "attempted": ("num", NONNEG), "completed": ("num", NONNEG),
+    "setup_p50_us": ("num?", NONNEG), "setup_p99_us": ("num?", NONNEG),
+    "cpu_overload_drops": ("num", NONNEG), "cpu_utilisation": ("num", NONNEG),
+}
+SETUP_COLUMNS = ("setup_p50_us", "setup_p99_us")
 
-def read_metrics(results_dir):
-    """switch and summary from RESULTS_DIR/metrics.json."""
+
+def check_capacity_row(row, where):
+    if row["step"] != int(row["step"]):
+        raise InputError(f"{where}: column step: {row['step']:g} is not a whole number")
+    if row["offered_cps"] <= 0:
+        raise InputError(f"{where}: column offered_cps: {row['offered_cps']:g} is out of "
+                         "range (must be > 0: the x axis is logarithmic)")
+    blank = [c for c in SETUP_COLUMNS if row[c] is None]
+    if len(blank) == 1:
+        raise InputError(f"{where}: column {blank[0]}: empty value, but the other set-up "
+                         "percentile is not (both are empty when none was established)")
+    for c in SETUP_COLUMNS:
+        if row[c] is not None and row[c] <= 0:
+            raise InputError(f"{where}: column {c}: {row[c]:g} is out of range "
+                             "(must be > 0: the y axis is logarithmic)")
+
+
+# Checks on a whole parsed row, by file.
+ROW_CHECKS = {CAPACITY: check_capacity_row}
+
+
+def read_knee(path, metrics):
+    """metrics["capacity"]["knee"]: None, or a dict with step (int) and by."""
+    section = metrics.get("capacity")
+    if not isinstance(section, dict) or "knee" not in section:
+        raise InputError(f"{path}: missing key capacity.knee (null or an object; "
+                         f"required with {CAPACITY})")
+    knee = section["knee"]
+    if knee is None:
+        return None
+    if not isinstance(knee, dict):
+        raise InputError(f"{path}: capacity.knee: {knee!r} is not null or an object")
+    step, by = knee.get("step"), knee.get("by")
+    if isinstance(step, bool) or not isinstance(step, int) or step < 0:
+        raise InputError(f"{path}: capacity.knee.step: {step!r} is not a step "
+                         "(an integer >= 0)")
+    if not isinstance(by, str):
+        raise InputError(f"{path}: capacity.knee.by: {by!r} is not a string (the criterion)")
+    return {"step": step, "by": by}
+
+
+def read_metrics(results_dir, capacity):
+    """switch and summary from RESULTS_DIR/metrics.json, and with capacity
+    the knee of the capacity ramp."""
     path, metrics, switch = read_metrics_json(results_dir)
     summary = metrics.get("summary")
     if not isinstance(summary, dict):
         raise InputError(f"{path}: missing key summary (an object)")
-    return {"switch": switch, "summary": summary}
+    entries = {"switch": switch, "summary": summary}
+    if capacity:
+        entries["knee"] = read_knee(path, metrics)
+    return entries
 
 
 # --------------------------------------------------------------------------
@@ -315,6 +385,105 @@ def fig_throughput(plt, data):
                          "throughput per VM (Mbit/s)", "throughput per VM")
 
 
+def cps_label(x):
+    """Connections per second as a tick label: 4k, 11.9k, 1.2M."""
+    for div, suffix in ((1e6, "M"), (1e3, "k")):
+        if x >= div:
+            return f"{x / div:.3g}{suffix}"
+    return f"{x:.3g}"
+
+
+MAX_CPS_TICKS = 12  # more steps than this: log ticks, not one per step
+KNEE_CRITERIA = {"cpu_overload": "the first step with cpu_overload drops",
+                 "setup_p99": "set-up p99 far above the first step's"}
+HEADROOM = 1.25  # axes reach this far above their data: room for the knee's label
+
+
+def fig_capacity(plt, data):
+    steps = sorted(data[CAPACITY], key=lambda r: r["step"])
+    knee = data["knee"]
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    ax.set_title(f"{switch_title(data['switch'])}: connection set-up against offered "
+                 "load (capacity ramp)")
+    ax.set_xlabel("offered new connections per second per host (log)")
+    ax.set_ylabel("connection set-up, SYN to established (µs, log)")
+    if not steps:
+        note_no_data(ax, "no ramp steps")
+        fig.tight_layout()
+        return fig
+    offered = column(steps, "offered_cps")
+    ax.set_xscale("log")
+    if len(offered) <= MAX_CPS_TICKS:
+        ax.set_xticks(offered, [cps_label(x) for x in offered])
+        ax.xaxis.set_minor_locator(plt.NullLocator())
+    ax.grid(True, which="both", alpha=0.3)
+
+    handles = []
+    for name, label, color, marker in (("setup_p50_us", "set-up p50", "C0", "o"),
+                                       ("setup_p99_us", "set-up p99", "C3", "s")):
+        values = [math.nan if v is None else v for v in column(steps, name)]
+        handles += ax.plot(offered, values, color=color, marker=marker, linewidth=2,
+                           label=label, zorder=3)
+    none = [r["offered_cps"] for r in steps if r["setup_p50_us"] is None]
+    if len(none) == len(steps):
+        note_no_data(ax, "no connection established in any step")
+        ax.set_yticks([])
+    else:
+        ax.set_yscale("log")
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi * (hi / lo) ** (HEADROOM - 1))
+        if none:  # on the x axis: no set-up latency to draw for these steps
+            handles += ax.plot(none, [0.03] * len(none), linestyle="none", marker="x",
+                               markersize=8, color="0.2", transform=ax.get_xaxis_transform(),
+                               clip_on=False, zorder=3, label="none established")
+
+    ax_cpu = ax.twinx()
+    cpu = [100 * v for v in column(steps, "cpu_utilisation")]
+    handles += ax_cpu.plot(offered, cpu, color="C1", marker="^", linestyle="--",
+                           label="CPU utilisation (all hosts)")
+    ax_cpu.axhline(100, color="C1", linewidth=0.8, linestyle=":")
+    ax_cpu.set_ylim(0, HEADROOM * max(100, max(cpu)))
+    ax_cpu.set_ylabel("CPU utilisation (%)", color="C1")
+
+    drops = column(steps, "cpu_overload_drops")
+    if any(drops):
+        ax_drops = ax.twinx()
+        ax_drops.spines.right.set_position(("axes", 1.1))
+        # Bars a quarter of the narrowest gap wide each side, in log x.
+        ratios = [b / a for a, b in zip(offered, offered[1:]) if b > a]
+        half = min(ratios) ** 0.25 if ratios else 1.15
+        bars = ax_drops.bar([x / half for x in offered], drops,
+                            width=[x * (half - 1 / half) for x in offered], align="edge",
+                            color="0.45", alpha=0.35, label="cpu_overload drops")
+        ax_drops.bar_label(bars, labels=[f"{d:,.0f}" if d else "" for d in drops],
+                           fontsize="small", color="0.3")
+        ax_drops.set_ylim(0, HEADROOM * max(drops))
+        ax_drops.set_ylabel("cpu_overload drops per step (packets)", color="0.3")
+        handles.append(bars)
+    ax.set_zorder(ax_cpu.get_zorder() + 2)  # set-up latency drawn over the rest
+    ax.patch.set_visible(False)
+
+    if knee is None:
+        ax.text(0.02, 0.97, "no knee within the ramp", transform=ax.transAxes,
+                ha="left", va="top", fontsize="small", color="0.3")
+    else:
+        index = [r["step"] for r in steps].index(knee["step"])
+        x = offered[index]
+        handles.append(ax.axvline(x, color="k", linestyle="-.", linewidth=1.2,
+                                  label="knee"))
+        left = index >= len(steps) / 2  # the text on the side with more room
+        ax.annotate(f"knee: step {knee['step']}, {cps_label(x)} conn/s per host\n"
+                    f"({KNEE_CRITERIA.get(knee['by'], knee['by'])})",
+                    (x, 0.97), xycoords=ax.get_xaxis_transform(),
+                    xytext=(-6 if left else 6, 0), textcoords="offset points",
+                    ha="right" if left else "left", va="top", fontsize="small",
+                    bbox=dict(facecolor="white", edgecolor="0.8", boxstyle="round"))
+    ax.legend(handles, [h.get_label() for h in handles], loc="upper center",
+              bbox_to_anchor=(0.5, -0.14), ncol=len(handles), fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
 FIGURES = (
     ("fct_cdf.png", fig_fct),
     ("active_flows_per_vm_cdf.png", fig_active_flows),
@@ -331,11 +500,25 @@ FIGURES = (
 # --------------------------------------------------------------------------
 
 def load(results_dir):
-    return load_inputs(results_dir, SCHEMAS, read_metrics)
+    capacity = os.path.exists(os.path.join(results_dir, CAPACITY))
+    schemas = {**SCHEMAS, CAPACITY: CAPACITY_SCHEMA} if capacity else SCHEMAS
+    data = load_inputs(results_dir, schemas, lambda d: read_metrics(d, capacity),
+                       row_checks=ROW_CHECKS)
+    knee = data.get("knee")
+    if knee is not None and knee["step"] not in column(data[CAPACITY], "step"):
+        raise InputError(f"{os.path.join(results_dir, 'metrics.json')}: capacity.knee.step: "
+                         f"{knee['step']} is not a step of "
+                         f"{os.path.join(results_dir, CAPACITY)}")
+    return data
+
+
+def figures(data):
+    """The figures of every run, and capacity.png for a capacity run."""
+    return FIGURES + ((("capacity.png", fig_capacity),) if CAPACITY in data else ())
 
 
 def main(argv=None):
-    return run(argv, DESCRIPTION, load, FIGURES, hashsalt="datacenter_plots")
+    return run(argv, DESCRIPTION, load, figures, hashsalt="datacenter_plots")
 
 
 if __name__ == "__main__":

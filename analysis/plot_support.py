@@ -275,8 +275,9 @@ def run(argv, description, load_inputs, figures, hashsalt):
     """The command line of a figure script: RESULTS_DIR in, PNGs out.
 
     load_inputs(results_dir) returns the data or raises InputError; figures
-    is a sequence of (file name, draw), draw(plt, data) returning a Figure.
-    Returns the exit status."""
+    is a sequence of (file name, draw), draw(plt, data) returning a Figure,
+    or a function of the data returning that sequence (for figures drawn only
+    when their optional input is there). Returns the exit status."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("results_dir", metavar="RESULTS_DIR",
                         help="scenario output directory; figures are written here")
@@ -289,6 +290,8 @@ def run(argv, description, load_inputs, figures, hashsalt):
         return EXIT_BAD_INPUT
 
     plt = import_pyplot(hashsalt)
+    if callable(figures):
+        figures = figures(data)
     for name, draw in figures:
         path = os.path.join(args.results_dir, name)
         fig = draw(plt, data)
