@@ -209,7 +209,7 @@ ScenarioEvents::Summary() const
         const ScenarioEvent& event = m_events[i];
         const Record& record = m_records[i];
         nlohmann::json entry = {{"line", event.line},
-                                {"time_s", event.time},
+                                {"time", event.time},
                                 {"op", event.op},
                                 {"applied_at_s", SecondsOrNull(record.appliedAt)}};
         if (event.vm)
