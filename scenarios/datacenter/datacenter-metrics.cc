@@ -418,19 +418,15 @@ DatacenterMetrics::TakeSample()
     }
 }
 
-nlohmann::json
-DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& scenario) const
+DatacenterMetrics::VmTotals
+DatacenterMetrics::WriteVms(const std::string& directory) const
 {
     const double duration = (m_stop - m_start).GetSeconds();
-    const double elapsed = Simulator::Now().GetSeconds();
     const size_t samples = std::max<size_t>(1, m_samples.size() + 1);
-
     std::ofstream vmCsv = OpenOutput(directory, "vm.csv");
     vmCsv << "vm,host,tenant,ca,tx_bytes,rx_bytes,throughput_mbps,connections,cps,mean_active_"
              "flows,peak_active_flows\n";
-    std::vector<double> throughputs;
-    uint64_t rxTotal = 0;
-    uint64_t connectionsTotal = 0;
+    VmTotals totals;
     for (uint32_t i = 0; i < m_vms.size(); ++i)
     {
         const VmStats& vm = m_vms[i];
@@ -438,9 +434,11 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         std::ostringstream ca;
         ca << where.address;
         const double mbps = vm.rxBytes * 8.0 / duration / 1e6;
-        throughputs.push_back(mbps);
-        rxTotal += vm.rxBytes;
-        connectionsTotal += vm.connections;
+        totals.throughputs.push_back(mbps);
+        totals.cps.push_back(vm.connections / duration);
+        totals.peakActive.push_back(double(vm.activePeak));
+        totals.rxBytes += vm.rxBytes;
+        totals.connections += vm.connections;
         vmCsv << fmt::format("{},{},{},{},{},{},{:.3f},{},{:.3f},{:.3f},{}\n",
                              where.port,
                              where.host,
@@ -454,14 +452,18 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
                              double(vm.activeSum) / samples,
                              vm.activePeak);
     }
+    return totals;
+}
 
+DatacenterMetrics::HostTotals
+DatacenterMetrics::WriteHosts(const std::string& directory) const
+{
+    const double elapsed = Simulator::Now().GetSeconds();
     std::ofstream hostCsv = OpenOutput(directory, "host.csv");
     hostCsv << "host,vms,tx_bytes,rx_bytes,uft_hit_rate,slow_path_fraction,cpu_utilisation,held_"
                "packets,dropped_packets,"
                "tracked_connections\n";
-    std::vector<double> cpu;
-    uint64_t fastTotal = 0;
-    uint64_t slowTotal = 0;
+    HostTotals totals;
     for (uint32_t h = 0; h < m_hosts.size(); ++h)
     {
         const VfpDatacenterHelper::Host& host = m_dc.hosts[h];
@@ -479,10 +481,10 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
             }
             Ptr<VfpHostCpu> hostCpu = host.vswitch->GetCpu();
             utilisation = hostCpu->GetBusyTime().GetSeconds() / (elapsed * hostCpu->GetCores());
-            cpu.push_back(utilisation);
+            totals.cpu.push_back(utilisation);
         }
-        fastTotal += fast;
-        slowTotal += slow;
+        totals.fast += fast;
+        totals.slow += slow;
         hostCsv << fmt::format("host{},{},{},{},{},{},{:.6f},{},{},{}\n",
                                h,
                                host.vms.size(),
@@ -495,15 +497,19 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
                                m_hosts[h].dropped,
                                tracked);
     }
+    return totals;
+}
 
+DatacenterMetrics::FlowTimes
+DatacenterMetrics::WriteFlows(const std::string& directory) const
+{
     std::ofstream fctCsv = OpenOutput(directory, "fct.csv");
     fctCsv << "flow,vm,tenant,peer,bytes,start_s,fct_us,kind\n";
-    std::vector<double> shortFct;
-    std::vector<double> longFct;
+    FlowTimes times;
     for (size_t f = 0; f < m_flows.size(); ++f)
     {
         const FlowRecord& flow = m_flows[f];
-        (flow.longFlow ? longFct : shortFct).push_back(flow.fctUs);
+        (flow.longFlow ? times.longFct : times.shortFct).push_back(flow.fctUs);
         fctCsv << fmt::format("{},{},{},{},{},{:.9f},{:.3f},{}\n",
                               f,
                               m_dc.vms[flow.vm].port,
@@ -514,7 +520,12 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
                               flow.fctUs,
                               flow.longFlow ? "long" : "short");
     }
+    return times;
+}
 
+void
+DatacenterMetrics::WriteTimeseries(const std::string& directory) const
+{
     std::ofstream seriesCsv = OpenOutput(directory, "timeseries.csv");
     seriesCsv << "time_s,active_flows,new_connections,fast_path_packets,slow_path_packets,uft_hit_"
                  "rate,cpu_utilisation,drops"
@@ -533,8 +544,12 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
                                  sample.drops)
                   << m_hostSeries.CsvRow(i) << "\n";
     }
+}
 
-    // Metering: every port's meters, summed per name over the datacenter.
+nlohmann::json
+DatacenterMetrics::WriteMetering(const std::string& directory) const
+{
+    // Every port's meters, summed per name over the datacenter.
     std::map<std::string, std::pair<uint64_t, uint64_t>> meterTotals; // packets, bytes
     std::ofstream meteringCsv = OpenOutput(directory, "metering.csv");
     meteringCsv << "vm,meter,packets,bytes\n";
@@ -554,13 +569,17 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
             total.second += counter.bytes;
         }
     }
-
     nlohmann::json metering = nlohmann::json::object();
     for (const auto& [name, total] : meterTotals)
     {
         metering[name] = {{"packets", total.first}, {"bytes", total.second}};
     }
+    return metering;
+}
 
+nlohmann::json
+DatacenterMetrics::DirectoryJson() const
+{
     uint64_t lookups = 0;
     uint64_t cacheHits = 0;
     uint64_t retries = 0;
@@ -575,6 +594,18 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
             lookupFailures += host.agent->GetFailures();
         }
     }
+    return {{"lookups", lookups},
+            {"cache_hits", cacheHits},
+            {"retries", retries},
+            {"failures", lookupFailures},
+            {"answered_by_directory", m_dc.directory ? m_dc.directory->GetLookups() : 0},
+            {"unanswered", m_dc.directory ? m_dc.directory->GetUnanswered() : 0},
+            {"latency_us", Distribution(m_lookupLatencyUs)}};
+}
+
+double
+DatacenterMetrics::ConvergedAt() const
+{
     double converged = 0;
     for (Ptr<VfpController> controller : {Ptr<VfpController>(m_dc.vnet),
                                           Ptr<VfpController>(m_dc.acl),
@@ -585,38 +616,42 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
             converged = std::max(converged, controller->GetConvergedAt().GetSeconds());
         }
     }
+    return converged;
+}
 
+nlohmann::json
+DatacenterMetrics::Summary(const VmTotals& vms,
+                           const HostTotals& hosts,
+                           const FlowTimes& flows,
+                           uint64_t lookups) const
+{
+    const double duration = (m_stop - m_start).GetSeconds();
+    uint64_t failed = 0;
+    for (const auto& [reason, count] : m_failures)
+    {
+        failed += count;
+    }
     const VfpPacketAudit& audit = *m_audit;
-    nlohmann::json summary = {
+    const uint64_t processed = hosts.fast + hosts.slow;
+    return {
         {"traffic_seconds", duration},
-        {"simulated_seconds", elapsed},
+        {"simulated_seconds", Simulator::Now().GetSeconds()},
         {"hosts", m_dc.hosts.size()},
         {"vms", m_dc.vms.size()},
-        {"short_flows_completed", shortFct.size()},
-        {"long_flows_completed", longFct.size()},
-        {"flows_failed",
-         [&]
-         {
-             uint64_t failed = 0;
-             for (const auto& [reason, count] : m_failures)
-             {
-                 failed += count;
-             }
-             return failed;
-         }()},
-        {"short_fct_p50_us", Percentile(shortFct, 0.5)},
-        {"short_fct_p99_us", Percentile(shortFct, 0.99)},
+        {"short_flows_completed", flows.shortFct.size()},
+        {"long_flows_completed", flows.longFct.size()},
+        {"flows_failed", failed},
+        {"short_fct_p50_us", Percentile(flows.shortFct, 0.5)},
+        {"short_fct_p99_us", Percentile(flows.shortFct, 0.99)},
         {"vm_throughput_mean_mbps",
-         rxTotal * 8.0 / duration / 1e6 / std::max<size_t>(1, m_vms.size())},
-        {"goodput_total_gbps", rxTotal * 8.0 / duration / 1e9},
-        {"connections_per_second", connectionsTotal / duration},
-        {"uft_hit_rate",
-         fastTotal + slowTotal == 0 ? 0.0 : double(fastTotal) / double(fastTotal + slowTotal)},
-        {"slow_path_fraction",
-         fastTotal + slowTotal == 0 ? 0.0 : double(slowTotal) / double(fastTotal + slowTotal)},
-        {"cpu_utilisation_mean", Distribution(cpu)["mean"]},
-        {"cpu_utilisation_max", Distribution(cpu)["max"]},
-        {"policy_converged_at_s", converged},
+         vms.rxBytes * 8.0 / duration / 1e6 / std::max<size_t>(1, m_vms.size())},
+        {"goodput_total_gbps", vms.rxBytes * 8.0 / duration / 1e9},
+        {"connections_per_second", vms.connections / duration},
+        {"uft_hit_rate", processed == 0 ? 0.0 : double(hosts.fast) / double(processed)},
+        {"slow_path_fraction", processed == 0 ? 0.0 : double(hosts.slow) / double(processed)},
+        {"cpu_utilisation_mean", Distribution(hosts.cpu)["mean"]},
+        {"cpu_utilisation_max", Distribution(hosts.cpu)["max"]},
+        {"policy_converged_at_s", ConvergedAt()},
         {"directory_lookups", lookups},
         {"packets_sent", audit.GetSent()},
         {"packets_delivered", audit.GetDelivered()},
@@ -627,27 +662,35 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         {"accounting_balances", audit.Balances()},
         {"isolation_holds", audit.GetCrossTenant() == 0},
     };
+}
+
+nlohmann::json
+DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& scenario) const
+{
+    const VmTotals vms = WriteVms(directory);
+    const HostTotals hosts = WriteHosts(directory);
+    const FlowTimes flows = WriteFlows(directory);
+    WriteTimeseries(directory);
+    const nlohmann::json directoryJson = DirectoryJson();
+    const nlohmann::json summary =
+        Summary(vms, hosts, flows, directoryJson["lookups"].get<uint64_t>());
     nlohmann::json metrics = {
         {"scenario", scenario},
         {"summary", summary},
-        {"drops", DropsByKind(audit)},
+        {"drops", DropsByKind(*m_audit)},
         {"switch_drops", m_switchDrops},
         {"flow_failures", m_failures},
-        {"fct_us", {{"short", Distribution(shortFct)}, {"long", Distribution(longFct)}}},
+        {"fct_us",
+         {{"short", Distribution(flows.shortFct)}, {"long", Distribution(flows.longFct)}}},
         {"connection_setup_us", Distribution(m_setupUs)},
-        {"directory",
-         {{"lookups", lookups},
-          {"cache_hits", cacheHits},
-          {"retries", retries},
-          {"failures", lookupFailures},
-          {"answered_by_directory", m_dc.directory ? m_dc.directory->GetLookups() : 0},
-          {"unanswered", m_dc.directory ? m_dc.directory->GetUnanswered() : 0},
-          {"latency_us", Distribution(m_lookupLatencyUs)}}},
-        {"metering", metering},
-        {"cpu_utilisation", Distribution(cpu)},
-        {"cpu", m_hostSeries.Cpu(elapsed)},
+        {"directory", directoryJson},
+        {"metering", WriteMetering(directory)},
+        {"cpu_utilisation", Distribution(hosts.cpu)},
+        {"cpu", m_hostSeries.Cpu(Simulator::Now().GetSeconds())},
         {"state", m_hostSeries.State()},
-        {"vm_throughput_mbps", Distribution(throughputs)},
+        {"vm_throughput_mbps", Distribution(vms.throughputs)},
+        {"vm_cps", Distribution(vms.cps)},
+        {"vm_peak_active_flows", Distribution(vms.peakActive)},
     };
     if (!m_dc.muxes.empty())
     {
@@ -661,7 +704,7 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
     {
         metrics[name] = writer(directory);
     }
-    WriteDrops(directory, audit);
+    WriteDrops(directory, *m_audit);
     std::ofstream json = OpenOutput(directory, "metrics.json");
     json << metrics.dump(2) << "\n";
     return summary;

@@ -108,7 +108,49 @@ private:
         uint64_t drops; //!< audited frames dropped in the interval
     };
 
+    /// What the per-VM table adds up to.
+    struct VmTotals
+    {
+        std::vector<double> throughputs; //!< per VM, Mbit/s received
+        std::vector<double> cps;         //!< per VM, connections per second of traffic
+        std::vector<double> peakActive;  //!< per VM, peak active flows
+        uint64_t rxBytes = 0;            //!< over all VMs
+        uint64_t connections = 0;        //!< over all VMs
+    };
+    /// What the per-host table adds up to.
+    struct HostTotals
+    {
+        std::vector<double> cpu; //!< per VFP host, CPU utilisation over the run
+        uint64_t fast = 0;       //!< fast-path packets, all switches
+        uint64_t slow = 0;       //!< slow-path (and reconciled) packets
+    };
+    /// Completion times of the generated flows, µs.
+    struct FlowTimes
+    {
+        std::vector<double> shortFct;
+        std::vector<double> longFct;
+    };
+
     void TakeSample();
+    /// vm.csv; returns its totals.
+    VmTotals WriteVms(const std::string& directory) const;
+    /// host.csv; returns its totals.
+    HostTotals WriteHosts(const std::string& directory) const;
+    /// fct.csv; returns the completion times.
+    FlowTimes WriteFlows(const std::string& directory) const;
+    /// timeseries.csv.
+    void WriteTimeseries(const std::string& directory) const;
+    /// metering.csv; returns metrics.json's "metering" (meters summed by name).
+    nlohmann::json WriteMetering(const std::string& directory) const;
+    /// metrics.json's "directory": the host agents' lookups and the directory's answers.
+    nlohmann::json DirectoryJson() const;
+    /// When the last built-in controller change landed, seconds.
+    double ConvergedAt() const;
+    /// metrics.json's "summary".
+    nlohmann::json Summary(const VmTotals& vms,
+                           const HostTotals& hosts,
+                           const FlowTimes& flows,
+                           uint64_t lookups) const;
     /// Whether @p address is one of the datacenter's VIPs.
     bool IsVip(Ipv4Address address) const;
     /// Ananta's outputs: vip/dip/mux/snat/client_setup CSVs; returns metrics.json's "ananta".

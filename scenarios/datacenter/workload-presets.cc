@@ -198,7 +198,6 @@ AddPersistentConnections(VfpDatacenterHelper::Datacenter& dc,
         stream += DynamicCast<OnOffApplication>(apps.Get(0))->AssignStreams(stream);
         const Time begin = start + Seconds(uniform->GetValue(0, (stop - start).GetSeconds() / 10));
         apps.Start(begin);
-        apps.Stop(stop);
         opened->push_back(begin);
     }
     std::sort(opened->begin(), opened->end());
