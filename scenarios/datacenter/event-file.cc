@@ -126,6 +126,35 @@ ParseLink(const Line& line, ScenarioEvent& event)
 }
 
 void
+ParseTor(const Line& line, ScenarioEvent& event)
+{
+    event.tor = line.Index("tor", line.bounds.tors, "ToR");
+}
+
+void
+ParseMux(const Line& line, ScenarioEvent& event)
+{
+    if (line.bounds.muxes == 0)
+    {
+        line.place.Fail("mux", "this datacenter has no Muxes (--muxes)");
+    }
+    event.mux = line.Index("mux", line.bounds.muxes, "Mux");
+}
+
+void
+ParseController(const Line& line, ScenarioEvent& event)
+{
+    event.controller = line.Text("controller");
+    if (line.bounds.controllers.count(event.controller) == 0)
+    {
+        line.place.Fail("controller",
+                        fmt::format("expected one of {}, got \"{}\"",
+                                    fmt::join(line.bounds.controllers, ", "),
+                                    event.controller));
+    }
+}
+
+void
 ParseNothing(const Line&, ScenarioEvent&)
 {
 }
@@ -141,6 +170,11 @@ Ops()
         {"link_up", Op{{"link"}, {}, &ParseLink}},
         {"directory_down", Op{{}, {}, &ParseNothing}},
         {"directory_up", Op{{}, {}, &ParseNothing}},
+        {"tor_down", Op{{"tor"}, {}, &ParseTor}},
+        {"tor_up", Op{{"tor"}, {}, &ParseTor}},
+        {"mux_down", Op{{"mux"}, {}, &ParseMux}},
+        {"mux_up", Op{{"mux"}, {}, &ParseMux}},
+        {"controller_restart", Op{{"controller"}, {}, &ParseController}},
     };
     return OPS;
 }

@@ -5,6 +5,8 @@
  *   {"time": 0.6, "op": "remove_layer", "tenant": 1, "layer": "block"}
  *   {"time": 0.2, "op": "link_down", "link": "tor0-agg1"}
  *   {"time": 0.1, "op": "directory_down"}
+ *   {"time": 0.3, "op": "tor_down", "tor": 1}
+ *   {"time": 0.4, "op": "controller_restart", "controller": "acl"}
  * Events may come in any order: they are applied by time, events at the same time in file
  * order. Every line is checked before the run (an unknown op or field, a missing or bad
  * field, a VM, tenant or link that does not exist, a policy file that does not load, a
@@ -39,6 +41,9 @@ struct ScenarioEvent
     UserPolicy policy;              //!< set_policy: its layers
     std::string layer;              //!< remove_layer: the layer's name
     std::string link;               //!< link_down, link_up: the link's name
+    std::optional<uint32_t> tor;    //!< tor_down, tor_up: the ToR
+    std::optional<uint32_t> mux;    //!< mux_down, mux_up: the Mux
+    std::string controller;         //!< controller_restart: vnet, acl or metering
 };
 
 /// What an event file's events are checked against.
@@ -48,6 +53,9 @@ struct EventBounds
     uint32_t tenants = 0;              //!< tenants (VM v is in tenant v mod tenants)
     std::set<std::string> links;       //!< the names of links that exist
     std::set<std::string> layers;      //!< layers every port has from the scenario
+    uint32_t tors = 0;                 //!< ToRs in the datacenter
+    uint32_t muxes = 0;                //!< Muxes (Ananta)
+    std::set<std::string> controllers; //!< the controllers that can restart
     double duration = 0;               //!< seconds of traffic: times must be below
     std::string policyDirectory = "."; //!< where relative policy paths start
 };

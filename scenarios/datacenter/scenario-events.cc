@@ -22,8 +22,11 @@ bool
 NeedsVfp(const std::string& op)
 {
     return op == "set_policy" || op == "remove_layer" || op == "directory_down" ||
-           op == "directory_up";
+           op == "directory_up" || op == "controller_restart";
 }
+
+/// The names controller_restart takes.
+const std::vector<std::string> CONTROLLERS = {"vnet", "acl", "metering"};
 
 /// Seconds of @p time, or null when it is negative (not happened).
 nlohmann::json
@@ -69,6 +72,15 @@ ScenarioEvents::BoundsOf(double duration) const
     for (const UserPolicyHelper::OwnedLayer& layer : UserPolicyHelper::BuiltInLayers(m_dc))
     {
         bounds.layers.insert(layer.claim.name);
+    }
+    bounds.tors = m_dc.tors.GetN();
+    bounds.muxes = m_dc.muxes.size();
+    for (const std::string& name : CONTROLLERS)
+    {
+        if (ControllerNamed(name))
+        {
+            bounds.controllers.insert(name);
+        }
     }
     bounds.duration = duration;
     return bounds;
@@ -125,6 +137,18 @@ ScenarioEvents::ApplierOf(const std::string& op)
     if (op == "directory_down" || op == "directory_up")
     {
         return &ScenarioEvents::ApplyDirectory;
+    }
+    if (op == "tor_down" || op == "tor_up")
+    {
+        return &ScenarioEvents::ApplyTor;
+    }
+    if (op == "mux_down" || op == "mux_up")
+    {
+        return &ScenarioEvents::ApplyMux;
+    }
+    if (op == "controller_restart")
+    {
+        return &ScenarioEvents::ApplyRestart;
     }
     NS_FATAL_ERROR("ScenarioEvents: op " << op << " has no applier (event-file.cc knows it)");
 }
@@ -200,6 +224,50 @@ ScenarioEvents::ApplyDirectory(size_t index)
     m_dc.directory->SetAvailable(m_events[index].op == "directory_up");
 }
 
+void
+ScenarioEvents::ApplyTor(size_t index)
+{
+    const ScenarioEvent& event = m_events[index];
+    m_records[index].routes = VfpDatacenterHelper::SetTorUp(m_dc, *event.tor, event.op == "tor_up");
+}
+
+void
+ScenarioEvents::ApplyMux(size_t index)
+{
+    const ScenarioEvent& event = m_events[index];
+    VfpDatacenterHelper::SetMuxUp(m_dc, *event.mux, event.op == "mux_up");
+}
+
+Ptr<VfpController>
+ScenarioEvents::ControllerNamed(const std::string& name) const
+{
+    if (name == "vnet")
+    {
+        return m_dc.vnet;
+    }
+    if (name == "acl")
+    {
+        return m_dc.acl;
+    }
+    return name == "metering" ? m_dc.metering : nullptr;
+}
+
+void
+ScenarioEvents::ApplyRestart(size_t index)
+{
+    Ptr<VfpController> controller = ControllerNamed(m_events[index].controller);
+    m_records[index].ports = controller->GetPorts().size();
+    controller->Restart(
+        [this, index](const std::string&, uint32_t kept, uint32_t replaced)
+        {
+            Record& record = m_records[index];
+            ++record.landed;
+            record.kept += kept;
+            record.replaced += replaced;
+            record.landedAt = Simulator::Now();
+        });
+}
+
 nlohmann::json
 ScenarioEvents::Summary() const
 {
@@ -235,6 +303,24 @@ ScenarioEvents::Summary() const
         {
             entry["link"] = event.link;
             entry["fabric_routes"] = record.routes;
+        }
+        if (event.tor)
+        {
+            entry["tor"] = *event.tor;
+            entry["fabric_routes"] = record.routes;
+        }
+        if (event.mux)
+        {
+            entry["mux"] = *event.mux;
+        }
+        if (!event.controller.empty())
+        {
+            entry["controller"] = event.controller;
+            entry["ports"] = record.ports;
+            entry["ports_landed"] = record.landed;
+            entry["layers_kept"] = record.kept;
+            entry["layers_replaced"] = record.replaced;
+            entry["landed_at_s"] = SecondsOrNull(record.landedAt);
         }
         events.push_back(entry);
     }

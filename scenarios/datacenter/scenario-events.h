@@ -11,6 +11,9 @@
  *   link_down, link_up        VfpDatacenterHelper::SetLinkUp: the cable is cut or mended
  *                             and the fabric's routes are computed again at once
  *   directory_down, _up       VnetDirectory::SetAvailable: lookups go unanswered
+ *   tor_down, tor_up          VfpDatacenterHelper::SetTorUp: every link of the ToR
+ *   mux_down, mux_up          VfpDatacenterHelper::SetMuxUp: the Mux's link and route
+ *   controller_restart        VfpController::Restart: its layers pushed again
  *
  * A new op adds its parser to event-file.cc and its applier here (ApplierOf).
  */
@@ -56,10 +59,12 @@ private:
         uint32_t ports = 0;               //!< policy ops: ports it was sent to
         uint32_t landed = 0;              //!< of those, ports where it landed
         uint32_t changed = 0;             //!< layers created (set_policy) or deleted
-        uint32_t replaced = 0;            //!< set_policy: of those created, replacements
+        uint32_t replaced = 0;            //!< set_policy: of those created, replacements;
+                                          //!< controller_restart: layers programmed anew
+        uint32_t kept = 0;                //!< controller_restart: layers found in sync
         Time landedAt = Seconds(-1);      //!< when the last port landed
         std::vector<std::string> refused; //!< the switches' reasons, per refusing port
-        size_t routes = 0;                //!< link ops: fabric routes after the change
+        size_t routes = 0;                //!< link and ToR ops: fabric routes after it
     };
     using Applier = void (ScenarioEvents::*)(size_t index);
 
@@ -74,6 +79,11 @@ private:
     void ApplyPolicy(size_t index);
     void ApplyLink(size_t index);
     void ApplyDirectory(size_t index);
+    void ApplyTor(size_t index);
+    void ApplyMux(size_t index);
+    void ApplyRestart(size_t index);
+    /// The built-in controller named @p name in events (vnet, acl, metering).
+    Ptr<VfpController> ControllerNamed(const std::string& name) const;
     /// Notes a change landing on one port for event @p index.
     void Land(size_t index,
               const std::string& port,

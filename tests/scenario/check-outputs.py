@@ -7,6 +7,7 @@ A condition is FILE:FIELD OP NUMBER with OP one of >= <= == > <:
                                             path counts as 0, as for a drop never seen;
                                             a number indexes a list: events.0.ports)
   flows.csv:goodput_mbps>=9000              every row of flows.csv (a blank cell fails)
+  flows.csv[id=1]:loss>0                    the rows whose column id is 1
 Prints each condition with the value found; exits 1 if any fails, 2 on bad usage.
 """
 import csv
@@ -16,7 +17,7 @@ import re
 import sys
 
 OPS = {">=": operator.ge, "<=": operator.le, "==": operator.eq, ">": operator.gt, "<": operator.lt}
-FORM = re.compile(r"^([\w.-]+):([\w.]+)(>=|<=|==|>|<)(-?[\d.eE+-]+)$")
+FORM = re.compile(r"^([\w.-]+)(?:\[(\w+)=([^\]]*)\])?:([\w.]+)(>=|<=|==|>|<)(-?[\d.eE+-]+)$")
 
 
 def metric(directory, name, path):
@@ -32,11 +33,13 @@ def metric(directory, name, path):
     return [float(value)]
 
 
-def column(directory, name, field):
+def column(directory, name, field, where=None):
     with open(f"{directory}/{name}", newline="") as f:
         rows = list(csv.DictReader(f))
+    if where:
+        rows = [row for row in rows if row.get(where[0]) == where[1]]
     if not rows:
-        raise ValueError(f"{name}: no rows")
+        raise ValueError(f"{name}: no rows" + (f" with {where[0]}={where[1]}" if where else ""))
     return [float(row[field]) if row[field] != "" else float("nan") for row in rows]
 
 
@@ -50,9 +53,11 @@ def main(argv):
         if not match:
             print(f"check-outputs: bad condition {condition!r}", file=sys.stderr)
             return 2
-        name, field, op, bound = match.groups()
-        reader = column if name.endswith(".csv") else metric
-        values = reader(directory, name, field)
+        name, key, value, field, op, bound = match.groups()
+        if name.endswith(".csv"):
+            values = column(directory, name, field, (key, value) if key else None)
+        else:
+            values = metric(directory, name, field)
         good = all(OPS[op](value, float(bound)) for value in values)
         failed |= not good
         print(f"{'ok  ' if good else 'FAIL'} {condition}: {values if len(values) < 8 else values[:8]}")

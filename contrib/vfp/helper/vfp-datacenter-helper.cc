@@ -162,7 +162,8 @@ struct VfpDatacenterHelper::FabricPlan
     std::vector<Route> attached;                    //!< routes that hold whatever links do
     std::map<uint32_t, Ptr<FabricRouting>> routing; //!< by node id
     std::map<std::string, Ptr<FullDuplexEthernetChannel>> named; //!< links SetLinkUp takes
-    NetDeviceContainer resolved;                                 //!< links whose ends have IP
+    std::vector<std::pair<Ptr<FullDuplexEthernetChannel>, Ipv4Address>> muxLinks; //!< SetMuxUp
+    NetDeviceContainer resolved; //!< links whose ends have IP
 
     /// The fabric routing of router @p node (added to its list on first use).
     Ptr<FabricRouting> Of(Ptr<Node> node)
@@ -459,6 +460,35 @@ VfpDatacenterHelper::SetLinkUp(Datacenter& dc, const std::string& name, bool up)
                         << Simulator::Now().As(Time::S));
     found->second->SetLinkUp(up);
     return dc.fabric->Recompute();
+}
+
+size_t
+VfpDatacenterHelper::SetTorUp(Datacenter& dc, uint32_t tor, bool up)
+{
+    NS_ABORT_MSG_IF(tor >= dc.tors.GetN(), "VfpDatacenterHelper::SetTorUp: no ToR " << tor);
+    NS_LOG_INFO("tor" << tor << (up ? " up" : " down") << " at " << Simulator::Now().As(Time::S));
+    Ptr<Node> node = dc.tors.Get(tor);
+    for (uint32_t d = 0; d < node->GetNDevices(); ++d)
+    {
+        Ptr<FullDuplexEthernetChannel> channel =
+            DynamicCast<FullDuplexEthernetChannel>(node->GetDevice(d)->GetChannel());
+        if (channel)
+        {
+            channel->SetLinkUp(up);
+        }
+    }
+    return dc.fabric->Recompute();
+}
+
+void
+VfpDatacenterHelper::SetMuxUp(Datacenter& dc, uint32_t mux, bool up)
+{
+    NS_ABORT_MSG_IF(mux >= dc.fabric->muxLinks.size(),
+                    "VfpDatacenterHelper::SetMuxUp: no Mux " << mux);
+    NS_LOG_INFO("mux" << mux << (up ? " up" : " down") << " at " << Simulator::Now().As(Time::S));
+    const auto& [channel, address] = dc.fabric->muxLinks[mux];
+    channel->SetLinkUp(up);
+    dc.spread->SetMuxUp(address, up);
 }
 
 uint16_t
@@ -790,6 +820,8 @@ VfpDatacenterHelper::InstallAnanta(Datacenter& dc, FabricPlan& plan) const
     for (uint32_t m = 0; m < options.muxes; ++m)
     {
         FabricPlan::Link link = attach(dc.muxNodes.Get(m), muxLinks);
+        plan.muxLinks.emplace_back(DynamicCast<FullDuplexEthernetChannel>(link.down->GetChannel()),
+                                   link.downAddress);
         Ptr<SlbMux> mux = CreateObject<SlbMux>();
         mux->SetDevice(link.down);
         dc.muxNodes.Get(m)->AddApplication(mux);

@@ -207,6 +207,16 @@ public:
      * @return the routes (prefixes) in every fabric router after the change
      */
     static size_t SetLinkUp(Datacenter& dc, const std::string& name, bool up);
+    /// A whole ToR down (@p up false) or back: every link of ToR @p tor (its hosts', its
+    /// uplinks', the infrastructure servers' on ToR 0) as SetLinkUp; returns the routes.
+    static size_t SetTorUp(Datacenter& dc, uint32_t tor, bool up);
+    /**
+     * Mux @p mux fails (@p up false) or comes back: its link is cut and the border router
+     * withdraws its route at once (VipSpreadRouting::SetMuxUp), so its flows re-hash over
+     * the other Muxes, which pick the same DIP for a flow (rendezvous hashing): admitted
+     * connections survive, bar packets in flight on the failed Mux's link.
+     */
+    static void SetMuxUp(Datacenter& dc, uint32_t mux, bool up);
     /// Bytes the VNET tunnel @p encapsulation ("vxlan" or "nvgre") adds on the fabric.
     static uint16_t TunnelOverhead(const std::string& encapsulation);
     /// The tenant of VM @p vm in a datacenter built with @p options.

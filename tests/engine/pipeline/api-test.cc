@@ -3,6 +3,7 @@
  * change names what is wrong and changes nothing, and counters add up.
  */
 #include "../test-support.h"
+#include "engine/format/policy-json.h"
 
 #include <functional>
 #include <gtest/gtest.h>
@@ -236,6 +237,29 @@ TEST(Validation, AResourceInUseCannotBeDeleted)
     EXPECT_THROW(port.DeleteResource("ports"), PolicyError);
     port.ExpireFlows(1e6);
     EXPECT_NO_THROW(port.DeleteResource("ports"));
+}
+
+TEST(Readback, AProgrammedLayerReadsBackAsItsSpecInEngineOrder)
+{
+    const LayerSpec spec =
+        MakeLayer("acl",
+                  10,
+                  DefaultAction::Allow,
+                  DefaultAction::Block,
+                  {MakeGroup("late", Direction::Outbound, 20, {MakeRule("b", 5, {}, Block())}),
+                   MakeGroup("early",
+                             Direction::Outbound,
+                             10,
+                             {MakeRule("z", 9, {}, Allow()),
+                              MakeRule("a", 1, {}, Block()),
+                              MakeRule("tie", 9, {}, Block())})});
+    Port port(MakePort({spec}, {}));
+    const Json programmed = WriteLayer(port.FindLayer("acl")->ToSpec());
+    EXPECT_NE(programmed, WriteLayer(spec)) << "the spec's own order is not the engine's";
+    EXPECT_EQ(programmed, WriteLayer(Layer::InEngineOrder(spec)));
+    const LayerSpec ordered = Layer::InEngineOrder(spec);
+    EXPECT_EQ(ordered.groups[0].name, "early");
+    EXPECT_EQ(ordered.groups[0].rules[1].id, "z") << "equal priorities keep the spec's order";
 }
 
 TEST(Counters, PortLayerAndRuleCountersAddUp)

@@ -339,4 +339,16 @@ Layer::ToSpec() const
     return spec;
 }
 
+LayerSpec
+Layer::InEngineOrder(LayerSpec spec)
+{
+    auto byPriority = [](const auto& a, const auto& b) { return a.priority < b.priority; };
+    std::stable_sort(spec.groups.begin(), spec.groups.end(), byPriority);
+    for (GroupSpec& group : spec.groups)
+    {
+        std::stable_sort(group.rules.begin(), group.rules.end(), byPriority);
+    }
+    return spec;
+}
+
 } // namespace vfp

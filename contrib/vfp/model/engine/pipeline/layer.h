@@ -108,6 +108,10 @@ public:
     LayerCounters& GetCounters() { return m_counters; }
     const LayerCounters& GetCounters() const { return m_counters; }
     LayerSpec ToSpec() const;
+    /// @p spec with its groups, and each group's rules, in the order a Layer keeps them (by
+    /// priority, ties in the spec's order): what ToSpec of a layer built from @p spec
+    /// returns, so that a desired layer can be compared with a programmed one.
+    static LayerSpec InEngineOrder(LayerSpec spec);
 
 private:
     /// The rule selected by the groups of @p direction (steps 2 of the file comment).

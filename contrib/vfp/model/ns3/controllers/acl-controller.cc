@@ -138,4 +138,10 @@ AclController::Configure(const ManagedPort&, vfp::Port& port)
     port.CreateLayer(MakeLayer());
 }
 
+std::vector<vfp::LayerSpec>
+AclController::MakeLayers(const ManagedPort&) const
+{
+    return {MakeLayer()};
+}
+
 } // namespace ns3

@@ -25,6 +25,7 @@ public:
 
 protected:
     void Configure(const ManagedPort& managed, vfp::Port& port) override;
+    std::vector<vfp::LayerSpec> MakeLayers(const ManagedPort& managed) const override;
 
 private:
     std::string m_allowedInbound; //!< attribute AllowedInboundPorts

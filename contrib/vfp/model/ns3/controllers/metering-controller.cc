@@ -44,7 +44,13 @@ MeteringController::AddDestination(const std::string& prefix, const std::string&
 }
 
 void
-MeteringController::Configure(const ManagedPort&, vfp::Port& port)
+MeteringController::Configure(const ManagedPort& managed, vfp::Port& port)
+{
+    port.CreateLayer(MakeLayers(managed).front());
+}
+
+std::vector<vfp::LayerSpec>
+MeteringController::MakeLayers(const ManagedPort&) const
 {
     vfp::LayerSpec layer;
     layer.name = LAYER_NAME;
@@ -69,7 +75,7 @@ MeteringController::Configure(const ManagedPort&, vfp::Port& port)
         }
         layer.groups.push_back(group);
     }
-    port.CreateLayer(layer);
+    return {layer};
 }
 
 } // namespace ns3

@@ -27,6 +27,8 @@ public:
 
 protected:
     void Configure(const ManagedPort& managed, vfp::Port& port) override;
+    /// The "metering" layer: a meter per destination, each way.
+    std::vector<vfp::LayerSpec> MakeLayers(const ManagedPort& managed) const override;
 
 private:
     int32_t m_layerPriority;                                         //!< attribute LayerPriority

@@ -1,5 +1,6 @@
 #include "vfp-controller.h"
 
+#include "engine/format/policy-json.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 
@@ -39,6 +40,50 @@ std::vector<VfpController::LayerClaim>
 VfpController::GetLayerClaims() const
 {
     return {};
+}
+
+std::vector<vfp::LayerSpec>
+VfpController::MakeLayers(const ManagedPort&) const
+{
+    return {};
+}
+
+void
+VfpController::Restart(Resynced resynced)
+{
+    NS_LOG_FUNCTION(this);
+    for (const ManagedPort& managed : m_ports)
+    {
+        std::vector<vfp::LayerSpec> layers = MakeLayers(managed);
+        if (layers.empty())
+        {
+            NS_FATAL_ERROR(GetInstanceTypeId().GetName() << " cannot restart: it has no layers");
+        }
+        Program(managed,
+                [layers, resynced, name = managed.name](vfp::Port& port)
+                {
+                    uint32_t kept = 0;
+                    for (const vfp::LayerSpec& layer : layers)
+                    {
+                        const vfp::Layer* current = port.FindLayer(layer.name);
+                        if (current && vfp::WriteLayer(current->ToSpec()) ==
+                                           vfp::WriteLayer(vfp::Layer::InEngineOrder(layer)))
+                        {
+                            ++kept;
+                            continue;
+                        }
+                        if (current)
+                        {
+                            port.DeleteLayer(layer.name);
+                        }
+                        port.CreateLayer(layer);
+                    }
+                    if (resynced)
+                    {
+                        resynced(name, kept, uint32_t(layers.size()) - kept);
+                    }
+                });
+    }
 }
 
 void

@@ -35,6 +35,8 @@ public:
 
     /// Puts a port under this controller; its policy is programmed when the controller starts.
     void AddPort(Ptr<VfpSwitchNetDevice> vswitch, const std::string& port);
+    /// The ports under this controller, in the order they were added.
+    const std::vector<ManagedPort>& GetPorts() const { return m_ports; }
     /// When the last change so far landed on its port (zero before any did).
     Time GetConvergedAt() const { return m_convergedAt; }
     /// Changes made and not yet landed.
@@ -53,6 +55,19 @@ public:
      * (UserPolicyHelper). The base class claims none.
      */
     virtual std::vector<LayerClaim> GetLayerClaims() const;
+    /// Called as a restart lands on a port: its layers left as they were and replaced.
+    using Resynced = std::function<void(const std::string& port, uint32_t kept, uint32_t replaced)>;
+    /**
+     * The controller restarts: it comes back knowing its policy but not what it had
+     * programmed, reads back each port's layers and pushes what differs, one change per
+     * port after ProgrammingLatency (a re-sync, as a controller reconnecting to its hosts
+     * does). A layer of MakeLayers equal to the port's (in the policy format's canonical
+     * form) is kept with its flows and stateful state, so admitted connections live on; a
+     * layer that differs, or is missing, is programmed anew. Resources (mapping tables)
+     * are the host's and stay. A controller whose MakeLayers is empty cannot restart
+     * (NS_FATAL_ERROR). @p resynced, if set, hears from every port.
+     */
+    void Restart(Resynced resynced = nullptr);
 
     /// Signature of the Programmed trace: the port, and how long the change took to land.
     typedef void (*ProgrammedCallback)(const std::string& port, Time latency);
@@ -63,6 +78,9 @@ protected:
     void StopApplication() override;
     /// Programs @p port's initial policy (called ProgrammingLatency after the start).
     virtual void Configure(const ManagedPort& managed, vfp::Port& port) = 0;
+    /// The layers this controller programs on @p managed, resources aside (what Restart
+    /// pushes again). The base class has none.
+    virtual std::vector<vfp::LayerSpec> MakeLayers(const ManagedPort& managed) const;
     /// Runs @p change on @p managed's VFPAPI ProgrammingLatency from now.
     void Program(const ManagedPort& managed, std::function<void(vfp::Port&)> change);
 

@@ -120,8 +120,7 @@ VnetController::DoDispose()
 void
 VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
 {
-    const Vm& vm =
-        m_vms.at(managed.name + "@" + std::to_string(managed.vswitch->GetNode()->GetId()));
+    const Vm& vm = VmOf(managed);
     const Network& network = m_networks.at(vm.vni);
     const std::string mapping = MappingName(vm.vni);
 
@@ -145,7 +144,22 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
                                       agent->Resolve(portName, event.resource, vni, event.key);
                                   }
                               });
+    port.CreateLayer(MakeLayers(managed).front());
+    managed.vswitch->SetNeighbors(managed.name, network.neighbors);
+}
 
+const VnetController::Vm&
+VnetController::VmOf(const ManagedPort& managed) const
+{
+    return m_vms.at(managed.name + "@" + std::to_string(managed.vswitch->GetNode()->GetId()));
+}
+
+std::vector<vfp::LayerSpec>
+VnetController::MakeLayers(const ManagedPort& managed) const
+{
+    const Vm& vm = VmOf(managed);
+    const Network& network = m_networks.at(vm.vni);
+    const std::string mapping = MappingName(vm.vni);
     std::ostringstream prefix;
     prefix << network.prefix << "/" << network.mask.GetPrefixLength();
     vfp::LayerSpec layer;
@@ -212,8 +226,7 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
     inbound.rules.push_back(decap);
 
     layer.groups = {outbound, inbound};
-    port.CreateLayer(layer);
-    managed.vswitch->SetNeighbors(managed.name, network.neighbors);
+    return {layer};
 }
 
 } // namespace ns3

@@ -70,9 +70,15 @@ public:
 
 protected:
     void DoDispose() override;
+    /// The port's mapping resource, its miss handler, the "vnet" layer and the neighbours.
     void Configure(const ManagedPort& managed, vfp::Port& port) override;
+    /// The "vnet" layer: encap to the virtual network, decap of its key.
+    std::vector<vfp::LayerSpec> MakeLayers(const ManagedPort& managed) const override;
 
 private:
+    /// The VM behind @p managed.
+    const Vm& VmOf(const ManagedPort& managed) const;
+
     /// A virtual network.
     struct Network
     {

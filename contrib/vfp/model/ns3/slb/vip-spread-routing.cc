@@ -35,11 +35,11 @@ VipSpreadRouting::AddMux(uint32_t interface, Ipv4Address address)
 }
 
 void
-VipSpreadRouting::RemoveMux(Ipv4Address address)
+VipSpreadRouting::SetMuxUp(Ipv4Address address, bool up)
 {
     for (Mux& mux : m_muxes)
     {
-        mux.up = mux.up && mux.address != address;
+        mux.up = mux.address == address ? up : mux.up;
     }
 }
 

@@ -24,8 +24,9 @@ public:
     void SetVipPrefix(Ipv4Address prefix, Ipv4Mask mask);
     /// A Mux reached through @p interface at @p address.
     void AddMux(uint32_t interface, Ipv4Address address);
-    /// Withdraws a Mux (its route goes; flows re-hash over the others).
-    void RemoveMux(Ipv4Address address);
+    /// Withdraws a Mux (@p up false: its route goes, its flows re-hash over the others, as
+    /// when its BGP session drops) or announces it again.
+    void SetMuxUp(Ipv4Address address, bool up);
     /// Packets routed to each Mux, in the order they were added.
     const std::vector<uint64_t>& GetPacketsPerMux() const { return m_packets; }
 
