@@ -199,10 +199,6 @@ main(int argc, char** argv)
         {
             UserPolicyHelper::Install(*dc, s.policy); // --policy
         }
-        if (!s.events.empty())
-        {
-            events = std::make_unique<ScenarioEvents>(*dc, s.events, Seconds(s.start), s.duration);
-        }
     }
     catch (const std::exception& error)
     {
@@ -217,6 +213,19 @@ main(int argc, char** argv)
     if (s.GeneratesTraffic())
     {
         AddGeneratedTraffic(s, *dc, metrics, start, stop, stream);
+    }
+    if (!s.events.empty())
+    {
+        try
+        {
+            events = std::make_unique<ScenarioEvents>(
+                *dc, s.events, Seconds(s.start), s.duration, stream);
+        }
+        catch (const std::exception& error)
+        {
+            std::cerr << "datacenter: " << error.what() << "\n";
+            return 2;
+        }
     }
     std::unique_ptr<FileFlows> flows;
     if (!fileFlows.empty())

@@ -49,6 +49,18 @@ struct Line
         }
         return uint32_t(value.get<uint64_t>());
     }
+    /// A number from @p lo to @p hi at @p field (@p what says what it counts).
+    double Number(const std::string& field, double lo, double hi, const std::string& what) const
+    {
+        const nlohmann::json& value = object.at(field);
+        if (!value.is_number() || !(value.get<double>() >= lo && value.get<double>() <= hi))
+        {
+            place.Fail(
+                field,
+                fmt::format("expected {} from {} to {}, got {}", what, lo, hi, value.dump()));
+        }
+        return value.get<double>();
+    }
     /// A non-empty string at @p field.
     std::string Text(const std::string& field) const
     {
@@ -155,6 +167,34 @@ ParseController(const Line& line, ScenarioEvent& event)
 }
 
 void
+ParseSynFlood(const Line& line, ScenarioEvent& event)
+{
+    const EventBounds& bounds = line.bounds;
+    event.vm = line.Index("vm", bounds.vms, "VM");
+    ScenarioEvent::Flood flood;
+    flood.dst = line.Index("dst", bounds.vms, "VM");
+    if (flood.dst == *event.vm || flood.dst % bounds.tenants != *event.vm % bounds.tenants)
+    {
+        line.place.Fail("dst",
+                        fmt::format("expected another VM of VM {}'s tenant {}, got VM {}",
+                                    *event.vm,
+                                    *event.vm % bounds.tenants,
+                                    flood.dst));
+    }
+    flood.rate = line.Number("rate", 1, 1e7, "SYNs a second");
+    flood.seconds = line.Number("duration", 1e-6, bounds.duration - event.time, "seconds");
+    if (line.object.contains("port"))
+    {
+        flood.port = uint16_t(line.Index("port", 65536, "port"));
+        if (flood.port == 0)
+        {
+            line.place.Fail("port", "expected a port from 1 to 65535, got 0");
+        }
+    }
+    event.flood = flood;
+}
+
+void
 ParseNothing(const Line&, ScenarioEvent&)
 {
 }
@@ -175,6 +215,7 @@ Ops()
         {"mux_down", Op{{"mux"}, {}, &ParseMux}},
         {"mux_up", Op{{"mux"}, {}, &ParseMux}},
         {"controller_restart", Op{{"controller"}, {}, &ParseController}},
+        {"syn_flood", Op{{"vm", "dst", "rate", "duration"}, {"port"}, &ParseSynFlood}},
     };
     return OPS;
 }

@@ -7,6 +7,7 @@
  *   {"time": 0.1, "op": "directory_down"}
  *   {"time": 0.3, "op": "tor_down", "tor": 1}
  *   {"time": 0.4, "op": "controller_restart", "controller": "acl"}
+ *   {"time": 0.5, "op": "syn_flood", "vm": 0, "dst": 2, "rate": 100000, "duration": 0.05}
  * Events may come in any order: they are applied by time, events at the same time in file
  * order. Every line is checked before the run (an unknown op or field, a missing or bad
  * field, a VM, tenant or link that does not exist, a policy file that does not load, a
@@ -44,6 +45,15 @@ struct ScenarioEvent
     std::optional<uint32_t> tor;    //!< tor_down, tor_up: the ToR
     std::optional<uint32_t> mux;    //!< mux_down, mux_up: the Mux
     std::string controller;         //!< controller_restart: vnet, acl or metering
+    /// syn_flood: from vm, Rate SYNs a second for Seconds to Dst:Port.
+    struct Flood
+    {
+        uint32_t dst = 0;     //!< the VM flooded (the same tenant as vm)
+        double rate = 0;      //!< SYNs a second
+        double seconds = 0;   //!< how long
+        uint16_t port = 5000; //!< their destination port
+    };
+    std::optional<Flood> flood; //!< syn_flood only
 };
 
 /// What an event file's events are checked against.

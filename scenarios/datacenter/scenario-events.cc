@@ -1,8 +1,10 @@
 #include "scenario-events.h"
 
+#include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 #include "user-policy-helper.h"
 
 #include <fmt/format.h>
@@ -40,7 +42,8 @@ SecondsOrNull(Time time)
 ScenarioEvents::ScenarioEvents(VfpDatacenterHelper::Datacenter& dc,
                                const std::string& path,
                                Time start,
-                               double duration)
+                               double duration,
+                               int64_t& stream)
     : m_dc(dc)
     , m_path(path)
     , m_bounds(BoundsOf(duration))
@@ -48,6 +51,8 @@ ScenarioEvents::ScenarioEvents(VfpDatacenterHelper::Datacenter& dc,
     m_events = ReadEventFile(path, m_bounds);
     Check(path);
     m_records.resize(m_events.size());
+    m_stream = stream;
+    stream += int64_t(m_events.size()); // one each, used by the floods
     if (dc.options.switchType == VfpDatacenterHelper::SwitchType::Vfp)
     {
         m_controller = CreateObject<UserPolicyController>();
@@ -149,6 +154,10 @@ ScenarioEvents::ApplierOf(const std::string& op)
     if (op == "controller_restart")
     {
         return &ScenarioEvents::ApplyRestart;
+    }
+    if (op == "syn_flood")
+    {
+        return &ScenarioEvents::ApplyFlood;
     }
     NS_FATAL_ERROR("ScenarioEvents: op " << op << " has no applier (event-file.cc knows it)");
 }
@@ -268,6 +277,20 @@ ScenarioEvents::ApplyRestart(size_t index)
         });
 }
 
+void
+ScenarioEvents::ApplyFlood(size_t index)
+{
+    const ScenarioEvent& event = m_events[index];
+    Ptr<SynFlood> flood = CreateObject<SynFlood>();
+    flood->SetAttribute("Remote", Ipv4AddressValue(m_dc.vms[event.flood->dst].address));
+    flood->SetAttribute("Port", UintegerValue(event.flood->port));
+    flood->SetAttribute("Rate", DoubleValue(event.flood->rate));
+    flood->AssignStreams(m_stream + int64_t(index));
+    flood->SetStopTime(Seconds(event.flood->seconds)); // after its start, which is now
+    m_dc.vms[*event.vm].node->AddApplication(flood);
+    m_records[index].flood = flood;
+}
+
 nlohmann::json
 ScenarioEvents::Summary() const
 {
@@ -312,6 +335,14 @@ ScenarioEvents::Summary() const
         if (event.mux)
         {
             entry["mux"] = *event.mux;
+        }
+        if (event.flood)
+        {
+            entry["dst"] = event.flood->dst;
+            entry["rate"] = event.flood->rate;
+            entry["duration"] = event.flood->seconds;
+            entry["port"] = event.flood->port;
+            entry["syns_sent"] = record.flood ? record.flood->GetSent() : 0;
         }
         if (!event.controller.empty())
         {

@@ -13,7 +13,8 @@
  *   directory_down, _up       VnetDirectory::SetAvailable: lookups go unanswered
  *   tor_down, tor_up          VfpDatacenterHelper::SetTorUp: every link of the ToR
  *   mux_down, mux_up          VfpDatacenterHelper::SetMuxUp: the Mux's link and route
- *   controller_restart        VfpController::Restart: its layers pushed again
+ *   controller_restart        VfpController::Restart: its layers re-synced
+ *   syn_flood                 a SynFlood application on the VM, for its duration
  *
  * A new op adds its parser to event-file.cc and its applier here (ApplierOf).
  */
@@ -22,6 +23,7 @@
 
 #include "event-file.h"
 #include "ns3/nstime.h"
+#include "syn-flood.h"
 #include "vfp-datacenter-helper.h"
 
 #include <nlohmann/json.hpp>
@@ -34,7 +36,8 @@ class ScenarioEvents
 public:
     /**
      * Reads @p path against @p dc (its VMs, tenants, links and built-in layers; times
-     * before @p duration) and schedules its events from @p start on.
+     * before @p duration) and schedules its events from @p start on; random streams
+     * (syn_flood's source ports) are taken from @p stream on.
      * @throws std::invalid_argument "FILE:LINE: field: what was expected", also for a
      *         policy, VNET or directory event on the bridge baseline and for a set_policy
      *         layer that takes a built-in layer's priority under another name
@@ -42,7 +45,8 @@ public:
     ScenarioEvents(VfpDatacenterHelper::Datacenter& dc,
                    const std::string& path,
                    Time start,
-                   double duration);
+                   double duration,
+                   int64_t& stream);
     ScenarioEvents(const ScenarioEvents&) = delete;
     ScenarioEvents& operator=(const ScenarioEvents&) = delete;
 
@@ -65,6 +69,7 @@ private:
         Time landedAt = Seconds(-1);      //!< when the last port landed
         std::vector<std::string> refused; //!< the switches' reasons, per refusing port
         size_t routes = 0;                //!< link and ToR ops: fabric routes after it
+        Ptr<SynFlood> flood;              //!< syn_flood: the flooding application
     };
     using Applier = void (ScenarioEvents::*)(size_t index);
 
@@ -82,6 +87,7 @@ private:
     void ApplyTor(size_t index);
     void ApplyMux(size_t index);
     void ApplyRestart(size_t index);
+    void ApplyFlood(size_t index);
     /// The built-in controller named @p name in events (vnet, acl, metering).
     Ptr<VfpController> ControllerNamed(const std::string& name) const;
     /// Notes a change landing on one port for event @p index.
@@ -98,6 +104,7 @@ private:
     std::vector<Record> m_records;          //!< one per event
     Ptr<UserPolicyController> m_controller; //!< programs the policy ops (VFP only)
     uint32_t m_refused = 0;                 //!< changes the switches refused
+    int64_t m_stream = 0;                   //!< the first random stream of the floods
 };
 
 } // namespace ns3
