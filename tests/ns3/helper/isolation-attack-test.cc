@@ -1,6 +1,8 @@
 /*
  * Isolation under attack, through real simulated VMs: a VM that forges its source MAC or
- * IP, or crafts VXLAN/NVGRE with another tenant's key, reaches no VM of another tenant;
+ * IP is stopped at its own port (the vnet-source layer) and, with that layer off, still
+ * reaches no VM of another tenant; one that crafts VXLAN/NVGRE with another tenant's key
+ * reaches no VM of another tenant;
  * a packet from the fabric with a forged tunnel key is dropped at decap; each drop is
  * counted with its reason. VMs 0 and 2 are tenant 0, VMs 1 and 3 tenant 1 (the same two
  * addresses); VMs 0 and 1 are on host 0, VMs 2 and 3 on host 1.
@@ -125,9 +127,39 @@ TEST_F(IsolationAttack, AForgedSourceMacOrIpReachesNoOtherTenant)
     SendFromVm0(UdpDatagram(Ipv4Address("10.0.0.9"), victim, 5000), MacOf(0));
     Run();
     EXPECT_EQ(Tenant1Received(), 0u);
+    EXPECT_EQ(received[2], 0u) << "not even its own tenant's VM: it never leaves VM 0's port";
+    // The vnet-source layer nearest the VM admits only VM 0's own MAC and address.
+    EXPECT_EQ(drops["default_block"], 20u);
+    EXPECT_EQ(drops["no_port"], 0u);
+}
+
+/// The same datacenter with the vnet-source layer turned off.
+class IsolationAttackWithoutAntiSpoofing : public IsolationAttack
+{
+protected:
+    void SetUp() override
+    {
+        Config::SetDefault("ns3::VnetController::AntiSpoofing", BooleanValue(false));
+        IsolationAttack::SetUp();
+    }
+
+    void TearDown() override
+    {
+        IsolationAttack::TearDown();
+        Config::SetDefault("ns3::VnetController::AntiSpoofing", BooleanValue(true));
+    }
+};
+
+TEST_F(IsolationAttackWithoutAntiSpoofing, AForgedSourceStillReachesNoOtherTenant)
+{
+    const Ipv4Address victim = dc.vms[2].address;
+    SendFromVm0(UdpDatagram(dc.vms[0].address, victim, 5000), MacOf(1));
+    SendFromVm0(UdpDatagram(Ipv4Address("10.0.0.9"), victim, 5000), MacOf(0));
+    Run();
+    EXPECT_EQ(Tenant1Received(), 0u);
     // The port is the VM's, whatever it claims: tenant 0's tunnel carries it. At host 1 the
     // frame names no port there (its destination MAC is the one VM 0's link gave it).
-    EXPECT_EQ(drops["no_port"], 20u) << "no anti-spoofing layer yet (docs/reliability.md)";
+    EXPECT_EQ(drops["no_port"], 20u);
 }
 
 TEST_F(IsolationAttack, VxlanOrNvgreWithAnotherTenantsKeyReachesNoOtherTenant)

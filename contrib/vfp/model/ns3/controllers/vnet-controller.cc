@@ -16,6 +16,8 @@ namespace
 {
 /// The layer this controller owns on every port it manages.
 constexpr const char* LAYER_NAME = "vnet";
+/// The anti-spoofing layer, nearest the VM (AntiSpoofing).
+constexpr const char* SOURCE_LAYER_NAME = "vnet-source";
 } // namespace
 
 TypeId
@@ -47,14 +49,33 @@ VnetController::GetTypeId()
                           "(otherwise drop it, reason mapping_miss, while the lookup runs).",
                           BooleanValue(true),
                           MakeBooleanAccessor(&VnetController::m_holdOnMiss),
-                          MakeBooleanChecker());
+                          MakeBooleanChecker())
+            .AddAttribute("AntiSpoofing",
+                          "Program a \"vnet-source\" layer that lets a VM send only from its own "
+                          "MAC and customer address (outbound default block; drops count as "
+                          "default_block). On by default, as Hyper-V's virtual switch refuses "
+                          "MAC address spoofing unless a VM is allowed it.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&VnetController::m_antiSpoofing),
+                          MakeBooleanChecker())
+            .AddAttribute("SourceLayerPriority",
+                          "Priority of the vnet-source layer: nearest the VM (below metering's "
+                          "100), so that a spoofed packet is neither metered nor admitted.",
+                          IntegerValue(50),
+                          MakeIntegerAccessor(&VnetController::m_sourceLayerPriority),
+                          MakeIntegerChecker<int32_t>());
     return tid;
 }
 
 std::vector<VfpController::LayerClaim>
 VnetController::GetLayerClaims() const
 {
-    return {{LAYER_NAME, m_layerPriority}};
+    std::vector<LayerClaim> claims = {{LAYER_NAME, m_layerPriority}};
+    if (m_antiSpoofing)
+    {
+        claims.push_back({SOURCE_LAYER_NAME, m_sourceLayerPriority});
+    }
+    return claims;
 }
 
 std::string
@@ -144,7 +165,10 @@ VnetController::Configure(const ManagedPort& managed, vfp::Port& port)
                                       agent->Resolve(portName, event.resource, vni, event.key);
                                   }
                               });
-    port.CreateLayer(MakeLayers(managed).front());
+    for (const vfp::LayerSpec& layer : MakeLayers(managed))
+    {
+        port.CreateLayer(layer);
+    }
     managed.vswitch->SetNeighbors(managed.name, network.neighbors);
 }
 
@@ -226,7 +250,35 @@ VnetController::MakeLayers(const ManagedPort& managed) const
     inbound.rules.push_back(decap);
 
     layer.groups = {outbound, inbound};
-    return {layer};
+    if (!m_antiSpoofing)
+    {
+        return {layer};
+    }
+    return {layer, MakeSourceLayer(vm)};
+}
+
+vfp::LayerSpec
+VnetController::MakeSourceLayer(const Vm& vm) const
+{
+    std::ostringstream mac;
+    std::ostringstream address;
+    mac << vm.mac;
+    address << vm.customer;
+    vfp::RuleSpec own;
+    own.id = "own-source";
+    own.conditions = {vfp::MakeCondition(vfp::ConditionType::SrcMac, {mac.str()}),
+                      vfp::MakeCondition(vfp::ConditionType::SrcIp, {address.str()})};
+    own.action.type = vfp::ActionType::Allow;
+    vfp::GroupSpec outbound;
+    outbound.name = "own-source";
+    outbound.direction = vfp::Direction::Outbound;
+    outbound.rules = {own};
+    vfp::LayerSpec layer;
+    layer.name = SOURCE_LAYER_NAME;
+    layer.priority = m_sourceLayerPriority;
+    layer.defaults = {vfp::DefaultAction::Block, vfp::DefaultAction::Allow};
+    layer.groups = {outbound};
+    return layer;
 }
 
 } // namespace ns3

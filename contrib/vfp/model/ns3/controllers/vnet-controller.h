@@ -16,6 +16,11 @@
  * way); PreloadMappings programs every mapping up front instead. The controller writes
  * the directory's records, and programs the switch's ARP answers for the VMs of each
  * virtual network (their MACs are the controller's knowledge, not learnt).
+ *
+ * Anti-spoofing (AntiSpoofing, on by default): a second layer, "vnet-source", nearest the
+ * VM, lets a VM send only from its own MAC and customer address; anything else is
+ * dropped there (default_block) before any other layer sees it. It sits below the SLB
+ * layer, which rewrites a DIP's source to its VIP after the check.
  */
 #ifndef VNET_CONTROLLER_H
 #define VNET_CONTROLLER_H
@@ -36,7 +41,8 @@ class VnetController : public VfpController
 {
 public:
     static TypeId GetTypeId();
-    /// The "vnet" layer, at attribute LayerPriority.
+    /// The "vnet" layer, at attribute LayerPriority, and with AntiSpoofing the
+    /// "vnet-source" layer at SourceLayerPriority.
     std::vector<LayerClaim> GetLayerClaims() const override;
 
     /// A VM's VNIC as the controller knows it.
@@ -78,6 +84,8 @@ protected:
 private:
     /// The VM behind @p managed.
     const Vm& VmOf(const ManagedPort& managed) const;
+    /// The "vnet-source" layer of @p vm: outbound only from its MAC and its CA.
+    vfp::LayerSpec MakeSourceLayer(const Vm& vm) const;
 
     /// A virtual network.
     struct Network
@@ -93,6 +101,8 @@ private:
     int32_t m_layerPriority;                //!< attribute LayerPriority
     bool m_preload;                         //!< attribute PreloadMappings
     bool m_holdOnMiss;                      //!< attribute HoldOnMiss
+    bool m_antiSpoofing;                    //!< attribute AntiSpoofing
+    int32_t m_sourceLayerPriority;          //!< attribute SourceLayerPriority
     Ptr<VnetDirectory> m_directory;         //!< where records go
     std::map<uint32_t, Network> m_networks; //!< by VNI
     std::map<std::string, Vm> m_vms;        //!< by port name
