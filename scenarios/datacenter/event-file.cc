@@ -61,6 +61,11 @@ struct Line
         }
         return value.get<double>();
     }
+    /// "duration": seconds above zero that end before the traffic does.
+    double Duration(const ScenarioEvent& event) const
+    {
+        return Number("duration", 1e-6, bounds.duration - event.time, "seconds");
+    }
     /// A non-empty string at @p field.
     std::string Text(const std::string& field) const
     {
@@ -182,7 +187,7 @@ ParseSynFlood(const Line& line, ScenarioEvent& event)
                                     flood.dst));
     }
     flood.rate = line.Number("rate", 1, 1e7, "SYNs a second");
-    flood.seconds = line.Number("duration", 1e-6, bounds.duration - event.time, "seconds");
+    flood.seconds = line.Duration(event);
     if (line.object.contains("port"))
     {
         flood.port = uint16_t(line.Index("port", 65536, "port"));
@@ -192,6 +197,23 @@ ParseSynFlood(const Line& line, ScenarioEvent& event)
         }
     }
     event.flood = flood;
+}
+
+void
+ParseSnatStorm(const Line& line, ScenarioEvent& event)
+{
+    event.vm = line.Index("vm", line.bounds.vms, "VM");
+    if (line.bounds.servers == 0 || line.bounds.dips.count(*event.vm) == 0)
+    {
+        line.place.Fail("vm",
+                        fmt::format("expected a DIP of a VIP with outside servers to reach "
+                                    "(--muxes, --vips, --servers), got VM {}",
+                                    *event.vm));
+    }
+    ScenarioEvent::Storm storm;
+    storm.rate = line.Number("rate", 1, 1e6, "connections a second");
+    storm.seconds = line.Duration(event);
+    event.storm = storm;
 }
 
 void
@@ -216,6 +238,7 @@ Ops()
         {"mux_up", Op{{"mux"}, {}, &ParseMux}},
         {"controller_restart", Op{{"controller"}, {}, &ParseController}},
         {"syn_flood", Op{{"vm", "dst", "rate", "duration"}, {"port"}, &ParseSynFlood}},
+        {"snat_storm", Op{{"vm", "rate", "duration"}, {}, &ParseSnatStorm}},
     };
     return OPS;
 }

@@ -8,6 +8,7 @@
  *   {"time": 0.3, "op": "tor_down", "tor": 1}
  *   {"time": 0.4, "op": "controller_restart", "controller": "acl"}
  *   {"time": 0.5, "op": "syn_flood", "vm": 0, "dst": 2, "rate": 100000, "duration": 0.05}
+ *   {"time": 0.6, "op": "snat_storm", "vm": 3, "rate": 5000, "duration": 0.1}
  * Events may come in any order: they are applied by time, events at the same time in file
  * order. Every line is checked before the run (an unknown op or field, a missing or bad
  * field, a VM, tenant or link that does not exist, a policy file that does not load, a
@@ -54,6 +55,13 @@ struct ScenarioEvent
         uint16_t port = 5000; //!< their destination port
     };
     std::optional<Flood> flood; //!< syn_flood only
+    /// snat_storm: DIP vm opens Rate connections a second for Seconds to the outside servers.
+    struct Storm
+    {
+        double rate = 0;    //!< connections a second
+        double seconds = 0; //!< how long
+    };
+    std::optional<Storm> storm; //!< snat_storm only
 };
 
 /// What an event file's events are checked against.
@@ -66,6 +74,8 @@ struct EventBounds
     uint32_t tors = 0;                 //!< ToRs in the datacenter
     uint32_t muxes = 0;                //!< Muxes (Ananta)
     std::set<std::string> controllers; //!< the controllers that can restart
+    std::set<uint32_t> dips;           //!< VMs behind a VIP (Ananta), which SNAT serves
+    uint32_t servers = 0;              //!< outside servers (Ananta's --servers)
     double duration = 0;               //!< seconds of traffic: times must be below
     std::string policyDirectory = "."; //!< where relative policy paths start
 };

@@ -1,8 +1,10 @@
 #include "scenario-events.h"
 
 #include "ns3/double.h"
+#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 #include "user-policy-helper.h"
@@ -26,6 +28,12 @@ NeedsVfp(const std::string& op)
     return op == "set_policy" || op == "remove_layer" || op == "directory_down" ||
            op == "directory_up" || op == "controller_restart";
 }
+
+/// Random streams set aside for each event (a RequestResponseClient takes three).
+constexpr int64_t STREAMS_PER_EVENT = 4;
+
+/// snat_storm: the response size of each connection, bytes (a small API call's).
+constexpr uint32_t STORM_RESPONSE_BYTES = 1000;
 
 /// The names controller_restart takes.
 const std::vector<std::string> CONTROLLERS = {"vnet", "acl", "metering"};
@@ -52,7 +60,7 @@ ScenarioEvents::ScenarioEvents(VfpDatacenterHelper::Datacenter& dc,
     Check(path);
     m_records.resize(m_events.size());
     m_stream = stream;
-    stream += int64_t(m_events.size()); // one each, used by the floods
+    stream += int64_t(m_events.size()) * STREAMS_PER_EVENT;
     if (dc.options.switchType == VfpDatacenterHelper::SwitchType::Vfp)
     {
         m_controller = CreateObject<UserPolicyController>();
@@ -87,6 +95,11 @@ ScenarioEvents::BoundsOf(double duration) const
             bounds.controllers.insert(name);
         }
     }
+    for (const VfpDatacenterHelper::Vip& vip : m_dc.vips)
+    {
+        bounds.dips.insert(vip.dips.begin(), vip.dips.end());
+    }
+    bounds.servers = m_dc.servers.GetN();
     bounds.duration = duration;
     return bounds;
 }
@@ -158,6 +171,10 @@ ScenarioEvents::ApplierOf(const std::string& op)
     if (op == "syn_flood")
     {
         return &ScenarioEvents::ApplyFlood;
+    }
+    if (op == "snat_storm")
+    {
+        return &ScenarioEvents::ApplyStorm;
     }
     NS_FATAL_ERROR("ScenarioEvents: op " << op << " has no applier (event-file.cc knows it)");
 }
@@ -285,10 +302,39 @@ ScenarioEvents::ApplyFlood(size_t index)
     flood->SetAttribute("Remote", Ipv4AddressValue(m_dc.vms[event.flood->dst].address));
     flood->SetAttribute("Port", UintegerValue(event.flood->port));
     flood->SetAttribute("Rate", DoubleValue(event.flood->rate));
-    flood->AssignStreams(m_stream + int64_t(index));
+    flood->AssignStreams(m_stream + int64_t(index) * STREAMS_PER_EVENT);
     flood->SetStopTime(Seconds(event.flood->seconds)); // after its start, which is now
     m_dc.vms[*event.vm].node->AddApplication(flood);
     m_records[index].flood = flood;
+}
+
+void
+ScenarioEvents::ApplyStorm(size_t index)
+{
+    const ScenarioEvent& event = m_events[index];
+    Ptr<RequestResponseClient> client = CreateObject<RequestResponseClient>();
+    client->SetAttribute("Interval",
+                         PointerValue(CreateObjectWithAttributes<ExponentialRandomVariable>(
+                             "Mean", DoubleValue(1.0 / event.storm->rate))));
+    client->SetAttribute("ResponseSize",
+                         PointerValue(CreateObjectWithAttributes<ConstantRandomVariable>(
+                             "Constant", DoubleValue(STORM_RESPONSE_BYTES))));
+    for (uint32_t s = 0; s < m_dc.servers.GetN(); ++s)
+    {
+        client->AddPeer(InetSocketAddress(m_dc.serverAddresses[s], 80));
+    }
+    Record& record = m_records[index];
+    client->TraceConnectWithoutContext("Completed",
+                                       Callback<void, uint64_t, const Address&, uint32_t, Time>(
+                                           [&record](uint64_t, const Address&, uint32_t, Time)
+                                           { ++record.completed; }));
+    client->TraceConnectWithoutContext(
+        "Failed",
+        Callback<void, uint64_t, const std::string&>([&record](uint64_t, const std::string& reason)
+                                                     { ++record.failed[reason]; }));
+    client->AssignStreams(m_stream + int64_t(index) * STREAMS_PER_EVENT);
+    client->SetStopTime(Seconds(event.storm->seconds)); // after its start, which is now
+    m_dc.vms[*event.vm].node->AddApplication(client);
 }
 
 nlohmann::json
@@ -343,6 +389,13 @@ ScenarioEvents::Summary() const
             entry["duration"] = event.flood->seconds;
             entry["port"] = event.flood->port;
             entry["syns_sent"] = record.flood ? record.flood->GetSent() : 0;
+        }
+        if (event.storm)
+        {
+            entry["rate"] = event.storm->rate;
+            entry["duration"] = event.storm->seconds;
+            entry["connections_completed"] = record.completed;
+            entry["connections_failed"] = record.failed;
         }
         if (!event.controller.empty())
         {

@@ -15,6 +15,7 @@
  *   mux_down, mux_up          VfpDatacenterHelper::SetMuxUp: the Mux's link and route
  *   controller_restart        VfpController::Restart: its layers re-synced
  *   syn_flood                 a SynFlood application on the VM, for its duration
+ *   snat_storm                a RequestResponseClient on a DIP to the outside servers
  *
  * A new op adds its parser to event-file.cc and its applier here (ApplierOf).
  */
@@ -23,6 +24,7 @@
 
 #include "event-file.h"
 #include "ns3/nstime.h"
+#include "request-response-client.h"
 #include "syn-flood.h"
 #include "vfp-datacenter-helper.h"
 
@@ -37,7 +39,7 @@ public:
     /**
      * Reads @p path against @p dc (its VMs, tenants, links and built-in layers; times
      * before @p duration) and schedules its events from @p start on; random streams
-     * (syn_flood's source ports) are taken from @p stream on.
+     * (syn_flood's source ports, snat_storm's arrivals) are taken from @p stream on.
      * @throws std::invalid_argument "FILE:LINE: field: what was expected", also for a
      *         policy, VNET or directory event on the bridge baseline and for a set_policy
      *         layer that takes a built-in layer's priority under another name
@@ -59,17 +61,19 @@ private:
     /// What one event did.
     struct Record
     {
-        Time appliedAt = Seconds(-1);     //!< when it applied (negative: not yet)
-        uint32_t ports = 0;               //!< policy ops: ports it was sent to
-        uint32_t landed = 0;              //!< of those, ports where it landed
-        uint32_t changed = 0;             //!< layers created (set_policy) or deleted
-        uint32_t replaced = 0;            //!< set_policy: of those created, replacements;
-                                          //!< controller_restart: layers programmed anew
-        uint32_t kept = 0;                //!< controller_restart: layers found in sync
-        Time landedAt = Seconds(-1);      //!< when the last port landed
-        std::vector<std::string> refused; //!< the switches' reasons, per refusing port
-        size_t routes = 0;                //!< link and ToR ops: fabric routes after it
-        Ptr<SynFlood> flood;              //!< syn_flood: the flooding application
+        Time appliedAt = Seconds(-1);           //!< when it applied (negative: not yet)
+        uint32_t ports = 0;                     //!< policy ops: ports it was sent to
+        uint32_t landed = 0;                    //!< of those, ports where it landed
+        uint32_t changed = 0;                   //!< layers created (set_policy) or deleted
+        uint32_t replaced = 0;                  //!< set_policy: of those created, replacements;
+                                                //!< controller_restart: layers programmed anew
+        uint32_t kept = 0;                      //!< controller_restart: layers found in sync
+        Time landedAt = Seconds(-1);            //!< when the last port landed
+        std::vector<std::string> refused;       //!< the switches' reasons, per refusing port
+        size_t routes = 0;                      //!< link and ToR ops: fabric routes after it
+        Ptr<SynFlood> flood;                    //!< syn_flood: the flooding application
+        uint64_t completed = 0;                 //!< snat_storm: connections completed
+        std::map<std::string, uint64_t> failed; //!< snat_storm: failed, by reason
     };
     using Applier = void (ScenarioEvents::*)(size_t index);
 
@@ -88,6 +92,7 @@ private:
     void ApplyMux(size_t index);
     void ApplyRestart(size_t index);
     void ApplyFlood(size_t index);
+    void ApplyStorm(size_t index);
     /// The built-in controller named @p name in events (vnet, acl, metering).
     Ptr<VfpController> ControllerNamed(const std::string& name) const;
     /// Notes a change landing on one port for event @p index.
