@@ -127,6 +127,26 @@ TEST(OffloadTable, RemovalTakesTheFlowOutOfHardware)
     EXPECT_FALSE(table.Lookup(Key(0), 0, 1).Hit());
 }
 
+TEST(OffloadTable, RemovalReportsTheCountersNotYetSyncedBack)
+{
+    OffloadTable table(Instant(4, 0));
+    std::vector<std::pair<uint64_t, uint64_t>> reported; // packets, bytes
+    table.SetRemovalHandler(
+        [&](const UnifiedFlowKey&, const OffloadEntry& entry, OffloadRemoval why)
+        {
+            EXPECT_EQ(why, OffloadRemoval::Removed);
+            reported.emplace_back(entry.packets, entry.bytes);
+        });
+    table.Insert(Key(0), {}, 0);
+    table.Lookup(Key(0), 0, 1, 100);
+    table.Lookup(Key(0), 0, 2, 200);
+    table.SyncCounters([](const UnifiedFlowKey&, const OffloadEntry&) {});
+    table.Lookup(Key(0), 0, 3, 50);
+    EXPECT_TRUE(table.Remove(Key(0), 4));
+    EXPECT_EQ(reported, (std::vector<std::pair<uint64_t, uint64_t>>{{1, 50}}))
+        << "what the sync did not take, and only that";
+}
+
 TEST(OffloadTable, HitsPromoteToTheFastTierAndDemoteItsLeastRecent)
 {
     OffloadTable table(Instant(8, 2));

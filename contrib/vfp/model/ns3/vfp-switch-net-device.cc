@@ -109,6 +109,12 @@ VfpSwitchNetDevice::GetTypeId()
                           PointerValue(),
                           MakePointerAccessor(&VfpSwitchNetDevice::m_cpu),
                           MakePointerChecker<VfpHostCpu>())
+            .AddAttribute("Nic",
+                          "The programmable NIC that offloads unified flows (null: none, every "
+                          "packet is served by the host CPU).",
+                          PointerValue(),
+                          MakePointerAccessor(&VfpSwitchNetDevice::m_nic),
+                          MakePointerChecker<VfpProgrammableNic>())
             .AddAttribute("TunnelOverhead",
                           "Bytes the VNET tunnel adds (VXLAN 50, NVGRE 42) when the uplink's MTU "
                           "cannot carry a full VM frame plus them: the switch then clamps the MSS "
@@ -490,6 +496,19 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
                         Ptr<const Packet> original,
                         Time deadline)
 {
+    if (m_nic)
+    {
+        if (std::optional<VfpProgrammableNic::Forwarded> hardware =
+                m_nic->Offer(port, direction, decoded.stack, original))
+        {
+            vfp::HeaderStack out = decoded.stack;
+            hardware->ht.Apply(out);
+            Ptr<Packet> packet =
+                VfpPacketCodec::Encode(decoded, hardware->ht, out, m_nextIdentification++);
+            Forward(port, direction, packet, out, original, hardware->latency);
+            return;
+        }
+    }
     PortInfo& info = m_ports[&port];
     const uint32_t core = m_cpu->SelectCore(info.index, vfp::SymmetricFlowHash(decoded.stack));
     if (!m_cpu->Admit(core))
@@ -509,6 +528,10 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     {
         m_slowPathTrace(original);
     }
+    if (m_nic)
+    {
+        m_nic->Learn(port, direction, decoded.stack, result);
+    }
     if (result.verdict == vfp::Verdict::Hold)
     {
         Hold(port, direction, decoded, original, deadline);
@@ -522,15 +545,26 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     }
     Ptr<Packet> packet =
         VfpPacketCodec::Encode(decoded, result.ht, result.packet, m_nextIdentification++);
-    const vfp::EthernetHeader& eth = result.packet[0].eth;
+    Forward(port, direction, packet, result.packet, original, done);
+}
+
+void
+VfpSwitchNetDevice::Forward(vfp::Port& port,
+                            vfp::Direction direction,
+                            Ptr<Packet> packet,
+                            const vfp::HeaderStack& out,
+                            Ptr<const Packet> original,
+                            Time after)
+{
+    const vfp::EthernetHeader& eth = out[0].eth;
     if (direction == vfp::Direction::Inbound)
     {
         Simulator::Schedule(
-            done, &VfpSwitchNetDevice::Transmit, this, m_portDevices[port.GetName()], packet, eth);
+            after, &VfpSwitchNetDevice::Transmit, this, m_portDevices[port.GetName()], packet, eth);
     }
-    else if (vfp::Port* local = m_engine->Forward(result.packet))
+    else if (vfp::Port* local = m_engine->Forward(out))
     {
-        Simulator::Schedule(done,
+        Simulator::Schedule(after,
                             &VfpSwitchNetDevice::DeliverLocally,
                             this,
                             local->GetName(),
@@ -540,7 +574,7 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     }
     else if (m_uplink)
     {
-        Simulator::Schedule(done, &VfpSwitchNetDevice::SendUplink, this, packet, eth);
+        Simulator::Schedule(after, &VfpSwitchNetDevice::SendUplink, this, packet, eth);
     }
     else
     {

@@ -38,6 +38,7 @@
 #include "ns3/traced-value.h"
 #include "vfp-host-cpu.h"
 #include "vfp-packet-codec.h"
+#include "vfp-programmable-nic.h"
 
 #include <deque>
 #include <map>
@@ -96,6 +97,8 @@ public:
     Ptr<NetDevice> GetUplink() const;
     /// The host CPU model that serves this switch's packets.
     Ptr<VfpHostCpu> GetCpu();
+    /// The programmable NIC that offloads this switch's unified flows (null: none).
+    Ptr<VfpProgrammableNic> GetNic() const { return m_nic; }
 
     /// Sets the addresses the switch answers @p port's ARP requests for (shared: one
     /// table per virtual network is enough).
@@ -180,6 +183,14 @@ private:
              const VfpPacketCodec::Decoded& decoded,
              Ptr<const Packet> original,
              Time deadline);
+    /// Sends @p packet (as the pipeline of @p port left it, going @p direction) on its way
+    /// @p after from now: to its VM, to another VM here, or up the uplink.
+    void Forward(vfp::Port& port,
+                 vfp::Direction direction,
+                 Ptr<Packet> packet,
+                 const vfp::HeaderStack& out,
+                 Ptr<const Packet> original,
+                 Time after);
     /// Hands a packet one of our VMs sent to another VM here: @p port's inbound pipeline.
     void DeliverLocally(std::string port,
                         Ptr<Packet> packet,
@@ -239,6 +250,7 @@ private:
     uint32_t m_holdQueueLength;                           //!< attribute HoldQueueLength
     Time m_holdTimeout;                                   //!< attribute HoldTimeout
     Ptr<VfpHostCpu> m_cpu;                                //!< attribute Cpu
+    Ptr<VfpProgrammableNic> m_nic;                        //!< attribute Nic
     uint16_t m_tunnelOverhead;                            //!< attribute TunnelOverhead
     uint16_t m_nextIdentification = 0;                    //!< of the IPv4 headers pushed
     Ptr<VfpReassembler> m_reassembler;                    //!< uplink fragments (made on use)

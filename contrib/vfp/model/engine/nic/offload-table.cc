@@ -270,7 +270,7 @@ OffloadTable::Remove(const UnifiedFlowKey& key, double now)
         return false;
     }
     ++m_counters.removals;
-    Erase(&it->second, std::nullopt);
+    Erase(&it->second, OffloadRemoval::Removed);
     return true;
 }
 

@@ -114,6 +114,8 @@ struct OffloadEntry
     uint64_t generation = 0; //!< the port generation it was computed at
     uint64_t packets = 0;    //!< hardware packets since the last sync-back
     uint64_t bytes = 0;      //!< hardware bytes since the last sync-back
+    int32_t sizeDelta = 0;   //!< bytes the transposition adds to each packet
+    uint32_t owner = 0;      //!< the caller's tag (the NIC: the index of the port)
 };
 
 enum class OffloadOutcome : uint8_t
@@ -199,7 +201,8 @@ public:
     bool Remove(const UnifiedFlowKey& key, double now);
     /// Applies completions up to @p now and removes the entries idle for idleTimeout.
     void Expire(double now);
-    /// Calls @p handler for every entry that leaves the table but by Remove.
+    /// Calls @p handler for every resident entry that leaves the table, Remove's too
+    /// (OffloadRemoval::Removed), with the counters it had not synced back yet.
     void SetRemovalHandler(RemovalHandler handler) { m_onRemoval = std::move(handler); }
 
     /// Calls @p visit(key, entry) for every resident entry, least recently used first,

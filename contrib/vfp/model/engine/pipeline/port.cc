@@ -108,6 +108,47 @@ Port::Process(Direction direction, const HeaderStack& packet, double now, Pipeli
     return walk.result;
 }
 
+bool
+Port::HasCurrentFlow(const UnifiedFlowKey& key)
+{
+    const UnifiedFlow* flow = m_uft.Find(key);
+    return flow && flow->generation == m_generation;
+}
+
+bool
+Port::AccountOffloaded(
+    const UnifiedFlowKey& key, uint64_t packets, uint64_t bytes, int64_t sizeDelta, double now)
+{
+    const size_t d = static_cast<size_t>(key.direction);
+    m_counters.received[d].packets += packets;
+    m_counters.received[d].bytes += bytes;
+    m_counters.allowed[d].packets += packets;
+    m_counters.allowed[d].bytes += uint64_t(int64_t(bytes) + int64_t(packets) * sizeDelta);
+    UnifiedFlow* flow = m_uft.Find(key);
+    if (!flow)
+    {
+        return false;
+    }
+    for (const MeterContext& context : flow->meters)
+    {
+        context.meter->packets += packets;
+        context.meter->bytes +=
+            uint64_t(int64_t(bytes) + int64_t(packets) * int64_t(context.sizeDelta));
+    }
+    for (const LayerFlowRef& ref : flow->layerFlows)
+    {
+        if (FlowPair* pair = ref.layer->GetFlows().Get(ref.handle))
+        {
+            pair->lastSeen = std::max(pair->lastSeen, now);
+        }
+    }
+    if (Connection* connection = m_tracker.Get(flow->connection))
+    {
+        connection->lastSeen = std::max(connection->lastSeen, now);
+    }
+    return true;
+}
+
 ProcessResult
 Port::Simulate(Direction direction, const HeaderStack& packet, double now, PipelineTrace* trace)
 {

@@ -132,6 +132,25 @@ public:
                            const HeaderStack& packet,
                            double now,
                            PipelineTrace* trace = nullptr);
+    /// The unified flow key of @p packet going @p direction: what the UFT, and a NIC that
+    /// offloads its flows, index it by.
+    UnifiedFlowKey FlowKeyOf(Direction direction, const HeaderStack& packet) const
+    {
+        return MakeUnifiedFlowKey(direction, packet, m_flagSensitive);
+    }
+    /// Whether the unified flow @p key is in the UFT at the current generation.
+    bool HasCurrentFlow(const UnifiedFlowKey& key);
+    /**
+     * Accounts @p packets of @p bytes (at entry) that a NIC forwarded for the unified flow
+     * @p key without this port (its counters synced back): the port's received and
+     * allowed counters grow (allowed by @p sizeDelta per packet, the transposition's size
+     * change), the flow's meters count as the fast path would (bytes plus each meter's
+     * size delta, per packet), and its layer flows and connection are refreshed to
+     * @p now. @return false when the unified flow is gone (then only the port counters
+     * grow).
+     */
+    bool AccountOffloaded(
+        const UnifiedFlowKey& key, uint64_t packets, uint64_t bytes, int64_t sizeDelta, double now);
     /// Ends every connection due by @p now (removing its unified flows) and removes idle
     /// layer flows of every layer; returns how many layer flow pairs went.
     size_t ExpireFlows(double now);
