@@ -28,7 +28,7 @@ class SpecErrorTest(unittest.TestCase):
         self.refuse("grid.cps: expected a non-empty list of values, got []", grid={"cps": []})
 
     def test_missing_program(self):
-        self.refuse('program: no executable "offload-cache"', program="offload-cache")
+        self.refuse('program: no executable "no-such-program"', program="no-such-program")
 
     def test_program_that_is_not_a_sweep_program(self):
         self.refuse(
