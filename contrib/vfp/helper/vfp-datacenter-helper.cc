@@ -146,6 +146,8 @@ struct VfpDatacenterHelper::FabricPlan
         bool IsUp() const { return ns3::IsUp(down); }
     };
     using Prefix = std::pair<Ipv4Address, uint8_t>;
+    /// The default route's prefix.
+    static inline const Prefix EVERYWHERE{Ipv4Address("0.0.0.0"), 0};
     /// A route as AddRoute takes it.
     struct Route
     {
@@ -230,7 +232,6 @@ struct VfpDatacenterHelper::FabricPlan
     /// every link up if none does).
     void FinishRack(size_t r)
     {
-        const Prefix everywhere{Ipv4Address("0.0.0.0"), 0};
         std::vector<const Link*> up;
         std::vector<const Link*> upToCore;
         for (const Link& link : torUplinks[r])
@@ -251,14 +252,13 @@ struct VfpDatacenterHelper::FabricPlan
         }
         for (const Link* link : upToCore.empty() ? up : upToCore)
         {
-            Add(link->down, everywhere, link->upAddress);
+            Add(link->down, EVERYWHERE, link->upAddress);
         }
     }
     /// Every fabric route, from the wiring and the links that are up: down towards racks
     /// and the border, up by default.
     void Finish()
     {
-        const Prefix everywhere{Ipv4Address("0.0.0.0"), 0};
         for (size_t r = 0; r < torUplinks.size(); ++r)
         {
             FinishRack(r);
@@ -271,7 +271,7 @@ struct VfpDatacenterHelper::FabricPlan
                 {
                     continue;
                 }
-                Add(link.down, everywhere, link.upAddress);
+                Add(link.down, EVERYWHERE, link.upAddress);
                 // The intermediate router reaches every rack linked up to this aggregation
                 // router.
                 for (size_t r = 0; r < torUplinks.size(); ++r)
@@ -290,7 +290,7 @@ struct VfpDatacenterHelper::FabricPlan
             {
                 continue;
             }
-            Add(link.up, everywhere, link.downAddress);
+            Add(link.up, EVERYWHERE, link.downAddress);
             for (const Prefix& prefix : borderPrefixes)
             {
                 Add(link.down, prefix, link.upAddress);

@@ -496,10 +496,13 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
                         Ptr<const Packet> original,
                         Time deadline)
 {
+    // Only with a NIC: the key Port::Process computes again for its own table.
+    const vfp::UnifiedFlowKey key =
+        m_nic ? port.FlowKeyOf(direction, decoded.stack) : vfp::UnifiedFlowKey{};
     if (m_nic)
     {
         if (std::optional<VfpProgrammableNic::Forwarded> hardware =
-                m_nic->Offer(port, direction, decoded.stack, original))
+                m_nic->Offer(port, key, decoded.stack, original))
         {
             vfp::HeaderStack out = decoded.stack;
             hardware->ht.Apply(out);
@@ -530,7 +533,7 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     }
     if (m_nic)
     {
-        m_nic->Learn(port, direction, decoded.stack, result);
+        m_nic->Learn(port, key, decoded.stack, result);
     }
     if (result.verdict == vfp::Verdict::Hold)
     {

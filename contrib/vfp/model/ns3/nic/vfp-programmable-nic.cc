@@ -33,12 +33,12 @@ MissCause(vfp::OffloadOutcome outcome)
 {
     switch (outcome)
     {
-    case vfp::OffloadOutcome::Pending:
-        return "pending";
-    case vfp::OffloadOutcome::Stale:
-        return "stale";
-    default:
-        return "miss";
+        case vfp::OffloadOutcome::Pending:
+            return "pending";
+        case vfp::OffloadOutcome::Stale:
+            return "stale";
+        default:
+            return "miss";
     }
 }
 
@@ -185,9 +185,9 @@ VfpProgrammableNic::Table()
     {
         NS_FATAL_ERROR("VfpProgrammableNic: " << error.what());
     }
-    m_table->SetRemovalHandler([this](const vfp::UnifiedFlowKey& key,
-                                      const vfp::OffloadEntry& entry,
-                                      vfp::OffloadRemoval) { Account(key, entry); });
+    m_table->SetRemovalHandler(
+        [this](const vfp::UnifiedFlowKey& key, const vfp::OffloadEntry& entry, vfp::OffloadRemoval)
+        { Account(key, entry); });
     m_sync = Simulator::Schedule(m_syncInterval, &VfpProgrammableNic::ScheduledSync, this);
     return *m_table;
 }
@@ -213,7 +213,7 @@ VfpProgrammableNic::Exception(Ptr<const Packet> frame, const std::string& cause)
 
 std::optional<VfpProgrammableNic::Forwarded>
 VfpProgrammableNic::Offer(vfp::Port& port,
-                          vfp::Direction direction,
+                          const vfp::UnifiedFlowKey& key,
                           const vfp::HeaderStack& packet,
                           Ptr<const Packet> frame)
 {
@@ -222,7 +222,6 @@ VfpProgrammableNic::Offer(vfp::Port& port,
         return Exception(frame, "tcp_control");
     }
     const double now = Simulator::Now().GetSeconds();
-    const vfp::UnifiedFlowKey key = port.FlowKeyOf(direction, packet);
     const vfp::OffloadLookup lookup =
         Table().Lookup(key, port.GetGeneration(), now, packet.SizeBytes());
     if (!lookup.Hit())
@@ -250,12 +249,11 @@ VfpProgrammableNic::Offer(vfp::Port& port,
 
 void
 VfpProgrammableNic::Learn(vfp::Port& port,
-                          vfp::Direction direction,
+                          const vfp::UnifiedFlowKey& key,
                           const vfp::HeaderStack& packet,
                           const vfp::ProcessResult& result)
 {
     const double now = Simulator::Now().GetSeconds();
-    const vfp::UnifiedFlowKey key = port.FlowKeyOf(direction, packet);
     const vfp::HeaderGroup& vm = packet[packet.count - 1];
     if (vm.l4 == vfp::L4Type::Tcp &&
         (vm.transport.tcpFlags & (vfp::TcpFlags::FIN | vfp::TcpFlags::RST)) != 0)
@@ -265,8 +263,7 @@ VfpProgrammableNic::Learn(vfp::Port& port,
         UpdateGauges();
         return;
     }
-    if (result.verdict != vfp::Verdict::Allow || IsTcpControl(packet) ||
-        !port.HasCurrentFlow(key))
+    if (result.verdict != vfp::Verdict::Allow || IsTcpControl(packet) || !port.HasCurrentFlow(key))
     {
         return;
     }
@@ -302,11 +299,8 @@ VfpProgrammableNic::Account(const vfp::UnifiedFlowKey& key, const vfp::OffloadEn
     {
         return;
     }
-    m_owners[entry.owner]->AccountOffloaded(key,
-                                            entry.packets,
-                                            entry.bytes,
-                                            entry.sizeDelta,
-                                            Simulator::Now().GetSeconds());
+    m_owners[entry.owner]->AccountOffloaded(
+        key, entry.packets, entry.bytes, entry.sizeDelta, Simulator::Now().GetSeconds());
 }
 
 void

@@ -56,16 +56,17 @@ public:
     };
 
     /**
-     * Offers a packet of @p port going @p direction: on a hardware hit, returns how the
-     * NIC forwards it; otherwise (an exception) nothing, and the packet goes to software.
+     * Offers a packet of @p port whose unified flow key is @p key (Port::FlowKeyOf): on a
+     * hardware hit, returns how the NIC forwards it; otherwise (an exception) nothing, and
+     * the packet goes to software.
      */
     std::optional<Forwarded> Offer(vfp::Port& port,
-                                   vfp::Direction direction,
+                                   const vfp::UnifiedFlowKey& key,
                                    const vfp::HeaderStack& packet,
                                    Ptr<const Packet> frame);
     /// Tells the NIC what software did with a packet it did not forward (after Offer).
     void Learn(vfp::Port& port,
-               vfp::Direction direction,
+               const vfp::UnifiedFlowKey& key,
                const vfp::HeaderStack& packet,
                const vfp::ProcessResult& result);
     /// Syncs every entry's counters back to its port now.
@@ -116,13 +117,13 @@ private:
     absl::flat_hash_map<vfp::Port*, uint32_t> m_tags; //!< port -> owner tag
     /// Software packets allowed per flow not offloaded yet (OffloadAfter > 1).
     absl::flat_hash_map<vfp::UnifiedFlowKey, uint32_t, vfp::UnifiedFlowKeyHash> m_seen;
-    Time m_busyUntil;  //!< the NIC's packet engine, PacketRate
-    EventId m_sync;    //!< the next sync-back
+    Time m_busyUntil; //!< the NIC's packet engine, PacketRate
+    EventId m_sync;   //!< the next sync-back
     uint64_t m_hardware = 0;
     std::map<std::string, uint64_t> m_exceptions;
     uint64_t m_entriesMax = 0;
-    TracedValue<uint32_t> m_entries;  //!< resident entries
-    TracedValue<uint32_t> m_backlog;  //!< pending inserts
+    TracedValue<uint32_t> m_entries; //!< resident entries
+    TracedValue<uint32_t> m_backlog; //!< pending inserts
     TracedCallback<Ptr<const Packet>> m_hardwareTrace;
     TracedCallback<Ptr<const Packet>, const std::string&> m_exceptionTrace;
 };
