@@ -82,6 +82,15 @@ TEST(OffloadTable, BacklogGrowsAndEntriesAppearAtCompletion)
     EXPECT_EQ(table.Backlog(), 0u);
 }
 
+TEST(OffloadTable, AZeroDelayInsertIsNeverInTheBacklog)
+{
+    OffloadTable table(Instant(4, 0));
+    ASSERT_EQ(table.Insert(Key(0), {}, 0), OffloadInsertStatus::Queued);
+    EXPECT_EQ(table.Backlog(), 0u);
+    EXPECT_EQ(table.Counters().backlogMax, 0u) << "visible at once: never pending";
+    EXPECT_TRUE(table.Lookup(Key(0), 0, 0).Hit());
+}
+
 TEST(OffloadTable, StaleGenerationIsAMissAndRemoved)
 {
     OffloadTable table(Instant(4, 0));

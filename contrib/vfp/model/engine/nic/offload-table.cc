@@ -251,12 +251,13 @@ OffloadTable::Insert(const UnifiedFlowKey& key,
     node.visibleAt = m_serviceEnd + m_config.insertLatency;
     PushBack(m_queue, &node);
     ++m_counters.inserts;
-    m_counters.backlogMax = std::max<uint64_t>(m_counters.backlogMax, m_queue.size);
     if (visibleAt)
     {
         *visibleAt = node.visibleAt;
     }
     Advance(m_now); // a zero-delay insert is visible at once
+    // Counted after that: a zero-delay insert is never pending.
+    m_counters.backlogMax = std::max<uint64_t>(m_counters.backlogMax, m_queue.size);
     return OffloadInsertStatus::Queued;
 }
 
