@@ -78,6 +78,7 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
     , m_vms(dc.vms.size())
     , m_hosts(dc.hosts.size())
     , m_hostSeries(dc)
+    , m_nicSeries(dc)
 {
     auto count = [](uint64_t* bytes, Ptr<const Packet> packet) { *bytes += packet->GetSize(); };
     for (uint32_t i = 0; i < dc.vms.size(); ++i)
@@ -342,14 +343,11 @@ DatacenterMetrics::PathTotals() const
     uint64_t slow = 0;
     for (const VfpDatacenterHelper::Host& host : m_dc.hosts)
     {
-        if (!host.vswitch)
+        if (host.vswitch)
         {
-            continue;
-        }
-        for (const auto& [name, port] : host.vswitch->GetEngine().GetPorts())
-        {
-            fast += port->GetUftCounters().hits;
-            slow += port->GetUftCounters().misses + port->GetUftCounters().reconciled;
+            const auto [hostFast, hostSlow] = PathPackets(host.vswitch);
+            fast += hostFast;
+            slow += hostSlow;
         }
     }
     return {fast, slow};
@@ -407,6 +405,7 @@ DatacenterMetrics::TakeSample()
             drops - m_dropsBefore});
     }
     m_hostSeries.Sample(m_sampled, m_interval);
+    m_nicSeries.Sample(m_sampled);
     m_connectionsBefore = connections;
     m_pathsBefore = paths;
     m_busyBefore = busy;
@@ -473,10 +472,9 @@ DatacenterMetrics::WriteHosts(const std::string& directory) const
         double utilisation = 0;
         if (host.vswitch)
         {
+            std::tie(fast, slow) = PathPackets(host.vswitch);
             for (const auto& [name, port] : host.vswitch->GetEngine().GetPorts())
             {
-                fast += port->GetUftCounters().hits;
-                slow += port->GetUftCounters().misses + port->GetUftCounters().reconciled;
                 tracked += port->GetTracker().Size();
             }
             Ptr<VfpHostCpu> hostCpu = host.vswitch->GetCpu();
@@ -529,7 +527,7 @@ DatacenterMetrics::WriteTimeseries(const std::string& directory) const
     std::ofstream seriesCsv = OpenOutput(directory, "timeseries.csv");
     seriesCsv << "time_s,active_flows,new_connections,fast_path_packets,slow_path_packets,uft_hit_"
                  "rate,cpu_utilisation,drops"
-              << m_hostSeries.CsvHeader() << "\n";
+              << m_hostSeries.CsvHeader() << m_nicSeries.CsvHeader() << "\n";
     for (size_t i = 0; i < m_samples.size(); ++i)
     {
         const Sample& sample = m_samples[i];
@@ -542,7 +540,7 @@ DatacenterMetrics::WriteTimeseries(const std::string& directory) const
                                  Rate(sample.fast, sample.fast + sample.slow),
                                  sample.cpu,
                                  sample.drops)
-                  << m_hostSeries.CsvRow(i) << "\n";
+                  << m_hostSeries.CsvRow(i) << m_nicSeries.CsvRow(i) << "\n";
     }
 }
 
@@ -667,6 +665,7 @@ DatacenterMetrics::Summary(const VmTotals& vms,
 nlohmann::json
 DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& scenario) const
 {
+    m_nicSeries.SyncAll(); // offloaded bytes reach the meters before they are written
     const VmTotals vms = WriteVms(directory);
     const HostTotals hosts = WriteHosts(directory);
     const FlowTimes flows = WriteFlows(directory);
@@ -688,6 +687,7 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         {"cpu_utilisation", Distribution(hosts.cpu)},
         {"cpu", m_hostSeries.Cpu(Simulator::Now().GetSeconds())},
         {"state", m_hostSeries.State()},
+        {"nic", m_nicSeries.Json()},
         {"vm_throughput_mbps", Distribution(vms.throughputs)},
         {"vm_cps", Distribution(vms.cps)},
         {"vm_peak_active_flows", Distribution(vms.peakActive)},

@@ -8,6 +8,7 @@
 #define VFP_DATACENTER_METRICS_H
 
 #include "host-series.h"
+#include "nic-series.h"
 #include "ns3/packet-sink.h"
 #include "request-response-client.h"
 #include "request-response-server.h"
@@ -174,6 +175,7 @@ private:
     std::vector<double> m_setupUs;                 //!< connection set-up times
     std::vector<Sample> m_samples;
     HostSeries m_hostSeries; //!< per-host state and cores, sampled with m_samples
+    NicSeries m_nicSeries;   //!< the programmable NICs, sampled with m_samples
     std::map<std::string, nlohmann::json> m_sections; //!< more of metrics.json, by name
     std::map<std::string, std::function<nlohmann::json(const std::string&)>>
         m_sectionWriters; //!< AddSectionWriter's, by name

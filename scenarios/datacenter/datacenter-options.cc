@@ -25,6 +25,10 @@ AddTopologyOptions(po::options_description& options, DatacenterSettings& s)
         "switch",
         po::value(&s.switchType)->default_value(s.switchType),
         "vfp, or bridge: ns-3's BridgeNetDevice, no policy (the baseline)")(
+        "nic",
+        po::value(&s.nic)->default_value(s.nic),
+        "none, or offload: a programmable NIC under every VFP switch holds unified flows "
+        "(ns3::VfpProgrammableNic, its attributes through --attribute; docs/nic.md)")(
         "hosts", po::value(&t.hosts)->default_value(t.hosts), "physical hosts")(
         "vms-per-host", po::value(&t.vmsPerHost)->default_value(t.vmsPerHost), "VMs on each host")(
         "tenants",
@@ -244,6 +248,12 @@ void
 DatacenterSettings::Check()
 {
     RequireOneOf("switch", switchType, {"vfp", "bridge"});
+    RequireOneOf("nic", nic, {"none", "offload"});
+    if (nic == "offload" && switchType == "bridge")
+    {
+        throw std::invalid_argument(
+            "--nic: offload holds VFP's unified flows, so it needs --switch vfp, not bridge");
+    }
     RequireOneOf("encap", encap, {"vxlan", "nvgre"});
     RequireOneOf("directory", directory, {"on-demand", "preload"});
     RequireOneOf("traffic-mode", trafficMode, {"replace", "add"});
@@ -264,6 +274,7 @@ DatacenterSettings::Check()
     VfpDatacenterHelper::Options& t = topology;
     t.switchType = switchType == "vfp" ? VfpDatacenterHelper::SwitchType::Vfp
                                        : VfpDatacenterHelper::SwitchType::Bridge;
+    t.nic = nic == "offload";
     t.hostLinkRate = ParseRate("host-link", hostLink);
     t.fabricLinkRate = ParseRate("fabric-link", fabricLink);
     t.vmLinkRate = ParseRate("vm-link", vmLink);
@@ -336,6 +347,7 @@ DatacenterSettings::Describe() const
 {
     const VfpDatacenterHelper::Options& t = topology;
     return {{"switch", switchType},
+            {"nic", nic},
             {"hosts", t.hosts},
             {"hosts_per_rack", t.hostsPerRack},
             {"aggregations", t.aggregations},

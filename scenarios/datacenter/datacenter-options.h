@@ -23,6 +23,7 @@ struct DatacenterSettings
     VfpDatacenterHelper::Options topology; //!< filled from the options below by Parse
     DatacenterTcp tcp;                     //!< likewise
     std::string switchType = "vfp";
+    std::string nic = "none"; //!< --nic: none, or offload (a VfpProgrammableNic per host)
     // Links, as typed (checked and converted by Parse).
     std::string hostLink = "10Gbps";
     std::string hostLinkDelay = "1us";

@@ -17,6 +17,19 @@ const char* const HOST_COLUMNS[] = {
 
 } // namespace
 
+std::pair<uint64_t, uint64_t>
+PathPackets(Ptr<VfpSwitchNetDevice> vswitch)
+{
+    uint64_t fast = 0;
+    uint64_t slow = 0;
+    for (const auto& [name, port] : vswitch->GetEngine().GetPorts())
+    {
+        fast += port->GetUftCounters().hits;
+        slow += port->GetUftCounters().misses + port->GetUftCounters().reconciled;
+    }
+    return {fast, slow};
+}
+
 HostSeries::HostSeries(const VfpDatacenterHelper::Datacenter& dc)
     : m_dc(dc)
     , m_queueUs(dc.hosts.size())

@@ -12,10 +12,15 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
 {
+
+/// Packets the ports of @p vswitch processed in software so far: the fast path's (unified
+/// flow hits) and the slow path's (misses, and reconciled flows re-simulated).
+std::pair<uint64_t, uint64_t> PathPackets(Ptr<VfpSwitchNetDevice> vswitch);
 
 class HostSeries
 {

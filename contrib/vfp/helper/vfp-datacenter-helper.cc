@@ -17,12 +17,14 @@
 #include "ns3/log.h"
 #include "ns3/neighbor-cache-helper.h"
 #include "ns3/node-list.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/traffic-control-layer.h"
 #include "ns3/uinteger.h"
 #include "vfp-mtu.h"
+#include "vfp-programmable-nic.h"
 
 #include <algorithm>
 #include <cmath>
@@ -612,6 +614,10 @@ VfpDatacenterHelper::AddHost(Datacenter& dc,
         host.provider = addresses.Assign(NetDeviceContainer(host.nic)).GetAddress(0);
         SetDefaultRoute(host.nic, gateway);
         host.vswitch = m_vfp.Install(host.node, host.nic);
+        if (dc.options.nic)
+        {
+            host.vswitch->SetAttribute("Nic", PointerValue(CreateObject<VfpProgrammableNic>()));
+        }
         plan.resolved.Add(uplink);
         AttachVfpVms(dc, host, hostPorts, tenantSize);
         return;

@@ -98,7 +98,10 @@ public:
         bool ecn = false;              //!< CE-mark ECN-capable packets above ecnThreshold
         QueueSize ecnThreshold{"97500B"};        //!< DCTCP's K: 65 full frames (Alizadeh 2010, 10G)
         SwitchType switchType = SwitchType::Vfp; //!< VFP or the bridge baseline
-        bool ecmp = true;                        //!< per-flow ECMP in the fabric (else one path)
+        /// VFP only: a VfpProgrammableNic under every switch (its attributes from
+        /// Config::SetDefault), which takes offloaded unified flows (docs/nic.md).
+        bool nic = false;
+        bool ecmp = true; //!< per-flow ECMP in the fabric (else one path)
         // Ananta (VFP only; none unless muxes > 0):
         uint32_t muxes = 0;      //!< Muxes behind the border router
         uint32_t vips = 0;       //!< load-balanced VIPs (203.0.113.1, .2, ...), port 80

@@ -18,13 +18,11 @@ protected:
     /// Builds the datacenter, with a NIC on every host when @p offload.
     void BuildWith(bool offload)
     {
+        options.nic = offload;
         Build();
         for (const auto& host : dc.hosts)
         {
-            if (offload)
-            {
-                host.vswitch->SetAttribute("Nic", PointerValue(CreateObject<VfpProgrammableNic>()));
-            }
+            EXPECT_EQ(bool(host.vswitch->GetNic()), offload);
         }
     }
 
@@ -34,7 +32,10 @@ protected:
         uint64_t bytes = 0;
         for (const auto& host : dc.hosts)
         {
-            host.vswitch->GetNic() ? host.vswitch->GetNic()->Sync() : void();
+            if (host.vswitch->GetNic())
+            {
+                host.vswitch->GetNic()->Sync();
+            }
             for (const auto& [name, port] : host.vswitch->GetEngine().GetPorts())
             {
                 for (const auto& [meter, counter] : port->GetMeters())

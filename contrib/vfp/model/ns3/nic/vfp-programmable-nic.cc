@@ -59,7 +59,8 @@ VfpProgrammableNic::GetTypeId()
                           MakeUintegerAccessor(&VfpProgrammableNic::m_capacity),
                           MakeUintegerChecker<uint32_t>(1, 100'000'000))
             .AddAttribute("FastCapacity",
-                          "Flows in the fast tier: AccelNet's on-chip cache of about 2K flows.",
+                          "Flows in the fast tier, at most Capacity (a larger value is cut to "
+                          "it): AccelNet's on-chip cache of about 2K flows.",
                           UintegerValue(2048),
                           MakeUintegerAccessor(&VfpProgrammableNic::m_fastCapacity),
                           MakeUintegerChecker<uint32_t>(0, 100'000'000))
@@ -154,22 +155,20 @@ VfpProgrammableNic::DoDispose()
     Object::DoDispose();
 }
 
-vfp::OffloadTable&
-VfpProgrammableNic::Table()
+void
+VfpProgrammableNic::NotifyConstructionCompleted()
 {
-    if (m_table)
-    {
-        return *m_table;
-    }
+    Object::NotifyConstructionCompleted();
     const std::optional<vfp::OffloadEviction> eviction = vfp::ParseOffloadEviction(m_eviction);
     if (!eviction)
     {
-        NS_FATAL_ERROR("VfpProgrammableNic: Eviction must be lru or none, not \"" << m_eviction
-                                                                                  << "\"");
+        throw std::invalid_argument("ns3::VfpProgrammableNic::Eviction: expected lru or none, "
+                                    "got \"" +
+                                    m_eviction + "\"");
     }
     vfp::OffloadTableConfig config;
     config.capacity = m_capacity;
-    config.fastCapacity = m_fastCapacity;
+    config.fastCapacity = std::min(m_fastCapacity, m_capacity);
     config.fastLatency = m_fastLatency.GetSeconds();
     config.largeLatency = m_largeLatency.GetSeconds();
     config.insertLatency = m_insertLatency.GetSeconds();
@@ -183,13 +182,28 @@ VfpProgrammableNic::Table()
     }
     catch (const std::invalid_argument& error)
     {
-        NS_FATAL_ERROR("VfpProgrammableNic: " << error.what());
+        throw std::invalid_argument(std::string("ns3::VfpProgrammableNic: ") + error.what());
     }
     m_table->SetRemovalHandler(
         [this](const vfp::UnifiedFlowKey& key, const vfp::OffloadEntry& entry, vfp::OffloadRemoval)
         { Account(key, entry); });
-    m_sync = Simulator::Schedule(m_syncInterval, &VfpProgrammableNic::ScheduledSync, this);
+}
+
+vfp::OffloadTable&
+VfpProgrammableNic::Table()
+{
+    if (!m_syncStarted)
+    {
+        m_syncStarted = true;
+        m_sync = Simulator::Schedule(m_syncInterval, &VfpProgrammableNic::ScheduledSync, this);
+    }
     return *m_table;
+}
+
+vfp::OffloadCounters
+VfpProgrammableNic::GetTableCounters() const
+{
+    return m_table ? m_table->Counters() : vfp::OffloadCounters{};
 }
 
 uint64_t
@@ -306,9 +320,13 @@ VfpProgrammableNic::Account(const vfp::UnifiedFlowKey& key, const vfp::OffloadEn
 void
 VfpProgrammableNic::Sync()
 {
-    Table().Expire(Simulator::Now().GetSeconds());
-    Table().SyncCounters([this](const vfp::UnifiedFlowKey& key, const vfp::OffloadEntry& entry)
-                         { Account(key, entry); });
+    if (!m_table) // disposed
+    {
+        return;
+    }
+    m_table->Expire(Simulator::Now().GetSeconds());
+    m_table->SyncCounters([this](const vfp::UnifiedFlowKey& key, const vfp::OffloadEntry& entry)
+                          { Account(key, entry); });
     UpdateGauges();
 }
 

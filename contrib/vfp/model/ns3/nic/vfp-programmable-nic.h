@@ -69,24 +69,32 @@ public:
                const vfp::UnifiedFlowKey& key,
                const vfp::HeaderStack& packet,
                const vfp::ProcessResult& result);
-    /// Syncs every entry's counters back to its port now.
+    /// Syncs every entry's counters back to its port now (nothing before the first packet).
     void Sync();
 
-    const vfp::OffloadCounters& GetTableCounters() const { return m_table->Counters(); }
+    /// The table's counters (all zero before the first packet built the table).
+    vfp::OffloadCounters GetTableCounters() const;
     uint64_t GetHardwarePackets() const { return m_hardware; }
     /// Packets that went to software, by cause: miss, pending, stale, tcp_control, gone.
     const std::map<std::string, uint64_t>& GetExceptions() const { return m_exceptions; }
     uint64_t GetExceptionPackets() const;
     uint64_t GetEntriesMax() const { return m_entriesMax; }
+    uint32_t GetEntries() const { return m_entries; } //!< resident entries now
+    uint32_t GetBacklog() const { return m_backlog; } //!< pending inserts now
 
     /// Signature of the Exception trace: the frame, and why it went to software.
     typedef void (*ExceptionCallback)(Ptr<const Packet> frame, const std::string& cause);
 
 protected:
+    /**
+     * Builds the table from the attributes.
+     * @throws std::invalid_argument naming the attribute when they cannot work together
+     */
+    void NotifyConstructionCompleted() override;
     void DoDispose() override;
 
 private:
-    /// The table, built from the attributes at the first packet.
+    /// The table; its first use starts the periodic sync-back.
     vfp::OffloadTable& Table();
     /// Counts an exception of @p cause and returns nothing.
     std::optional<Forwarded> Exception(Ptr<const Packet> frame, const std::string& cause);
@@ -98,7 +106,7 @@ private:
     void ScheduledSync();
     void UpdateGauges();
 
-    // Attributes (construct-only: the table is built from them at the first packet).
+    // Attributes (construct-only: the table is built from them at construction).
     uint32_t m_capacity;
     uint32_t m_fastCapacity;
     Time m_fastLatency;
@@ -117,8 +125,9 @@ private:
     absl::flat_hash_map<vfp::Port*, uint32_t> m_tags; //!< port -> owner tag
     /// Software packets allowed per flow not offloaded yet (OffloadAfter > 1).
     absl::flat_hash_map<vfp::UnifiedFlowKey, uint32_t, vfp::UnifiedFlowKeyHash> m_seen;
-    Time m_busyUntil; //!< the NIC's packet engine, PacketRate
-    EventId m_sync;   //!< the next sync-back
+    Time m_busyUntil;           //!< the NIC's packet engine, PacketRate
+    EventId m_sync;             //!< the next sync-back
+    bool m_syncStarted = false; //!< the sync-back runs (from the first packet on)
     uint64_t m_hardware = 0;
     std::map<std::string, uint64_t> m_exceptions;
     uint64_t m_entriesMax = 0;
