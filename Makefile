@@ -11,7 +11,7 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 # Extra options for the datacenter scenario, e.g. make run SCENARIO_ARGS="--hosts 16".
 SCENARIO_ARGS ?=
 
-.PHONY: all deps configure build run run-ananta trace test bench fuzz sanitize format doc-tables clean
+.PHONY: all deps configure build run run-ananta run-offload trace test bench fuzz sanitize format doc-tables clean
 
 all: build
 
@@ -41,6 +41,15 @@ run-ananta: build
 	$(BUILD_DIR)/bin/datacenter --out $(ANANTA_DIR) $(ANANTA_ARGS) $(SCENARIO_ARGS)
 	$(PYTHON) analysis/datacenter_plots.py $(ANANTA_DIR)
 	$(PYTHON) analysis/ananta_plots.py $(ANANTA_DIR)
+
+# The default datacenter with the programmable NIC (--nic offload) and without, and
+# offload.png comparing them (docs/nic.md).
+OFFLOAD_DIR ?= results/offload
+run-offload: build
+	@mkdir -p $(OFFLOAD_DIR)/offload $(OFFLOAD_DIR)/none
+	$(BUILD_DIR)/bin/datacenter --nic offload --out $(OFFLOAD_DIR)/offload $(SCENARIO_ARGS)
+	$(BUILD_DIR)/bin/datacenter --nic none --out $(OFFLOAD_DIR)/none $(SCENARIO_ARGS)
+	$(PYTHON) analysis/offload_plots.py $(OFFLOAD_DIR)/offload $(OFFLOAD_DIR)/none
 
 # The trace diagnostic on the shipped Figure 4 policy and event stream.
 trace: build
