@@ -68,6 +68,8 @@ bench: build
 	    --benchmark_out_format=json $(BENCH_ARGS)
 	$(BUILD_DIR)/bin/uft-bench --benchmark_out=results/bench/uft.json \
 	    --benchmark_out_format=json $(BENCH_ARGS)
+	$(BUILD_DIR)/bin/offload-table-bench --benchmark_out=results/bench/offload-table.json \
+	    --benchmark_out_format=json $(BENCH_ARGS)
 	$(PYTHON) analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
 
 # Fuzzing (docs/reliability.md): clang's libFuzzer with ASan and UBSan, in its own build
