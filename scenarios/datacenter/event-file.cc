@@ -159,6 +159,16 @@ ParseMux(const Line& line, ScenarioEvent& event)
 }
 
 void
+ParseNic(const Line& line, ScenarioEvent& event)
+{
+    if (!line.bounds.nic)
+    {
+        line.place.Fail("host", "this datacenter has no programmable NIC (--nic offload)");
+    }
+    event.host = line.Index("host", line.bounds.hosts, "host");
+}
+
+void
 ParseController(const Line& line, ScenarioEvent& event)
 {
     event.controller = line.Text("controller");
@@ -236,6 +246,8 @@ Ops()
         {"tor_up", Op{{"tor"}, {}, &ParseTor}},
         {"mux_down", Op{{"mux"}, {}, &ParseMux}},
         {"mux_up", Op{{"mux"}, {}, &ParseMux}},
+        {"nic_full", Op{{"host"}, {}, &ParseNic}},
+        {"nic_free", Op{{"host"}, {}, &ParseNic}},
         {"controller_restart", Op{{"controller"}, {}, &ParseController}},
         {"syn_flood", Op{{"vm", "dst", "rate", "duration"}, {"port"}, &ParseSynFlood}},
         {"snat_storm", Op{{"vm", "rate", "duration"}, {}, &ParseSnatStorm}},

@@ -9,6 +9,7 @@
  *   {"time": 0.4, "op": "controller_restart", "controller": "acl"}
  *   {"time": 0.5, "op": "syn_flood", "vm": 0, "dst": 2, "rate": 100000, "duration": 0.05}
  *   {"time": 0.6, "op": "snat_storm", "vm": 3, "rate": 5000, "duration": 0.1}
+ *   {"time": 0.2, "op": "nic_full", "host": 0}
  * Events may come in any order: they are applied by time, events at the same time in file
  * order. Every line is checked before the run (an unknown op or field, a missing or bad
  * field, a VM, tenant or link that does not exist, a policy file that does not load, a
@@ -45,6 +46,7 @@ struct ScenarioEvent
     std::string link;               //!< link_down, link_up: the link's name
     std::optional<uint32_t> tor;    //!< tor_down, tor_up: the ToR
     std::optional<uint32_t> mux;    //!< mux_down, mux_up: the Mux
+    std::optional<uint32_t> host;   //!< nic_full, nic_free: the host whose NIC
     std::string controller;         //!< controller_restart: vnet, acl or metering
     /// syn_flood: from vm, Rate SYNs a second for Seconds to Dst:Port.
     struct Flood
@@ -73,6 +75,8 @@ struct EventBounds
     std::set<std::string> layers;      //!< layers every port has from the scenario
     uint32_t tors = 0;                 //!< ToRs in the datacenter
     uint32_t muxes = 0;                //!< Muxes (Ananta)
+    uint32_t hosts = 0;                //!< hosts in the datacenter
+    bool nic = false;                  //!< whether hosts have a programmable NIC (--nic)
     std::set<std::string> controllers; //!< the controllers that can restart
     std::set<uint32_t> dips;           //!< VMs behind a VIP (Ananta), which SNAT serves
     uint32_t servers = 0;              //!< outside servers (Ananta's --servers)

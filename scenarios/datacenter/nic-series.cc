@@ -60,7 +60,8 @@ NicSeries::Measure(size_t h) const
         totals.hardware = nic->GetHardwarePackets();
         totals.exceptions = nic->GetExceptionPackets();
         totals.inserts = table.inserts;
-        totals.insertFailures = table.insertFailuresFull + table.insertFailuresBacklog;
+        totals.insertFailures =
+            table.insertFailuresFull + table.insertFailuresBacklog + nic->GetRefusedWhileFull();
         totals.evictions = table.evictions;
         totals.invalidations = table.stale;
     }
@@ -185,6 +186,7 @@ NicSeries::Json() const
                          {"hardware_packets", host.hardware},
                          {"software_packets", host.software},
                          {"hardware_share", Share(host.hardware, host.hardware + host.software)},
+                         {"insert_failures", host.insertFailures},
                          {"table_entries_max", nic->GetEntriesMax()},
                          {"insert_backlog_max", table.backlogMax}});
     }

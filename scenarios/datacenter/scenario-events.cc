@@ -88,6 +88,8 @@ ScenarioEvents::BoundsOf(double duration) const
     }
     bounds.tors = m_dc.tors.GetN();
     bounds.muxes = m_dc.muxes.size();
+    bounds.hosts = m_dc.hosts.size();
+    bounds.nic = m_dc.options.nic;
     for (const std::string& name : CONTROLLERS)
     {
         if (ControllerNamed(name))
@@ -163,6 +165,10 @@ ScenarioEvents::ApplierOf(const std::string& op)
     if (op == "mux_down" || op == "mux_up")
     {
         return &ScenarioEvents::ApplyMux;
+    }
+    if (op == "nic_full" || op == "nic_free")
+    {
+        return &ScenarioEvents::ApplyNic;
     }
     if (op == "controller_restart")
     {
@@ -262,6 +268,13 @@ ScenarioEvents::ApplyMux(size_t index)
 {
     const ScenarioEvent& event = m_events[index];
     VfpDatacenterHelper::SetMuxUp(m_dc, *event.mux, event.op == "mux_up");
+}
+
+void
+ScenarioEvents::ApplyNic(size_t index)
+{
+    const ScenarioEvent& event = m_events[index];
+    m_dc.hosts[*event.host].vswitch->GetNic()->SetFull(event.op == "nic_full");
 }
 
 Ptr<VfpController>
@@ -381,6 +394,10 @@ ScenarioEvents::Summary() const
         if (event.mux)
         {
             entry["mux"] = *event.mux;
+        }
+        if (event.host)
+        {
+            entry["host"] = *event.host;
         }
         if (event.flood)
         {

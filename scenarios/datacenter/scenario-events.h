@@ -13,6 +13,8 @@
  *   directory_down, _up       VnetDirectory::SetAvailable: lookups go unanswered
  *   tor_down, tor_up          VfpDatacenterHelper::SetTorUp: every link of the ToR
  *   mux_down, mux_up          VfpDatacenterHelper::SetMuxUp: the Mux's link and route
+ *   nic_full, nic_free        VfpProgrammableNic::SetFull: the host's NIC refuses
+ *                             offloads (its flows stay in software), then takes them again
  *   controller_restart        VfpController::Restart: its layers re-synced
  *   syn_flood                 a SynFlood application on the VM, for its duration
  *   snat_storm                a RequestResponseClient on a DIP to the outside servers
@@ -90,6 +92,7 @@ private:
     void ApplyDirectory(size_t index);
     void ApplyTor(size_t index);
     void ApplyMux(size_t index);
+    void ApplyNic(size_t index);
     void ApplyRestart(size_t index);
     void ApplyFlood(size_t index);
     void ApplyStorm(size_t index);

@@ -286,6 +286,11 @@ VfpProgrammableNic::Learn(vfp::Port& port,
         return;
     }
     m_seen.erase(key);
+    if (m_full)
+    {
+        ++m_refusedWhileFull;
+        return;
+    }
     vfp::OffloadEntry entry;
     entry.ht = result.ht;
     entry.generation = port.GetGeneration();

@@ -69,6 +69,15 @@ public:
                const vfp::UnifiedFlowKey& key,
                const vfp::HeaderStack& packet,
                const vfp::ProcessResult& result);
+    /**
+     * A fault (the event file's nic_full and nic_free): while @p full, the table has no
+     * room for anyone's flows (another tenant's, a firmware limit), so every offload
+     * request is refused and counted, and those flows stay in software; resident entries
+     * keep forwarding.
+     */
+    void SetFull(bool full) { m_full = full; }
+    /// Offload requests refused while SetFull(true).
+    uint64_t GetRefusedWhileFull() const { return m_refusedWhileFull; }
     /// Syncs every entry's counters back to its port now (nothing before the first packet).
     void Sync();
 
@@ -129,6 +138,8 @@ private:
     EventId m_sync;             //!< the next sync-back
     bool m_syncStarted = false; //!< the sync-back runs (from the first packet on)
     uint64_t m_hardware = 0;
+    bool m_full = false;             //!< SetFull
+    uint64_t m_refusedWhileFull = 0; //!< offload requests refused while full
     std::map<std::string, uint64_t> m_exceptions;
     uint64_t m_entriesMax = 0;
     TracedValue<uint32_t> m_entries; //!< resident entries
