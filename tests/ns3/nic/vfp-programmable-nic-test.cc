@@ -101,6 +101,30 @@ TEST_F(ProgrammableNic, APolicyChangeReachesTheVeryNextPacketOfAnOffloadedFlow)
     EXPECT_EQ(drops["default_block"], 499u);
 }
 
+TEST_F(ProgrammableNic, OffloadAfterKeepsAFlowInSoftwareForItsFirstPackets)
+{
+    Config::SetDefault("ns3::VfpProgrammableNic::OffloadAfter", UintegerValue(50));
+    Config::SetDefault("ns3::VfpProgrammableNic::InsertLatency", TimeValue(Seconds(0)));
+    BuildWith(true);
+    Config::SetDefault("ns3::VfpProgrammableNic::OffloadAfter", UintegerValue(1));
+    Config::SetDefault("ns3::VfpProgrammableNic::InsertLatency", TimeValue(MicroSeconds(10)));
+    Ptr<PacketSink> sink = Sink(2, 5001, "ns3::UdpSocketFactory");
+    Udp(0, 2, 5001, 1000, 1000, MicroSeconds(20));
+    Simulator::Stop(Seconds(0.5));
+    Simulator::Run();
+    EXPECT_EQ(sink->GetTotalRx(), 1000u * 1000u);
+    // The sender's NIC: the datagrams held for the directory's answer, then 50 allowed in
+    // software, then the flow is offloaded (the insert served within 1 us, MaxInsertRate,
+    // and visible at once) and the rest go in hardware.
+    Ptr<VfpProgrammableNic> nic = dc.hosts[0].vswitch->GetNic();
+    const uint64_t software = nic->GetExceptions().at("miss");
+    EXPECT_GE(software, 50u);
+    EXPECT_LE(software, 55u) << "a few held for the mapping lookup, then OffloadAfter";
+    EXPECT_LE(nic->GetHardwarePackets(), 1000u - 50u) << "50 allowed in software first";
+    EXPECT_GE(nic->GetHardwarePackets(), 1000u - 55u);
+    EXPECT_EQ(nic->GetTableCounters().inserts, 1u);
+}
+
 TEST_F(ProgrammableNic, ATcpCloseTakesTheConnectionOutOfHardware)
 {
     BuildWith(true);

@@ -281,9 +281,14 @@ VfpProgrammableNic::Learn(vfp::Port& port,
     {
         return;
     }
-    if (m_offloadAfter > 1 && ++m_seen[key] < m_offloadAfter)
+    if (m_offloadAfter > 1)
     {
-        return;
+        Seen& seen = m_seen[key];
+        seen.port = &port;
+        if (++seen.packets < m_offloadAfter)
+        {
+            return;
+        }
     }
     m_seen.erase(key);
     if (m_full)
@@ -328,6 +333,17 @@ VfpProgrammableNic::Sync()
     if (!m_table) // disposed
     {
         return;
+    }
+    for (auto it = m_seen.begin(); it != m_seen.end();)
+    {
+        if (it->second.port->HasCurrentFlow(it->first))
+        {
+            ++it;
+        }
+        else
+        {
+            m_seen.erase(it++); // its software flow ended before it proved busy
+        }
     }
     m_table->Expire(Simulator::Now().GetSeconds());
     m_table->SyncCounters([this](const vfp::UnifiedFlowKey& key, const vfp::OffloadEntry& entry)

@@ -132,8 +132,15 @@ private:
     std::unique_ptr<vfp::OffloadTable> m_table;
     std::vector<vfp::Port*> m_owners;                 //!< by owner tag
     absl::flat_hash_map<vfp::Port*, uint32_t> m_tags; //!< port -> owner tag
-    /// Software packets allowed per flow not offloaded yet (OffloadAfter > 1).
-    absl::flat_hash_map<vfp::UnifiedFlowKey, uint32_t, vfp::UnifiedFlowKeyHash> m_seen;
+    /// A flow not offloaded yet (OffloadAfter > 1): its port, and its software packets.
+    struct Seen
+    {
+        vfp::Port* port = nullptr;
+        uint32_t packets = 0;
+    };
+    /// Flows counting towards OffloadAfter; those whose software flow ended are dropped at
+    /// each sync, so the map never outgrows the ports' unified flows.
+    absl::flat_hash_map<vfp::UnifiedFlowKey, Seen, vfp::UnifiedFlowKeyHash> m_seen;
     Time m_busyUntil;           //!< the NIC's packet engine, PacketRate
     EventId m_sync;             //!< the next sync-back
     bool m_syncStarted = false; //!< the sync-back runs (from the first packet on)
