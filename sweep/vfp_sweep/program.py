@@ -13,7 +13,9 @@ import sys
 from . import plan, runner
 
 ATTRIBUTE_CHECK = "vfp-attribute-check"
-OPTION = re.compile(r"^\s+(?:-\w \[ )?--([A-Za-z0-9][A-Za-z0-9_-]*)( \])?( arg)?")
+# An option's own line starts two spaces in; a description's wrapped lines start further in,
+# and may begin with another option's name ("--table-size if smaller)"), which is no option.
+OPTION = re.compile(r"^  (?:-\w \[ )?--([A-Za-z0-9][A-Za-z0-9_-]*)( \])?( arg)?")
 REQUIRED = ("out", "run")
 
 
