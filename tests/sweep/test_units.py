@@ -118,6 +118,7 @@ class WorkerBuildCheckTest(unittest.TestCase):
             "params": {},
             "run": 1,
             "argv": ["--run", "1"],
+            "out_is_file": False,
             "runs_dir": folder,
         }
         record = runner.execute(task)
