@@ -36,6 +36,15 @@ namespace
 /// The most flows: their cumulative weights take 8 bytes each.
 constexpr int64_t MAX_FLOWS = 50'000'000;
 
+/// The stream's seed for --seed @p seed and --run @p run: seed + (run - 1) * 2^64/phi
+/// (mod 2^64), so run 1 is the seed itself and each run of a seed seeds its own engine
+/// (mt19937_64's seeding scrambles neighbouring seeds into unrelated states).
+uint64_t
+StreamSeed(uint64_t seed, int64_t run)
+{
+    return seed + uint64_t(run - 1) * 0x9e3779b97f4a7c15u;
+}
+
 /// The unified flow key of flow @p index: a TCP connection from a distinct VM address and
 /// port (10.0.0.0/8, ports 0..65535) to one server, 172.16.0.1:80.
 vfp::UnifiedFlowKey
@@ -133,6 +142,7 @@ main(int argc, char** argv)
     double zipf = 1.0;
     int64_t packets = 1'000'000;
     uint64_t seed = 1;
+    int64_t run = 1;
     int64_t tableSize = int64_t(defaults.capacity);
     std::optional<int64_t> fastSize;
     std::string eviction{vfp::OffloadEvictionName(defaults.eviction)};
@@ -154,6 +164,9 @@ main(int argc, char** argv)
         "flow popularity: flow k has weight 1/(k+1)^S (0: uniform)")(
         "packets", po::value(&packets)->default_value(packets), "packets in the stream")(
         "seed", po::value(&seed)->default_value(seed), "random seed (the stream)")(
+        "run",
+        po::value(&run)->default_value(run),
+        "run number: an independent stream of the same seed")(
         "table-size",
         po::value(&tableSize)->default_value(tableSize),
         "entries the table holds, both tiers")(
@@ -191,6 +204,7 @@ main(int argc, char** argv)
          {RequireCount("flows", flows, 1, MAX_FLOWS),
           RequireFinite("zipf", zipf, false),
           RequireCount("packets", packets, 1),
+          RequireCount("run", run, 1),
           RequireCount("table-size", tableSize, 1),
           RequireCount("fast-size", fast, 0, std::max<int64_t>(tableSize, 0)),
           Refuse(policy.has_value(), "eviction", "lru or none", '"' + eviction + '"'),
@@ -227,7 +241,7 @@ main(int argc, char** argv)
     config.idleTimeout = idleTimeout;
     config.eviction = *policy;
     vfp::OffloadTable table(config);
-    ZipfSampler sampler(size_t(flows), zipf, seed);
+    ZipfSampler sampler(size_t(flows), zipf, StreamSeed(seed, run));
     std::vector<bool> seen(static_cast<size_t>(flows));
     uint64_t flowsSeen = 0;
     size_t entriesMax = 0;
@@ -277,6 +291,7 @@ main(int argc, char** argv)
           {"zipf", zipf},
           {"packets", packets},
           {"seed", seed},
+          {"run", run},
           {"table_size", tableSize},
           {"fast_size", fast},
           {"eviction", eviction},

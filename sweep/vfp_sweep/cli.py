@@ -103,7 +103,8 @@ def sweep(options):
     )
     if options.dry_run:
         for task in todo:
-            print(" ".join([prog.path] + task["argv"] + ["--out", os.path.join(runs_dir, task["key"])]))
+            out = runner.out_argument(task, os.path.join(runs_dir, task["key"]))
+            print(" ".join([prog.path] + task["argv"] + ["--out", out]))
         return 0
     os.makedirs(runs_dir, exist_ok=True)
     _write_sweep_json(options.out, checked, prog)

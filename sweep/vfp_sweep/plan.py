@@ -68,6 +68,7 @@ def tasks(spec, program, runs_dir):
                     "params": point,
                     "run": run,
                     "argv": argv,
+                    "out_is_file": program.out_is_file,
                     "runs_dir": os.path.abspath(runs_dir),
                 }
             )

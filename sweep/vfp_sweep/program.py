@@ -3,7 +3,9 @@
 Options come from the program's --help in Boost.Program_options' layout
 ("  --cps arg (=10)   ..." takes a value, "  --quiet   ..." is a flag), which
 every program in build/bin prints. A sweep program must take --out (a
-directory it writes metrics.json into) and --run (the run number).
+directory it writes metrics.json into) and --run (the run number), except that
+a program named in OUT_IS_FILE takes --out as the metrics file itself: its runs
+get --out <run directory>/metrics.json.
 """
 import os
 import re
@@ -13,18 +15,24 @@ import sys
 from . import plan, runner
 
 ATTRIBUTE_CHECK = "vfp-attribute-check"
-OPTION = re.compile(r"^\s+(?:-\w \[ )?--([A-Za-z0-9][A-Za-z0-9_-]*)( \])?( arg)?")
+# An option's own line starts two spaces in; a description's wrapped lines start further in,
+# and may begin with another option's name ("--table-size if smaller)"), which is no option.
+OPTION = re.compile(r"^  (?:-\w \[ )?--([A-Za-z0-9][A-Za-z0-9_-]*)( \])?( arg)?")
 REQUIRED = ("out", "run")
+# Programs whose --out names the one JSON file they write, not a directory (docs/sweeps.md).
+OUT_IS_FILE = frozenset(["offload-cache"])
 
 
 class Program:
-    """A resolved program: path, options (name -> takes a value), build hash."""
+    """A resolved program: path, options (name -> takes a value), build hash, and
+    whether its --out is the metrics file rather than a directory."""
 
-    def __init__(self, name, path, options, build):
+    def __init__(self, name, path, options, build, out_is_file=False):
         self.name = name
         self.path = path
         self.options = options
         self.build = build
+        self.out_is_file = out_is_file
 
 
 def parse_help(text):
@@ -57,7 +65,13 @@ def resolve(spec, bin_dir):
             '"%s" is not a sweep program: its --help must list --out and --run (missing: %s)'
             % (spec.program, ", ".join("--" + o for o in missing) or "none; --help failed"),
         )
-    return Program(spec.program, os.path.realpath(path), options, runner.build_identity(path))
+    return Program(
+        spec.program,
+        os.path.realpath(path),
+        options,
+        runner.build_identity(path),
+        os.path.basename(spec.program) in OUT_IS_FILE,
+    )
 
 
 def _check_attributes(spec, attributes, bin_dir):

@@ -100,7 +100,9 @@ def aggregate(frame, params):
         or pandas.api.types.is_bool_dtype(ok[m].dropna().infer_objects())
     ]
     rows = []
-    for point, group in frame.groupby(params, sort=False):
+    # One parameter groups by its name (a list of one is deprecated in pandas): points are scalars.
+    by = params if len(params) > 1 else params[0]
+    for point, group in frame.groupby(by, sort=False):
         point = point if isinstance(point, tuple) else (point,)
         row = dict(zip(params, point))
         finished = group[group["status"] == "ok"]

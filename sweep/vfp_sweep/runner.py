@@ -93,9 +93,15 @@ def _tail(path):
         return ""
 
 
+def out_argument(task, run_dir):
+    """--out for a run in run_dir: run_dir, or run_dir/metrics.json for a program whose
+    --out names its metrics file (vfp_sweep.program.OUT_IS_FILE)."""
+    return os.path.join(run_dir, METRICS) if task["out_is_file"] else run_dir
+
+
 def _launch(task, work_dir):
     """Runs the program into work_dir; returns (exit code, wall seconds, error)."""
-    argv = [task["program_path"]] + task["argv"] + ["--out", work_dir]
+    argv = [task["program_path"]] + task["argv"] + ["--out", out_argument(task, work_dir)]
     start = time.monotonic()
     with open(os.path.join(work_dir, "stdout.txt"), "wb") as out, open(
         os.path.join(work_dir, "stderr.txt"), "wb"

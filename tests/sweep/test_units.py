@@ -71,6 +71,22 @@ class KeyTest(unittest.TestCase):
         self.assertEqual(keys(swept), keys(fixed))
 
 
+class HelpTest(unittest.TestCase):
+    def test_options_and_flags_but_not_names_in_wrapped_descriptions(self):
+        text = (
+            "Options:\n"
+            "  -h [ --help ]                 print this help\n"
+            "  --table-size arg (=1000000)   entries the table holds\n"
+            "  --fast-size arg               entries of the fast tier (default 2048, or\n"
+            "                                --table-size if smaller)\n"
+            "  --quiet                       no progress, and\n"
+            "                                --switch-buffer's unit\n"
+        )
+        self.assertEqual(
+            program.parse_help(text), {"help": False, "table-size": True, "fast-size": True, "quiet": False}
+        )
+
+
 class ResolveTest(unittest.TestCase):
     def test_a_program_path_is_relative_to_the_spec(self):
         folder = support.temporary_folder(self.addCleanup)
@@ -102,6 +118,7 @@ class WorkerBuildCheckTest(unittest.TestCase):
             "params": {},
             "run": 1,
             "argv": ["--run", "1"],
+            "out_is_file": False,
             "runs_dir": folder,
         }
         record = runner.execute(task)
