@@ -37,8 +37,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from plot_support import (  # noqa: E402
-    DPI, EXIT_BAD_INPUT, NONNEG, UNIT, InputError, apply_auto_scale, column,
-    import_pyplot, load_inputs, note_no_data, plot_cdf, read_metrics_json)
+    EXIT_BAD_INPUT, NONNEG, UNIT, InputError, apply_auto_scale, column,
+    import_pyplot, load_inputs, note_no_data, plot_cdf, read_metrics_json,
+    save_figure)
 
 SCHEMAS = {
     "timeseries.csv": {
@@ -146,16 +147,7 @@ def main(argv=None):
         return EXIT_BAD_INPUT
     plt = import_pyplot("offload_plots")
     path = os.path.join(args.offload_dir, "offload.png")
-    fig = figure(plt, offload, baseline)
-    try:
-        fig.savefig(path, dpi=DPI, metadata={"Software": None})
-    except OSError as e:
-        print(f"error: {path}: cannot write: {e}", file=sys.stderr)
-        return 1
-    finally:
-        plt.close(fig)
-    print(f"wrote {path}")
-    return 0
+    return 0 if save_figure(plt, figure(plt, offload, baseline), path) else 1
 
 
 if __name__ == "__main__":

@@ -293,14 +293,20 @@ def run(argv, description, load_inputs, figures, hashsalt):
     if callable(figures):
         figures = figures(data)
     for name, draw in figures:
-        path = os.path.join(args.results_dir, name)
-        fig = draw(plt, data)
-        try:
-            fig.savefig(path, dpi=DPI, metadata={"Software": None})
-        except OSError as e:
-            print(f"error: {path}: cannot write: {e}", file=sys.stderr)
+        if not save_figure(plt, draw(plt, data), os.path.join(args.results_dir, name)):
             return 1
-        finally:
-            plt.close(fig)
-        print(f"wrote {path}")
     return 0
+
+
+def save_figure(plt, fig, path):
+    """Writes fig to path without metadata (reproducible bytes) and closes it;
+    prints "wrote PATH", or the error on stderr and returns False."""
+    try:
+        fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    except OSError as e:
+        print(f"error: {path}: cannot write: {e}", file=sys.stderr)
+        return False
+    finally:
+        plt.close(fig)
+    print(f"wrote {path}")
+    return True
