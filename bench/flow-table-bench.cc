@@ -6,6 +6,7 @@
  *   BM_Insert<Table>/<flows>   filling the table to <flows>, per insert
  * Both report heap bytes per entry. The choice and the numbers: docs/performance.md.
  */
+#include "bench-flow-key.h"
 #include "engine/pipeline/unified-flow-table.h"
 
 #include <absl/container/flat_hash_map.h>
@@ -20,25 +21,13 @@ namespace vfp
 namespace
 {
 
-UnifiedFlowKey
-Key(uint32_t i)
-{
-    UnifiedFlowKey key;
-    key.groups = 1;
-    key.words[0] = (0x001dd8000001ULL << 16) | 0x0800;
-    key.words[1] = (0x123456789abcULL << 16) | (0x1dULL << 8) | 6;
-    key.words[2] = (uint64_t(0x0a000001) << 32) | (0xac100000u + (i >> 14));
-    key.words[3] = (uint64_t(1024 + (i & 0x3fff)) << 48) | (uint64_t(80) << 32);
-    return key;
-}
-
 template<typename Table>
 void
 Fill(Table& table, uint32_t flows)
 {
     for (uint32_t i = 0; i < flows; ++i)
     {
-        table[Key(i)] = UnifiedFlow{};
+        table[BenchFlowKey(i)] = UnifiedFlow{};
     }
 }
 
@@ -55,7 +44,7 @@ BM_Find(benchmark::State& state)
     std::mt19937 random(7);
     for (int i = 0; i < 4096; ++i)
     {
-        probes.push_back(Key(random() % flows));
+        probes.push_back(BenchFlowKey(random() % flows));
     }
     size_t i = 0;
     for (auto _ : state)

@@ -11,10 +11,11 @@
  *                                recently used entry (no rate limit, no latency)
  * Each reports heap bytes per entry. Numbers: docs/performance.md.
  */
+#include "bench-flow-key.h"
 #include "engine/nic/offload-table.h"
 
-#include <benchmark/benchmark.h>
 #include <algorithm>
+#include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <random>
 #include <vector>
@@ -23,19 +24,6 @@ namespace vfp
 {
 namespace
 {
-
-/// A TCP flow's key, distinct for each @p i.
-UnifiedFlowKey
-Key(uint32_t i)
-{
-    UnifiedFlowKey key;
-    key.groups = 1;
-    key.words[0] = (0x001dd8000001ULL << 16) | 0x0800;
-    key.words[1] = (0x123456789abcULL << 16) | (0x1dULL << 8) | 6;
-    key.words[2] = (uint64_t(0x0a000001) << 32) | (0xac100000u + (i >> 14));
-    key.words[3] = (uint64_t(1024 + (i & 0x3fff)) << 48) | (uint64_t(80) << 32);
-    return key;
-}
 
 /// A table of @p entries resident entries (capacity @p entries), keys 0 to entries - 1.
 OffloadTableConfig
@@ -55,7 +43,7 @@ Fill(OffloadTable& table, uint32_t entries)
 {
     for (uint32_t i = 0; i < entries; ++i)
     {
-        table.Insert(Key(i), OffloadEntry{}, 0);
+        table.Insert(BenchFlowKey(i), OffloadEntry{}, 0);
     }
 }
 
@@ -67,7 +55,7 @@ Probes(uint32_t first, uint32_t span)
     std::mt19937 random(7);
     for (int i = 0; i < 4096; ++i)
     {
-        probes.push_back(Key(first + random() % span));
+        probes.push_back(BenchFlowKey(first + random() % span));
     }
     return probes;
 }
@@ -127,7 +115,7 @@ BM_InsertEvict(benchmark::State& state)
     for (auto _ : state)
     {
         now += 1e-9;
-        benchmark::DoNotOptimize(table.Insert(Key(next++), OffloadEntry{}, now));
+        benchmark::DoNotOptimize(table.Insert(BenchFlowKey(next++), OffloadEntry{}, now));
     }
     state.SetItemsProcessed(state.iterations());
 }
