@@ -68,20 +68,25 @@ NicSeries::Measure(size_t h) const
     return totals;
 }
 
+void
+NicSeries::Totals::Add(const Totals& other)
+{
+    hardware += other.hardware;
+    software += other.software;
+    exceptions += other.exceptions;
+    inserts += other.inserts;
+    insertFailures += other.insertFailures;
+    evictions += other.evictions;
+    invalidations += other.invalidations;
+}
+
 NicSeries::Totals
 NicSeries::MeasureAll() const
 {
     Totals all;
     for (size_t h : m_vfpHosts)
     {
-        const Totals host = Measure(h);
-        all.hardware += host.hardware;
-        all.software += host.software;
-        all.exceptions += host.exceptions;
-        all.inserts += host.inserts;
-        all.insertFailures += host.insertFailures;
-        all.evictions += host.evictions;
-        all.invalidations += host.invalidations;
+        all.Add(Measure(h));
     }
     return all;
 }
@@ -158,7 +163,7 @@ NicSeries::SyncAll() const
 nlohmann::json
 NicSeries::Json() const
 {
-    const Totals all = MeasureAll();
+    Totals all;
     std::map<std::string, uint64_t> causes;
     uint64_t entriesMax = 0;
     uint64_t backlogMax = 0;
@@ -167,6 +172,8 @@ NicSeries::Json() const
     nlohmann::json hosts = nlohmann::json::array();
     for (size_t h : m_vfpHosts)
     {
+        const Totals host = Measure(h);
+        all.Add(host);
         const Ptr<VfpProgrammableNic> nic = m_dc.hosts[h].vswitch->GetNic();
         if (!nic)
         {
@@ -181,7 +188,6 @@ NicSeries::Json() const
         backlogMax = std::max(backlogMax, table.backlogMax);
         installed += table.installed;
         expirations += table.expirations;
-        const Totals host = Measure(h);
         hosts.push_back({{"host", fmt::format("host{}", h)},
                          {"hardware_packets", host.hardware},
                          {"software_packets", host.software},

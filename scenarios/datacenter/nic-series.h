@@ -48,6 +48,7 @@ private:
         uint64_t insertFailures = 0;
         uint64_t evictions = 0;
         uint64_t invalidations = 0;
+        void Add(const Totals& other); //!< sums @p other into these
     };
     struct Row
     {
