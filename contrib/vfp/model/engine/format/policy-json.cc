@@ -1,8 +1,10 @@
 #include "policy-json.h"
 
 #include "../packet/addresses.h"
+#include "qos-json.h"
 #include "transposition-json.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
@@ -623,7 +625,11 @@ ReadPolicy(const Json& value)
                 resourceReader.RejectUnread();
             }
         }
-        portReader.RejectUnknown({"name", "mac", "layers", "resources"});
+        if (const Json* qos = portReader.Find("qos"))
+        {
+            port.qos = ReadPortQos(*qos, portReader.PathOf("qos"));
+        }
+        portReader.RejectUnknown({"name", "mac", "layers", "resources", "qos"});
         for (const PortSpec& earlier : policy.ports)
         {
             if (earlier.name == port.name)
@@ -677,7 +683,27 @@ ReadPolicy(const Json& value)
             }
         }
     }
-    reader.RejectUnknown({"version", "ports", "resources"});
+    if (const Json* qos = reader.Find("qos"))
+    {
+        policy.qos = ReadSwitchQos(*qos, "qos");
+        for (size_t g = 0; g < policy.qos.groups.size(); ++g)
+        {
+            const QosGroupSpec& group = policy.qos.groups[g];
+            for (size_t p = 0; p < group.ports.size(); ++p)
+            {
+                const bool found =
+                    std::any_of(policy.ports.begin(),
+                                policy.ports.end(),
+                                [&](const PortSpec& port) { return port.name == group.ports[p]; });
+                if (!found)
+                {
+                    FailAt(Indexed(Indexed("qos.groups", g) + ".ports", p),
+                           fmt::format("no port \"{}\" in this policy", group.ports[p]));
+                }
+            }
+        }
+    }
+    reader.RejectUnknown({"version", "ports", "resources", "qos"});
     return policy;
 }
 
@@ -697,12 +723,23 @@ WritePolicy(const PolicySpec& policy)
         {
             resources[resource.name] = WriteResource(resource);
         }
-        ports.push_back({{"name", port.name},
-                         {"mac", FormatMac(port.mac)},
-                         {"layers", layers},
-                         {"resources", resources}});
+        Json written{{"name", port.name},
+                     {"mac", FormatMac(port.mac)},
+                     {"layers", layers},
+                     {"resources", resources}};
+        if (port.qos)
+        {
+            written["qos"] = WritePortQos(*port.qos);
+        }
+        ports.push_back(std::move(written));
     }
-    return {{"version", policy.version}, {"ports", ports}};
+    Json out{{"version", policy.version}, {"ports", ports}};
+    if (!(policy.qos == SwitchQosSpec{}))
+    {
+        out["qos"] =
+            WriteSwitchQos(policy.qos); // absent when default: older policies read back unchanged
+    }
+    return out;
 }
 
 Json

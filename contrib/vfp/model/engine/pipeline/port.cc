@@ -41,10 +41,15 @@ Port::Port(const PortSpec& spec, const PortConfig& config)
     , m_mac(spec.mac)
     , m_config(config)
     , m_tracker(config.tracker)
+    , m_qos(spec.qos)
 {
     if (m_name.empty())
     {
         throw PolicyError("a port needs a name");
+    }
+    if (m_qos)
+    {
+        ValidatePortQos(*m_qos, "port '" + m_name + "' qos");
     }
     for (const ResourceSpec& resource : spec.resources)
     {
@@ -1012,6 +1017,7 @@ Port::ToSpec() const
         spec.layers.push_back(layer->ToSpec());
     }
     spec.resources = m_resources.ToSpecs();
+    spec.qos = m_qos;
     return spec;
 }
 

@@ -175,10 +175,14 @@ public:
     const UnifiedFlowTable& GetUft() const { return m_uft; }
     ConnectionTracker& GetTracker() { return m_tracker; }
     ResourceSet& GetResources() { return m_resources; }
+    /// The port's QoS as last set (Switch::SetPortQos changes it, and the shaper with it).
+    const std::optional<PortQosSpec>& GetQos() const { return m_qos; }
     PortSpec ToSpec() const;
 
 private:
-    friend class PortState; // state save and restore (format/port-state.h) reads and sets it all
+    friend class PortState;
+    friend class Switch; // sets m_qos together with the switch's shaper (SetPortQos) // state save
+                         // and restore (format/port-state.h) reads and sets it all
 
     /// What a walk through the layers found, before it is committed.
     struct Walk
@@ -243,10 +247,11 @@ private:
     std::vector<std::unique_ptr<Layer>> m_layers;                //!< sorted by (priority, sequence)
     PortCounters m_counters;                                     //!< statistics
     PortConfig m_config;                                         //!< data path tunables
-    bool m_flagSensitive = false; //!< some condition reads TCP flags: they key unified flows
-    ConnectionTracker m_tracker;  //!< connections and their TCP state
-    UnifiedFlowTable m_uft;       //!< the fast path
-    UftCounters m_uftCounters;    //!< fast path statistics
+    bool m_flagSensitive = false;     //!< some condition reads TCP flags: they key unified flows
+    ConnectionTracker m_tracker;      //!< connections and their TCP state
+    UnifiedFlowTable m_uft;           //!< the fast path
+    UftCounters m_uftCounters;        //!< fast path statistics
+    std::optional<PortQosSpec> m_qos; //!< caps, reservation, weight (the switch shapes)
 };
 
 } // namespace vfp

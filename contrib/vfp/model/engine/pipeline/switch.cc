@@ -15,9 +15,14 @@ Switch::Switch(const PortConfig& config)
 Switch::Switch(const PolicySpec& policy, const PortConfig& config)
     : m_config(config)
 {
+    m_qos.SetLink(policy.qos.linkBps, policy.qos.shareInterval, 0);
     for (const PortSpec& port : policy.ports)
     {
         AddPort(port);
+    }
+    for (const QosGroupSpec& group : policy.qos.groups)
+    {
+        m_qos.SetGroup(group, 0);
     }
 }
 
@@ -36,18 +41,20 @@ Switch::AddPort(const PortSpec& spec)
                                       m_byMac[spec.mac]->GetName()));
     }
     auto port = std::make_unique<Port>(spec, m_config);
+    m_qos.SetPort(spec.name, spec.qos, 0);
     Port& added = *port;
     m_byMac[spec.mac] = &added;
     m_ports.emplace(spec.name, std::move(port));
     return added;
 }
 
-void
+std::vector<uint64_t>
 Switch::RemovePort(const std::string& name)
 {
     Port& port = GetPort(name);
     m_byMac.erase(port.GetMac());
     m_ports.erase(name);
+    return m_qos.RemovePort(name);
 }
 
 Port*
@@ -99,7 +106,34 @@ Switch::ToSpec() const
     {
         spec.ports.push_back(port->ToSpec());
     }
+    spec.qos = m_qos.ToSpec();
     return spec;
+}
+
+void
+Switch::SetPortQos(const std::string& port, const std::optional<PortQosSpec>& qos, double now)
+{
+    Port& target = GetPort(port);
+    m_qos.SetPort(port, qos, now);
+    target.m_qos = qos;
+}
+
+void
+Switch::SetQosLink(double linkBps, double shareInterval, double now)
+{
+    m_qos.SetLink(linkBps, shareInterval, now);
+}
+
+void
+Switch::SetQosGroup(const QosGroupSpec& group, double now)
+{
+    m_qos.SetGroup(group, now);
+}
+
+void
+Switch::RemoveQosGroup(const std::string& name)
+{
+    m_qos.RemoveGroup(name);
 }
 
 } // namespace vfp

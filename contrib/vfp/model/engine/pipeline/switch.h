@@ -7,6 +7,7 @@
 #ifndef VFP_ENGINE_SWITCH_H
 #define VFP_ENGINE_SWITCH_H
 
+#include "../qos/qos-shaper.h"
 #include "port.h"
 
 namespace vfp
@@ -21,7 +22,9 @@ public:
     explicit Switch(const PolicySpec& policy, const PortConfig& config = {});
 
     Port& AddPort(const PortSpec& spec);
-    void RemovePort(const std::string& name);
+    /// Removes a port; returns the handles of the packets that waited in its QoS queues
+    /// (dropped with it).
+    std::vector<uint64_t> RemovePort(const std::string& name);
     /// The port of that name, or null.
     Port* FindPort(const std::string& name);
     /// The port of that name; throws PolicyError if there is none.
@@ -33,10 +36,23 @@ public:
     /// The whole policy, ports in name order.
     PolicySpec ToSpec() const;
 
+    // ---- VFPAPI: QoS (paper §7.3; engine/qos/qos-shaper.h) ----
+    /// Sets (or, with none, clears) @p port's QoS from @p now on. @throws PolicyError on
+    /// an invalid spec, an unknown port or reservations above the link; nothing changes then
+    void SetPortQos(const std::string& port, const std::optional<PortQosSpec>& qos, double now);
+    /// Sets the uplink rate reservations and weights share (0: no sharing).
+    void SetQosLink(double linkBps, double shareInterval, double now);
+    /// Adds or replaces a cap over a group of ports.
+    void SetQosGroup(const QosGroupSpec& group, double now);
+    void RemoveQosGroup(const std::string& name);
+    /// The shaper every port's packets pass after their pipeline.
+    QosShaper& GetQos() { return m_qos; }
+
 private:
     PortConfig m_config;                                  //!< for every port
     std::map<std::string, std::unique_ptr<Port>> m_ports; //!< by name
     std::map<uint64_t, Port*> m_byMac;                    //!< by VNIC MAC
+    QosShaper m_qos;                                      //!< caps, groups, fair sharing
 };
 
 } // namespace vfp

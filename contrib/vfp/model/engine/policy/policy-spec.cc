@@ -1,6 +1,9 @@
 #include "policy-spec.h"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <fmt/format.h>
 
 namespace vfp
 {
@@ -70,6 +73,68 @@ MakeCondition(ConditionType type,
         condition.values.push_back(*value);
     }
     return condition;
+}
+
+uint64_t
+DefaultQosBurst(double rateBps)
+{
+    return std::max<uint64_t>(QOS_MIN_BURST_BYTES,
+                              static_cast<uint64_t>(rateBps / 8 * DEFAULT_QOS_BURST_SECONDS));
+}
+
+void
+ValidateRateLimit(const RateLimitSpec& cap, const std::string& where)
+{
+    if (!std::isfinite(cap.rateBps) || cap.rateBps <= 0)
+    {
+        throw PolicyError(
+            fmt::format("{}: rate_bps {} must be above zero and finite", where, cap.rateBps));
+    }
+    if (cap.burstBytes < QOS_MIN_BURST_BYTES)
+    {
+        throw PolicyError(fmt::format("{}: burst_bytes {} is below one frame ({} bytes): no "
+                                      "full-size packet would ever conform",
+                                      where,
+                                      cap.burstBytes,
+                                      QOS_MIN_BURST_BYTES));
+    }
+    if (cap.queueBytes < QOS_MIN_BURST_BYTES)
+    {
+        throw PolicyError(fmt::format("{}: queue_bytes {} is below one frame ({} bytes)",
+                                      where,
+                                      cap.queueBytes,
+                                      QOS_MIN_BURST_BYTES));
+    }
+}
+
+void
+ValidatePortQos(const PortQosSpec& qos, const std::string& where)
+{
+    if (qos.tx)
+    {
+        ValidateRateLimit(*qos.tx, where + ".tx");
+    }
+    if (qos.rx)
+    {
+        ValidateRateLimit(*qos.rx, where + ".rx");
+    }
+    if (!std::isfinite(qos.txReservationBps) || qos.txReservationBps < 0)
+    {
+        throw PolicyError(fmt::format(
+            "{}: reservation_bps {} must be finite and not negative", where, qos.txReservationBps));
+    }
+    if (qos.tx && qos.txReservationBps > qos.tx->rateBps)
+    {
+        throw PolicyError(fmt::format("{}: reservation_bps {} is above the port's own tx cap {}",
+                                      where,
+                                      qos.txReservationBps,
+                                      qos.tx->rateBps));
+    }
+    if (!std::isfinite(qos.weight) || qos.weight <= 0)
+    {
+        throw PolicyError(
+            fmt::format("{}: weight {} must be above zero and finite", where, qos.weight));
+    }
 }
 
 } // namespace vfp

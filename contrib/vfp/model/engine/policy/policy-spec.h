@@ -157,12 +157,94 @@ struct ResourceSpec
     std::vector<PortRange> ranges;         //!< RangeList: the ports
 };
 
+/// The largest frame at the standard 1500-byte MTU (Ethernet header included, FCS not):
+/// the smallest burst a cap accepts, since a packet larger than the burst never conforms.
+constexpr uint64_t QOS_MIN_BURST_BYTES = 1514;
+/// A cap's queue when the policy names none: 256 KiB, our choice (about 1 ms at 2 Gbps,
+/// several times a datacenter path's bandwidth-delay product; docs/qos.md).
+constexpr uint64_t DEFAULT_QOS_QUEUE_BYTES = 256 * 1024;
+
+/// A cap's burst when the policy names none: 1 ms of its rate, at least one frame. The
+/// Linux tc-tbf(8) manual's rule: a bucket must hold at least rate/HZ (HZ = 1000).
+constexpr double DEFAULT_QOS_BURST_SECONDS = 0.001;
+uint64_t DefaultQosBurst(double rateBps);
+
+/// A max cap (paper §7.3): a token bucket of @c rateBps and @c burstBytes, and the queue
+/// where packets above it wait, up to @c queueBytes.
+struct RateLimitSpec
+{
+    double rateBps = 0;                            //!< bits per second, above zero
+    uint64_t burstBytes = QOS_MIN_BURST_BYTES;     //!< at least QOS_MIN_BURST_BYTES
+    uint64_t queueBytes = DEFAULT_QOS_QUEUE_BYTES; //!< at least QOS_MIN_BURST_BYTES
+    bool operator==(const RateLimitSpec& other) const
+    {
+        return rateBps == other.rateBps && burstBytes == other.burstBytes &&
+               queueBytes == other.queueBytes;
+    }
+};
+
+/// A port's QoS: caps each way, and its part in the weighted fair sharing of the uplink.
+struct PortQosSpec
+{
+    std::optional<RateLimitSpec> tx; //!< transmit cap (the VM's outbound traffic)
+    std::optional<RateLimitSpec> rx; //!< receive cap (its inbound traffic)
+    double txReservationBps = 0;     //!< minimum transmit rate on the uplink (0: none)
+    double weight = 1;               //!< share of the unreserved uplink, above zero
+    bool operator==(const PortQosSpec& other) const
+    {
+        return tx == other.tx && rx == other.rx && txReservationBps == other.txReservationBps &&
+               weight == other.weight;
+    }
+};
+
+/// One cap over several ports of a switch, one way (e.g. a tenant's VMs on a host).
+struct QosGroupSpec
+{
+    std::string name;
+    Direction direction = Direction::Outbound;
+    std::vector<std::string> ports; //!< each in at most one group per direction
+    RateLimitSpec cap;
+    bool operator==(const QosGroupSpec& other) const
+    {
+        return name == other.name && direction == other.direction && ports == other.ports &&
+               cap == other.cap;
+    }
+};
+
+/// The measurement interval of the fair sharing when the policy names none: 10 ms, our
+/// choice, in the millisecond range that measurement-based datacenter allocators use
+/// (docs/qos.md shows convergence against it).
+constexpr double DEFAULT_QOS_SHARE_INTERVAL = 0.01;
+
+/// The switch's QoS: what the uplink can carry (what reservations divide) and its groups.
+struct SwitchQosSpec
+{
+    double linkBps = 0; //!< the uplink's rate; 0: no reservations and no fair sharing
+    double shareInterval = DEFAULT_QOS_SHARE_INTERVAL; //!< seconds between re-allocations
+    std::vector<QosGroupSpec> groups;
+    bool operator==(const SwitchQosSpec& other) const
+    {
+        return linkBps == other.linkBps && shareInterval == other.shareInterval &&
+               groups == other.groups;
+    }
+};
+
+/**
+ * Checks what can be checked of one port's QoS alone: rates above zero and finite, bursts
+ * and queues of at least one frame, a reservation finite and not negative, a weight above
+ * zero. @throws PolicyError naming @p where and the field
+ */
+void ValidatePortQos(const PortQosSpec& qos, const std::string& where);
+/// The same for one cap (@p where names it).
+void ValidateRateLimit(const RateLimitSpec& cap, const std::string& where);
+
 struct PortSpec
 {
     std::string name;
     uint64_t mac = 0;
     std::vector<LayerSpec> layers;
     std::vector<ResourceSpec> resources;
+    std::optional<PortQosSpec> qos; //!< none: the port is not shaped
 };
 
 /**
@@ -178,6 +260,7 @@ struct PolicySpec
 {
     int version = 1;
     std::vector<PortSpec> ports;
+    SwitchQosSpec qos; //!< the switch-level QoS: uplink rate and port groups
 };
 
 } // namespace vfp
