@@ -70,6 +70,13 @@ AddLinkOptions(po::options_description& options, DatacenterSettings& s)
         "vm-link-delay",
         po::value(&s.vmLinkDelay)->default_value(s.vmLinkDelay),
         "VNIC to switch port delay")(
+        "vm-tx-cap",
+        po::value(&s.vmTxCap)->default_value(s.vmTxCap),
+        "every VM's transmit cap (e.g. 2Gbps; none: no cap), a token bucket of 1 ms of the "
+        "rate and a 256 KiB queue in its port (paper §7.3; docs/qos.md)")(
+        "vm-rx-cap",
+        po::value(&s.vmRxCap)->default_value(s.vmRxCap),
+        "every VM's receive cap, likewise")(
         "vm-mtu", po::value(&t.vmMtu)->default_value(t.vmMtu), "IP MTU of the VNICs")(
         "fabric-mtu",
         po::value(&t.fabricMtu)->default_value(t.fabricMtu),
@@ -242,6 +249,13 @@ ApplyAttributeDefaults(const std::vector<std::string>& attributes)
     }
 }
 
+/// A cap option: "none" (0), or a rate as ParseRate reads it.
+DataRate
+ParseCap(const std::string& option, const std::string& text)
+{
+    return text == "none" ? DataRate(0) : ParseRate(option, text);
+}
+
 } // namespace
 
 void
@@ -284,6 +298,13 @@ DatacenterSettings::Check()
     t.portBuffer = ParseQueueSize("switch-buffer", switchBuffer);
     t.ecnThreshold = ParseQueueSize("ecn-threshold", ecnThreshold);
     ParseRate("udp-rate", udpRate);
+    t.vmTxCap = ParseCap("vm-tx-cap", vmTxCap);
+    t.vmRxCap = ParseCap("vm-rx-cap", vmRxCap);
+    if ((t.vmTxCap.GetBitRate() > 0 || t.vmRxCap.GetBitRate() > 0) && switchType == "bridge")
+    {
+        throw std::invalid_argument("--vm-tx-cap/--vm-rx-cap: caps are VFP's QoS, so they need "
+                                    "--switch vfp, not bridge");
+    }
     tcp.minRto = ParseDelay("tcp-min-rto", tcpMinRto);
     tcp.delAckTimeout = ParseDelay("tcp-delack-timeout", tcpDelAckTimeout);
     tcp.ecn = t.ecn;
@@ -361,6 +382,8 @@ DatacenterSettings::Describe() const
             {"fabric_link_delay", fabricLinkDelay},
             {"vm_link", vmLink},
             {"vm_link_delay", vmLinkDelay},
+            {"vm_tx_cap", vmTxCap},
+            {"vm_rx_cap", vmRxCap},
             {"vm_mtu", t.vmMtu},
             {"fabric_mtu", t.GetFabricMtu()},
             {"switch_buffer", switchBuffer},

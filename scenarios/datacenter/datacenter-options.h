@@ -31,6 +31,8 @@ struct DatacenterSettings
     std::string fabricLinkDelay = "2us";
     std::string vmLink = "100Gbps";
     std::string vmLinkDelay = "0us";
+    std::string vmTxCap = "none"; //!< --vm-tx-cap: every VM's transmit cap
+    std::string vmRxCap = "none"; //!< --vm-rx-cap: every VM's receive cap
     std::string switchBuffer = "200KB";
     std::string ecnThreshold = "97500B";
     std::string tcpMinRto = "10ms";

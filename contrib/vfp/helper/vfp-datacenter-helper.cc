@@ -749,6 +749,18 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc, FabricPlan& plan) const
         Ptr<Node> node = CreateObject<Node>();
         node->AddApplication(controller);
     }
+    // The QoS controller shares the metering controller's node: a new node would renumber
+    // every later one.
+    dc.qos = CreateObject<QosController>();
+    dc.metering->GetNode()->AddApplication(dc.qos);
+    if (dc.options.vmTxCap.GetBitRate() > 0)
+    {
+        dc.qos->SetAttribute("TxCap", DataRateValue(dc.options.vmTxCap));
+    }
+    if (dc.options.vmRxCap.GetBitRate() > 0)
+    {
+        dc.qos->SetAttribute("RxCap", DataRateValue(dc.options.vmRxCap));
+    }
     for (uint32_t t = 0; t < dc.options.tenants; ++t)
     {
         dc.vnet->AddVirtualNetwork(VniOf(t), CustomerPrefix(), CustomerMask());
@@ -782,6 +794,7 @@ VfpDatacenterHelper::InstallControllers(Datacenter& dc, FabricPlan& plan) const
             dc.vnet->AddVm(record);
             dc.acl->AddPort(host.vswitch, vm.port);
             dc.metering->AddPort(host.vswitch, vm.port);
+            dc.qos->AddPort(host.vswitch, vm.port);
         }
     }
 }

@@ -51,6 +51,7 @@
 #include "ns3/net-device-container.h"
 #include "ns3/node-container.h"
 #include "ns3/queue-size.h"
+#include "qos-controller.h"
 #include "slb-controller.h"
 #include "vfp-helper.h"
 #include "vip-spread-routing.h"
@@ -102,6 +103,9 @@ public:
         /// Config::SetDefault), which takes offloaded unified flows (docs/nic.md).
         bool nic = false;
         bool ecmp = true; //!< per-flow ECMP in the fabric (else one path)
+        /// VFP only: every VM's transmit and receive caps (QosController; 0: none).
+        DataRate vmTxCap{0};
+        DataRate vmRxCap{0};
         // Ananta (VFP only; none unless muxes > 0):
         uint32_t muxes = 0;      //!< Muxes behind the border router
         uint32_t vips = 0;       //!< load-balanced VIPs (203.0.113.1, .2, ...), port 80
@@ -159,6 +163,7 @@ public:
         Ptr<VnetController> vnet;     //!< controllers (InstallControllers)
         Ptr<AclController> acl;
         Ptr<MeteringController> metering;
+        Ptr<QosController> qos; //!< caps and reservations (paper §7.3)
         // Ananta (Options::muxes > 0)
         Ptr<Node> border;               //!< border router: the Internet side of the fabric
         NodeContainer muxNodes;         //!< the Mux pool

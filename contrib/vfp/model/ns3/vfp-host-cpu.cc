@@ -83,6 +83,15 @@ VfpHostCpu::GetTypeId()
                           TimeValue(NanoSeconds(100)),
                           MakeTimeAccessor(&VfpHostCpu::m_tunnelTime),
                           MakeTimeChecker(Seconds(0), Seconds(1)))
+            .AddAttribute("QosTime",
+                          "Added when a packet passes a QoS queue in software (a shaped port "
+                          "without a NIC that shapes). 100 ns: an assumption of ours for the "
+                          "paper's atomic token-bucket update and interlocked queue (§7.3), "
+                          "two contended cache lines; the engine's own shaper costs less "
+                          "(docs/performance.md, qos-bench).",
+                          TimeValue(NanoSeconds(100)),
+                          MakeTimeAccessor(&VfpHostCpu::m_qosTime),
+                          MakeTimeChecker(Seconds(0), Seconds(1)))
             .AddAttribute("CopyRate",
                           "How fast one core copies a frame between VM and host (VMBus); every "
                           "byte of every packet is copied once. 80 Gbps (10 GB/s): an "
@@ -141,6 +150,7 @@ VfpHostCpu::Costs() const
     costs.layerNs = m_layerTime.GetNanoSeconds();
     costs.classificationNs = m_classificationTime.GetNanoSeconds();
     costs.tunnelNs = m_tunnelTime.GetNanoSeconds();
+    costs.qosNs = m_qosTime.GetNanoSeconds();
     costs.copyBytesPerNs = m_copyRate.GetBitRate() / 8e9;
     return costs;
 }

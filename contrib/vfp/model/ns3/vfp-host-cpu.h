@@ -80,6 +80,7 @@ private:
     Time m_layerTime;                                 //!< attribute LayerTime
     Time m_classificationTime;                        //!< attribute ClassificationTime
     Time m_tunnelTime;                                //!< attribute TunnelTime
+    Time m_qosTime;                                   //!< attribute QosTime
     DataRate m_copyRate;                              //!< attribute CopyRate
     Time m_maxQueueDelay;                             //!< attribute MaxQueueDelay
     std::vector<Time> m_freeAt;                       //!< per core, when its last job ends

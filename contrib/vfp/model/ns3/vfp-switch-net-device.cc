@@ -4,6 +4,7 @@
 #include "ns3/arp-l3-protocol.h"
 #include "ns3/boolean.h"
 #include "ns3/channel.h"
+#include "ns3/data-rate.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -12,6 +13,8 @@
 #include "ns3/uinteger.h"
 #include "vfp-mtu.h"
 #include "vfp-reassembler.h"
+
+#include <cmath>
 
 namespace ns3
 {
@@ -124,13 +127,14 @@ VfpSwitchNetDevice::GetTypeId()
                           UintegerValue(0),
                           MakeUintegerAccessor(&VfpSwitchNetDevice::m_tunnelOverhead),
                           MakeUintegerChecker<uint16_t>(0, 200))
-            .AddTraceSource("Drop",
-                            "Every packet the switch dropped, and why, as text: an engine drop "
-                            "reason, or a cause's name (malformed: ..., no_port, cpu_overload, "
-                            "hold_overflow, hold_timeout, arp_unanswered, mtu_exceeded). The "
-                            "per-cause sources carry the same drops, typed.",
-                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_dropTrace),
-                            "ns3::VfpSwitchNetDevice::DropTracedCallback")
+            .AddTraceSource(
+                "Drop",
+                "Every packet the switch dropped, and why, as text: an engine drop "
+                "reason, or a cause's name (malformed: ..., no_port, cpu_overload, "
+                "hold_overflow, hold_timeout, arp_unanswered, mtu_exceeded, qos_overflow). The "
+                "per-cause sources carry the same drops, typed.",
+                MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_dropTrace),
+                "ns3::VfpSwitchNetDevice::DropTracedCallback")
             .AddTraceSource("EngineDrop",
                             "A packet the pipeline dropped, with the engine's vfp::DropReason.",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_engineDropTrace),
@@ -163,6 +167,11 @@ VfpSwitchNetDevice::GetTypeId()
                             "A packet over the uplink's MTU that may not be fragmented (DF set).",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_mtuDropTrace),
                             "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
+            .AddTraceSource("QosOverflowDrop",
+                            "A packet its port's QoS queue had no room for (paper §7.3: a cap's "
+                            "bounded queue).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_qosOverflowDropTrace),
+                            "ns3::VfpSwitchNetDevice::DropCauseTracedCallback")
             .AddTraceSource("UftFlows",
                             "Unified flows cached over all ports (a gauge).",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_uftFlows),
@@ -178,6 +187,10 @@ VfpSwitchNetDevice::GetTypeId()
             .AddTraceSource("HeldPackets",
                             "Packets waiting in the ports' hold queues (a gauge).",
                             MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_heldPackets),
+                            "ns3::TracedValueCallback::Uint32")
+            .AddTraceSource("QosQueued",
+                            "Packets waiting in the ports' QoS queues (a gauge).",
+                            MakeTraceSourceAccessor(&VfpSwitchNetDevice::m_qosQueued),
                             "ns3::TracedValueCallback::Uint32")
             .AddTraceSource("FastPath",
                             "A packet that hit a unified flow.",
@@ -219,6 +232,8 @@ VfpSwitchNetDevice::DoDispose()
     m_portDevices.clear();
     m_held.clear();
     m_neighbors.clear();
+    m_qosRelease.Cancel();
+    m_qosWaiting.clear();
     m_cpu = nullptr;
     m_expiry.Cancel();
     m_reassembler = nullptr;
@@ -339,6 +354,8 @@ VfpSwitchNetDevice::CauseName(DropCause cause)
             return "arp_unanswered";
         case DropCause::MtuExceeded:
             return "mtu_exceeded";
+        case DropCause::QosOverflow:
+            return "qos_overflow";
     }
     return "unknown";
 }
@@ -360,6 +377,8 @@ VfpSwitchNetDevice::CauseTrace(DropCause cause)
             return m_holdTimeoutDropTrace;
         case DropCause::ArpUnanswered:
             return m_arpUnansweredDropTrace;
+        case DropCause::QosOverflow:
+            return m_qosOverflowDropTrace;
         case DropCause::MtuExceeded:
             break;
     }
@@ -497,9 +516,12 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
                         Time deadline)
 {
     // Only with a NIC: the key Port::Process computes again for its own table.
+    const bool shaped = m_engine->GetQos().IsShaped(port.GetName(), direction);
+    // A NIC that does not shape cannot forward a shaped port's packets: they stay here.
+    const bool nic = m_nic && (m_nic->GetQosOffload() || !shaped);
     const vfp::UnifiedFlowKey key =
-        m_nic ? port.FlowKeyOf(direction, decoded.stack) : vfp::UnifiedFlowKey{};
-    if (m_nic)
+        nic ? port.FlowKeyOf(direction, decoded.stack) : vfp::UnifiedFlowKey{};
+    if (nic)
     {
         if (std::optional<VfpProgrammableNic::Forwarded> hardware =
                 m_nic->Offer(port, key, decoded.stack, original))
@@ -522,7 +544,10 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     const vfp::ProcessResult result =
         port.Process(direction, decoded.stack, Simulator::Now().GetSeconds());
     UpdateGauges(port, info);
-    const Time done = m_cpu->Charge(core, m_cpu->ServiceTime(Work(result, decoded, original)));
+    vfp::PacketWork work = Work(result, decoded, original);
+    work.qosChecked =
+        shaped && result.verdict == vfp::Verdict::Allow && !(m_nic && m_nic->GetQosOffload());
+    const Time done = m_cpu->Charge(core, m_cpu->ServiceTime(work));
     if (result.path == vfp::PathTaken::Fast)
     {
         m_fastPathTrace(original);
@@ -531,7 +556,7 @@ VfpSwitchNetDevice::Run(vfp::Port& port,
     {
         m_slowPathTrace(original);
     }
-    if (m_nic)
+    if (nic)
     {
         m_nic->Learn(port, key, decoded.stack, result);
     }
@@ -559,30 +584,129 @@ VfpSwitchNetDevice::Forward(vfp::Port& port,
                             Ptr<const Packet> original,
                             Time after)
 {
-    const vfp::EthernetHeader& eth = out[0].eth;
-    if (direction == vfp::Direction::Inbound)
+    Departure departure{Departure::Kind::ToVm, port.GetName(), packet, out[0].eth, original};
+    if (direction == vfp::Direction::Outbound)
     {
-        Simulator::Schedule(
-            after, &VfpSwitchNetDevice::Transmit, this, m_portDevices[port.GetName()], packet, eth);
+        if (vfp::Port* local = m_engine->Forward(out))
+        {
+            departure.kind = Departure::Kind::ToLocal;
+            departure.port = local->GetName();
+        }
+        else if (m_uplink)
+        {
+            departure.kind = Departure::Kind::ToUplink;
+        }
+        else
+        {
+            Drop(DropCause::NoPort, original);
+            return;
+        }
     }
-    else if (vfp::Port* local = m_engine->Forward(out))
+    Simulator::Schedule(
+        after, &VfpSwitchNetDevice::Shape, this, port.GetName(), direction, std::move(departure));
+}
+
+void
+VfpSwitchNetDevice::Shape(std::string port, vfp::Direction direction, Departure departure)
+{
+    vfp::QosShaper& qos = m_engine->GetQos();
+    if (!qos.IsActive())
     {
-        Simulator::Schedule(after,
-                            &VfpSwitchNetDevice::DeliverLocally,
-                            this,
-                            local->GetName(),
-                            packet,
-                            eth,
-                            original);
+        Depart(departure);
+        return;
     }
-    else if (m_uplink)
+    // The frame as the VM sends it, or receives it: Ethernet header included.
+    const uint32_t size = direction == vfp::Direction::Outbound ? departure.original->GetSize()
+                                                                 : departure.packet->GetSize();
+    const uint32_t bytes = size + vfp::ETHERNET_HEADER_BYTES;
+    const uint64_t handle = m_nextQosHandle++;
+    switch (qos.Enqueue(port, direction, handle, bytes, Simulator::Now().GetSeconds()))
     {
-        Simulator::Schedule(after, &VfpSwitchNetDevice::SendUplink, this, packet, eth);
+        case vfp::QosShaper::Admission::Sent:
+            Depart(departure);
+            return;
+        case vfp::QosShaper::Admission::Dropped:
+            Drop(DropCause::QosOverflow, departure.original);
+            return;
+        case vfp::QosShaper::Admission::Queued:
+            m_qosWaiting.emplace(handle, std::move(departure));
+            m_qosQueued = m_qosWaiting.size();
+            ScheduleQosRelease();
+            return;
     }
-    else
+}
+
+void
+VfpSwitchNetDevice::ReleaseQos()
+{
+    for (const vfp::QosShaper::Released& released :
+         m_engine->GetQos().Release(Simulator::Now().GetSeconds()))
     {
-        Drop(DropCause::NoPort, original);
+        auto it = m_qosWaiting.find(released.handle);
+        NS_ASSERT_MSG(it != m_qosWaiting.end(), "the shaper released an unknown packet");
+        Depart(it->second);
+        m_qosWaiting.erase(it);
     }
+    m_qosQueued = m_qosWaiting.size();
+    ScheduleQosRelease();
+}
+
+void
+VfpSwitchNetDevice::ScheduleQosRelease()
+{
+    const std::optional<double> next = m_engine->GetQos().NextRelease();
+    if (!next)
+    {
+        m_qosRelease.Cancel();
+        return;
+    }
+    // Times are seconds in the engine; the event lands on the nanosecond at or after the
+    // release time, so the shaper always finds the head due.
+    const Time at = std::max(Simulator::Now(), NanoSeconds(int64_t(std::ceil(*next * 1e9))));
+    if (m_qosRelease.IsRunning() && Time(m_qosRelease.GetTs()) == at)
+    {
+        return;
+    }
+    m_qosRelease.Cancel();
+    m_qosRelease =
+        Simulator::Schedule(at - Simulator::Now(), &VfpSwitchNetDevice::ReleaseQos, this);
+}
+
+void
+VfpSwitchNetDevice::QosChanged()
+{
+    if (!m_qosWaiting.empty())
+    {
+        ScheduleQosRelease();
+    }
+}
+
+void
+VfpSwitchNetDevice::Depart(const Departure& departure)
+{
+    switch (departure.kind)
+    {
+        case Departure::Kind::ToVm:
+            Transmit(m_portDevices[departure.port], departure.packet, departure.eth);
+            return;
+        case Departure::Kind::ToLocal:
+            DeliverLocally(departure.port, departure.packet, departure.eth, departure.original);
+            return;
+        case Departure::Kind::ToUplink:
+            SendUplink(departure.packet, departure.eth);
+            return;
+    }
+}
+
+double
+VfpSwitchNetDevice::GetUplinkBps() const
+{
+    DataRateValue rate;
+    if (m_uplink && m_uplink->GetAttributeFailSafe("DataRate", rate))
+    {
+        return double(rate.Get().GetBitRate());
+    }
+    return 0;
 }
 
 void

@@ -12,8 +12,8 @@
  * (which owns the uplink's address) and are left to it. The switch never learns and never
  * floods. Every drop fires the trace source of its cause (EngineDrop with the engine's
  * DropReason, MalformedDrop, NoPortDrop, CpuOverloadDrop, HoldOverflowDrop,
- * HoldTimeoutDrop, ArpUnansweredDrop, MtuDrop) and the aggregate "Drop" with its reason
- * as text; TracedValue gauges follow the unified flows, connections and held packets.
+ * HoldTimeoutDrop, ArpUnansweredDrop, MtuDrop, QosOverflowDrop) and the aggregate "Drop" with its
+ * reason as text; TracedValue gauges follow the unified flows, connections and held packets.
  *
  * Around the engine:
  *  - ARP: the switch answers its VMs' ARP requests from the neighbour table their
@@ -23,6 +23,14 @@
  *    the queue is full ("hold_overflow") or HoldTimeout passes ("hold_timeout").
  *  - CPU: every packet is served by the host's VfpHostCpu (attribute Cpu) and leaves when
  *    its service ends; a saturated host drops ("cpu_overload").
+ *  - QoS (paper §7.3): an allowed packet then passes the engine's shaper
+ *    (engine/qos/qos-shaper.h): its port's transmit cap going out (outbound), its
+ *    destination port's receive cap coming in (inbound), the port's group caps and its
+ *    share of the uplink. It leaves when it conforms, waits in its port's queue until it
+ *    does, or is dropped when the queue is full ("qos_overflow"). The bytes counted are
+ *    the frame as the VM sends or receives it (Ethernet header included). With a NIC whose
+ *    QosOffload is on, the NIC shapes (no host CPU cost); otherwise the host CPU is
+ *    charged the check (VfpHostCpu QosCost) and a shaped port's flows stay in software.
  */
 #ifndef VFP_SWITCH_NET_DEVICE_H
 #define VFP_SWITCH_NET_DEVICE_H
@@ -67,6 +75,7 @@ public:
         HoldTimeout,   //!< held past HoldTimeout
         ArpUnanswered, //!< an ARP request no neighbour table answers
         MtuExceeded,   //!< over the uplink's MTU and not fragmentable (DF set)
+        QosOverflow,   //!< its port's QoS queue was full
     };
     /// The name of @p cause in the aggregate Drop trace and in metrics ("cpu_overload").
     static std::string CauseName(DropCause cause);
@@ -107,6 +116,12 @@ public:
     void ReleaseHeld(const std::string& port);
     /// Packets waiting in @p port's hold queue.
     size_t GetHeldCount(const std::string& port) const;
+    /// The uplink's rate (bits per second) read from its DataRate attribute; 0 if it has
+    /// none or there is no uplink. What a QoS controller gives the switch to share.
+    double GetUplinkBps() const;
+    /// Call after changing the engine's QoS (vfp::Switch::SetPortQos and the like): a
+    /// waiting packet's time may have moved.
+    void QosChanged();
 
     // NetDevice: the switch itself has no address of its own and sends nothing itself.
     void SetIfIndex(const uint32_t index) override;
@@ -154,6 +169,21 @@ private:
         uint32_t index = 0; //!< its order on the host (the CPU's VM number for steering)
         PortSizes sizes;    //!< its state, as the gauges last counted it
     };
+    /// Where an allowed packet goes once it has passed QoS.
+    struct Departure
+    {
+        enum class Kind : uint8_t
+        {
+            ToVm,    //!< out of the VM port's device (inbound)
+            ToLocal, //!< to another VM here (its inbound pipeline)
+            ToUplink //!< up the uplink
+        };
+        Kind kind;
+        std::string port; //!< ToVm: the port; ToLocal: the destination port
+        Ptr<Packet> packet;
+        vfp::EthernetHeader eth;
+        Ptr<const Packet> original; //!< as received (for drop traces)
+    };
     /// A packet waiting for its port's resource.
     struct HeldPacket
     {
@@ -191,6 +221,14 @@ private:
                  const vfp::HeaderStack& out,
                  Ptr<const Packet> original,
                  Time after);
+    /// Offers @p departure to the shaper for @p port's queue @p direction: it leaves now,
+    /// waits, or is dropped (QosOverflow).
+    void Shape(std::string port, vfp::Direction direction, Departure departure);
+    /// Sends the packets whose QoS time came, and schedules the next release.
+    void ReleaseQos();
+    void ScheduleQosRelease();
+    /// Sends a packet that passed QoS on its way.
+    void Depart(const Departure& departure);
     /// Hands a packet one of our VMs sent to another VM here: @p port's inbound pipeline.
     void DeliverLocally(std::string port,
                         Ptr<Packet> packet,
@@ -257,7 +295,10 @@ private:
     EventId m_reassemblyExpiry;                           //!< its next time-out
     std::map<std::string, std::deque<HeldPacket>> m_held; //!< by port
     std::map<std::string, std::shared_ptr<const VfpNeighborTable>> m_neighbors; //!< by port
-    uint64_t m_nextHeldId = 0; //!< ids of held packets
+    uint64_t m_nextHeldId = 0;                            //!< ids of held packets
+    std::unordered_map<uint64_t, Departure> m_qosWaiting; //!< by shaper handle
+    uint64_t m_nextQosHandle = 0;                         //!< handles given to the shaper
+    EventId m_qosRelease;                                 //!< the shaper's next release
 
     TracedCallback<Ptr<const Packet>, const std::string&> m_dropTrace;    //!< every drop, as text
     TracedCallback<Ptr<const Packet>, vfp::DropReason> m_engineDropTrace; //!< pipeline drops
@@ -268,6 +309,7 @@ private:
     TracedCallback<Ptr<const Packet>> m_holdTimeoutDropTrace;   //!< DropCause::HoldTimeout
     TracedCallback<Ptr<const Packet>> m_arpUnansweredDropTrace; //!< DropCause::ArpUnanswered
     TracedCallback<Ptr<const Packet>> m_mtuDropTrace;           //!< DropCause::MtuExceeded
+    TracedCallback<Ptr<const Packet>> m_qosOverflowDropTrace;   //!< DropCause::QosOverflow
     TracedCallback<Ptr<const Packet>> m_fastPathTrace;          //!< unified flow hits
     TracedCallback<Ptr<const Packet>> m_slowPathTrace;          //!< packets that ran the layers
     TracedCallback<Ptr<const Packet>> m_holdTrace;              //!< packets put in a hold queue
@@ -275,6 +317,7 @@ private:
     TracedValue<uint32_t> m_connections;                        //!< tracked connections, all ports
     TracedValue<uint32_t> m_layerFlows;                         //!< layer flow pairs, all ports
     TracedValue<uint32_t> m_heldPackets;                        //!< packets in hold queues
+    TracedValue<uint32_t> m_qosQueued;                          //!< packets in QoS queues
 
     std::unordered_map<const vfp::Port*, PortInfo> m_ports; //!< by port
 };

@@ -18,7 +18,7 @@ ServiceNanoseconds(const CpuCosts& costs, const PacketWork& work)
     {
         ns += work.bytes / costs.copyBytesPerNs;
     }
-    return ns + costs.tunnelNs * work.tunnelChanges;
+    return ns + costs.tunnelNs * work.tunnelChanges + (work.qosChecked ? costs.qosNs : 0);
 }
 
 std::string_view

@@ -9,6 +9,7 @@
  *                                           + classification x layers that searched rules
  *   either path: + bytes / copyRate (the VMBus copy between VM and host)
  *                + tunnel x headers pushed or popped (encapsulation, decapsulation)
+ *                + qos, when the packet's port shapes it in software (paper §7.3)
  * A dropped or held packet is charged what it did until the verdict (its path and layers).
  *
  * Steering. A NIC hands a VM's packets to the host on queues, and a queue to a core:
@@ -37,6 +38,7 @@ struct PacketWork
     uint8_t layersClassified = 0; //!< of those, layers that searched their rules
     uint32_t bytes = 0;           //!< frame bytes copied through the switch
     uint8_t tunnelChanges = 0;    //!< tunnel headers pushed plus popped
+    bool qosChecked = false;      //!< it passed a QoS queue in software (not the NIC's)
 };
 
 /// Per-unit costs, in nanoseconds (VfpHostCpu's attributes give their sources).
@@ -48,6 +50,7 @@ struct CpuCosts
     double classificationNs = 0; //!< slow path, per layer that searched its rules
     double copyBytesPerNs = 0;   //!< copy rate (bytes per ns; 0: copies are free)
     double tunnelNs = 0;         //!< per tunnel header pushed or popped
+    double qosNs = 0;            //!< a QoS check in software (bucket update, queue)
 };
 
 /// The service time of @p work under @p costs, in nanoseconds.

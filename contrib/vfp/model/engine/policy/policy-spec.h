@@ -157,9 +157,11 @@ struct ResourceSpec
     std::vector<PortRange> ranges;         //!< RangeList: the ports
 };
 
+/// An Ethernet header without VLAN tag (IEEE 802.3): what QoS counts beyond the IP packet.
+constexpr uint32_t ETHERNET_HEADER_BYTES = 14;
 /// The largest frame at the standard 1500-byte MTU (Ethernet header included, FCS not):
 /// the smallest burst a cap accepts, since a packet larger than the burst never conforms.
-constexpr uint64_t QOS_MIN_BURST_BYTES = 1514;
+constexpr uint64_t QOS_MIN_BURST_BYTES = 1500 + ETHERNET_HEADER_BYTES;
 /// A cap's queue when the policy names none: 256 KiB, our choice (about 1 ms at 2 Gbps,
 /// several times a datacenter path's bandwidth-delay product; docs/qos.md).
 constexpr uint64_t DEFAULT_QOS_QUEUE_BYTES = 256 * 1024;

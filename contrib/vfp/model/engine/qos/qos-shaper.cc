@@ -482,6 +482,17 @@ QosShaper::Reallocate(double now)
     m_lastShare = now;
 }
 
+bool
+QosShaper::IsShaped(const std::string& port, Direction direction) const
+{
+    if (!IsActive())
+    {
+        return false;
+    }
+    auto it = m_ports.find(port);
+    return it != m_ports.end() && it->second.queues[static_cast<size_t>(direction)].Shaped();
+}
+
 const QosShaper::Counters&
 QosShaper::GetCounters(const std::string& port, Direction direction) const
 {

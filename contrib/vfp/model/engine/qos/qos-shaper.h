@@ -127,6 +127,8 @@ public:
     /// The switch-level spec: link, interval and groups, groups in name order.
     SwitchQosSpec ToSpec() const;
 
+    /// Whether @p port's packets that way pass a bucket (false for an unknown port).
+    bool IsShaped(const std::string& port, Direction direction) const;
     /// Whether any packet can be shaped: without, Enqueue always answers Sent.
     bool IsActive() const { return m_shapedQueues > 0 || m_linkBps > 0; }
     /**

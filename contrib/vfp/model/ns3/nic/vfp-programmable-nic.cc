@@ -1,5 +1,6 @@
 #include "vfp-programmable-nic.h"
 
+#include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -122,6 +123,14 @@ VfpProgrammableNic::GetTypeId()
                           DoubleValue(59.52e6),
                           MakeDoubleAccessor(&VfpProgrammableNic::m_packetRate),
                           MakeDoubleChecker<double>(1, 1e10))
+            .AddAttribute("QosOffload",
+                          "Whether the NIC applies the ports' QoS caps and reservations, so "
+                          "shaping costs the host CPU nothing (paper §9: port-level QoS "
+                          "offloaded to NICs with transmit caps and reservations). Off: the "
+                          "host shapes in software, and a shaped port's flows stay there.",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&VfpProgrammableNic::m_qosOffload),
+                          MakeBooleanChecker())
             .AddTraceSource("Entries",
                             "Resident entries, both tiers.",
                             MakeTraceSourceAccessor(&VfpProgrammableNic::m_entries),

@@ -76,6 +76,8 @@ public:
      * keep forwarding.
      */
     void SetFull(bool full) { m_full = full; }
+    /// Whether the NIC applies port-level QoS (attribute QosOffload).
+    bool GetQosOffload() const { return m_qosOffload; }
     /// Offload requests refused while SetFull(true).
     uint64_t GetRefusedWhileFull() const { return m_refusedWhileFull; }
     /// Syncs every entry's counters back to its port now (nothing before the first packet).
@@ -146,6 +148,7 @@ private:
     bool m_syncStarted = false; //!< the sync-back runs (from the first packet on)
     uint64_t m_hardware = 0;
     bool m_full = false;             //!< SetFull
+    bool m_qosOffload = true;        //!< attribute QosOffload
     uint64_t m_refusedWhileFull = 0; //!< offload requests refused while full
     std::map<std::string, uint64_t> m_exceptions;
     uint64_t m_entriesMax = 0;
