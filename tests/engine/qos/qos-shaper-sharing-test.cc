@@ -2,7 +2,8 @@
  * The shaper's measurement-based fair sharing of the uplink (qos-shaper.h, SetLink): two
  * greedy ports with reservations of 7 and 3 Gbps on a 10 Gbps link send 7:3; when one
  * stops, the other's share rises to the link within two intervals; an idle port keeps its
- * reservation; reservations the link cannot carry are refused and change nothing.
+ * reservation; weights split what is not reserved; reservations the link cannot carry are
+ * refused and change nothing.
  */
 #include "engine/qos/qos-shaper.h"
 
@@ -122,6 +123,20 @@ TEST(QosSharing, GreedyPortsShareByReservationAndAStoppedPortsShareGoesToTheOthe
     greedy.Run(from + 0.1, {"a"}, from);
     EXPECT_NEAR(greedy.Rate("a", 0.1), LINK, LINK * 0.02);
     EXPECT_GE(shaper.GetShareRate("b"), 3e9);
+}
+
+TEST(QosSharing, WeightsShareALinkWithoutReservations)
+{
+    QosShaper shaper;
+    shaper.SetLink(9e9, INTERVAL, 0);
+    PortQosSpec heavy;
+    heavy.weight = 2;
+    shaper.SetPort("heavy", heavy, 0);
+    shaper.SetPort("light", std::nullopt, 0); // weight 1
+    Greedy greedy(shaper);
+    greedy.Run(0.25, {"heavy", "light"}, 0.05);
+    EXPECT_NEAR(greedy.Rate("heavy", 0.2), 6e9, 6e9 * 0.02);
+    EXPECT_NEAR(greedy.Rate("light", 0.2), 3e9, 3e9 * 0.02);
 }
 
 TEST(QosSharing, ReservationsAboveTheLinkAreRefusedAndChangeNothing)
