@@ -70,6 +70,8 @@ bench: build
 	    --benchmark_out_format=json $(BENCH_ARGS)
 	$(BUILD_DIR)/bin/offload-table-bench --benchmark_out=results/bench/offload-table.json \
 	    --benchmark_out_format=json $(BENCH_ARGS)
+	$(BUILD_DIR)/bin/qos-bench --benchmark_out=results/bench/qos.json \
+	    --benchmark_out_format=json $(BENCH_ARGS)
 	$(PYTHON) analysis/bench_tables.py results/bench/classifier.json results/bench/uft.json
 
 # Fuzzing (docs/reliability.md): clang's libFuzzer with ASan and UBSan, in its own build

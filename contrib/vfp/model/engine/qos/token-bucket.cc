@@ -49,7 +49,7 @@ TokenBucket::Reconfigure(double rateBps, double burstBytes, double now)
     m_bytesPerSecond = rateBps / 8;
     m_burst = burstBytes;
     m_level = std::min(level, burstBytes);
-    m_time = now;
+    m_time = std::max(now, m_time);
 }
 
 } // namespace vfp
