@@ -146,7 +146,8 @@ struct ReferenceBucket
 };
 
 /// The switch as a list of FIFO queues, each under at most one own bucket and one group
-/// bucket, served earliest-conforming head first (ties: the earlier queue).
+/// bucket, served earliest-conforming head first (ties: the queue served least recently,
+/// then the earlier queue).
 class ReferenceShaper
 {
 public:
@@ -159,6 +160,7 @@ public:
         uint64_t limit;
         std::deque<size_t> waiting; //!< handles
         uint64_t backlog = 0;
+        uint64_t servedAt = 0; //!< the last release from it, counted
     };
 
     size_t AddBucket(const RateLimitSpec& cap)
@@ -190,7 +192,7 @@ public:
                 {
                     const Arrival& head = arrivals[queue.waiting.front()];
                     const double at = Conforms(queue, head.bytes, head.at);
-                    if (at < bestAt)
+                    if (at < bestAt || (at == bestAt && queue.servedAt < best->servedAt))
                     {
                         best = &queue;
                         bestAt = at;
@@ -203,6 +205,7 @@ public:
                 best->waiting.pop_front();
                 best->backlog -= arrivals[handle].bytes;
                 TakeAll(*best, arrivals[handle].bytes, bestAt);
+                best->servedAt = ++m_served;
                 fates[handle] = {Admission::Queued, bestAt};
                 continue;
             }
@@ -268,6 +271,7 @@ private:
 
     std::vector<ReferenceBucket> m_buckets;
     std::vector<Queue> m_queues;
+    uint64_t m_served = 0; //!< releases so far, for the tie-break
 };
 
 // ---- Checks on a run ----

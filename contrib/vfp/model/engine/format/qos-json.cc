@@ -1,5 +1,6 @@
 #include "qos-json.h"
 
+#include <cmath>
 #include <fmt/format.h>
 #include <limits>
 
@@ -17,6 +18,7 @@ ReadRateLimit(const Json& value, const std::string& path)
     ObjectReader reader(value, path);
     RateLimitSpec cap;
     cap.rateBps = ReadNumber(reader.Require("rate_bps"), reader.PathOf("rate_bps"));
+    ValidateRateLimit(RateLimitSpec{cap.rateBps}, path); // the rate, before it sizes the burst
     cap.burstBytes = DefaultQosBurst(cap.rateBps);
     if (const Json* burst = reader.Find("burst_bytes"))
     {
@@ -92,10 +94,18 @@ ReadSwitchQos(const Json& value, const std::string& path)
     if (const Json* link = reader.Find("link_bps"))
     {
         qos.linkBps = ReadNumber(*link, reader.PathOf("link_bps"));
+        if (!std::isfinite(qos.linkBps) || qos.linkBps < 0)
+        {
+            FailAt(reader.PathOf("link_bps"), "expected a rate in bits per second, 0 or above");
+        }
     }
     if (const Json* interval = reader.Find("share_interval"))
     {
         qos.shareInterval = ReadNumber(*interval, reader.PathOf("share_interval"));
+        if (!std::isfinite(qos.shareInterval) || qos.shareInterval <= 0)
+        {
+            FailAt(reader.PathOf("share_interval"), "expected seconds above zero");
+        }
     }
     if (const Json* groups = reader.Find("groups"))
     {

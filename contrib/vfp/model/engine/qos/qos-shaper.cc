@@ -169,10 +169,12 @@ QosShaper::RemovePort(const std::string& port)
         }
         m_waiting -= queue.waiting.size();
     }
-    for (auto& [name, group] : m_groups)
+    for (auto group = m_groups.begin(); group != m_groups.end();)
     {
-        auto& ports = group->spec.ports;
+        auto& ports = group->second->spec.ports;
         ports.erase(std::remove(ports.begin(), ports.end(), port), ports.end());
+        // A group with no port left goes with its last port: a policy names no empty group.
+        group = ports.empty() ? m_groups.erase(group) : std::next(group);
     }
     m_ports.erase(it);
     CountShaped();
@@ -369,14 +371,17 @@ QosShaper::Release(double now)
         {
             for (Queue& queue : entry.queues)
             {
-                if (!queue.waiting.empty())
+                if (queue.waiting.empty())
                 {
-                    const double at = Eligible(queue);
-                    if (at < bestAt)
-                    {
-                        bestAt = at;
-                        best = &queue;
-                    }
+                    continue;
+                }
+                // Equal times go to the queue served least recently: members of a group
+                // whose heads wait for the same group tokens take turns.
+                const double at = Eligible(queue);
+                if (at < bestAt || (at == bestAt && queue.servedAt < best->servedAt))
+                {
+                    bestAt = at;
+                    best = &queue;
                 }
             }
         }
@@ -389,6 +394,7 @@ QosShaper::Release(double now)
         best->backlog -= head.bytes;
         --m_waiting;
         Charge(*best, head.bytes, bestAt);
+        best->servedAt = ++m_served;
         best->counters.queued.Count(head.bytes);
         released.push_back({head.handle, bestAt});
     }

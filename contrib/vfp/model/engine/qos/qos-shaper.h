@@ -19,14 +19,13 @@
  *   it will conform: no polling, no timer per queue. A queue is FIFO. Its head is
  *   eligible at e = the latest of its arrival and the times each of its buckets (own
  *   cap, share, group) will hold its bytes, taken in that order. Release repeatedly
- *   takes the queue head with the smallest e (ties: the queue first in port-name order,
- *   tx before rx) while e <= now, charges every bucket over it at e, and reports e: a
- *   packet leaves at its exact conformance time, however late Release is called. Because
- *   a group's bucket is consulted only when a member's head is otherwise eligible, a
- *   member held back by its own cap never holds up the others (hierarchical shaping, as
- *   a head-of-line-free group queue would do).
- *   Fair sharing (linkBps > 0): every port of the switch takes part, with its reservation
- *   (0 if none) and weight (1 if none). Every shareInterval the shaper measures the bytes
+ *   takes the queue head with the smallest e (ties: the queue Release served least
+ *   recently, then port-name order, tx before rx) while e <= now, charges every bucket over it at
+ * e, and reports e: a packet leaves at its exact conformance time, however late Release is called.
+ * Because a group's bucket is consulted only when a member's head is otherwise eligible, a member
+ * held back by its own cap never holds up the others (hierarchical shaping, as a head-of-line-free
+ * group queue would do). Fair sharing (linkBps > 0): every port of the switch takes part, with its
+ * reservation (0 if none) and weight (1 if none). Every shareInterval the shaper measures the bytes
  *   each port offered on tx (sent, queued and dropped); a port that kept at least
  *   SHARE_GREEDY_FRACTION of its share busy, or had a packet wait or drop, wants more
  *   (its demand is its own cap, or unbounded); the others want what they sent. Allocate
@@ -118,7 +117,8 @@ public:
      * @throws PolicyError on an invalid spec or reservations above the link
      */
     void SetPort(const std::string& port, const std::optional<PortQosSpec>& qos, double now);
-    /// Forgets @p port; returns the handles that were waiting in its queues (now dropped).
+    /// Forgets @p port (and a group it leaves empty); returns the handles that were
+    /// waiting in its queues (now dropped).
     std::vector<uint64_t> RemovePort(const std::string& port);
     /// Adds or replaces a group. @throws PolicyError on an unknown port, a port already in
     /// another group that way, or an invalid cap
@@ -169,6 +169,7 @@ private:
         Counters counters;
         double offered = 0;    //!< bytes offered this interval (tx, sharing)
         bool heldBack = false; //!< a packet waited or dropped this interval
+        uint64_t servedAt = 0; //!< when Release last took its head (a sequence number)
         bool Shaped() const { return cap || share || group; }
     };
     struct PortQueues
@@ -206,8 +207,9 @@ private:
     double m_interval = DEFAULT_QOS_SHARE_INTERVAL;
     double m_lastShare = 0; //!< when the current interval began
     size_t m_shapedQueues = 0;
-    size_t m_waiting = 0; //!< packets queued over all queues
-    double m_clock = 0;   //!< the latest time seen
+    size_t m_waiting = 0;  //!< packets queued over all queues
+    uint64_t m_served = 0; //!< heads Release took, for the tie-break
+    double m_clock = 0;    //!< the latest time seen
 };
 
 } // namespace vfp
