@@ -79,6 +79,7 @@ DatacenterMetrics::DatacenterMetrics(const VfpDatacenterHelper::Datacenter& dc,
     , m_hosts(dc.hosts.size())
     , m_hostSeries(dc)
     , m_nicSeries(dc)
+    , m_qosSeries(dc, interval)
 {
     auto count = [](uint64_t* bytes, Ptr<const Packet> packet) { *bytes += packet->GetSize(); };
     for (uint32_t i = 0; i < dc.vms.size(); ++i)
@@ -406,6 +407,7 @@ DatacenterMetrics::TakeSample()
     }
     m_hostSeries.Sample(m_sampled, m_interval);
     m_nicSeries.Sample(m_sampled);
+    m_qosSeries.Sample(m_sampled, Simulator::Now().GetSeconds());
     m_connectionsBefore = connections;
     m_pathsBefore = paths;
     m_busyBefore = busy;
@@ -424,7 +426,8 @@ DatacenterMetrics::WriteVms(const std::string& directory) const
     const size_t samples = std::max<size_t>(1, m_samples.size() + 1);
     std::ofstream vmCsv = OpenOutput(directory, "vm.csv");
     vmCsv << "vm,host,tenant,ca,tx_bytes,rx_bytes,throughput_mbps,connections,cps,mean_active_"
-             "flows,peak_active_flows\n";
+             "flows,peak_active_flows"
+          << QosSeries::VmCsvHeader() << "\n";
     VmTotals totals;
     for (uint32_t i = 0; i < m_vms.size(); ++i)
     {
@@ -438,7 +441,7 @@ DatacenterMetrics::WriteVms(const std::string& directory) const
         totals.peakActive.push_back(double(vm.activePeak));
         totals.rxBytes += vm.rxBytes;
         totals.connections += vm.connections;
-        vmCsv << fmt::format("{},{},{},{},{},{},{:.3f},{},{:.3f},{:.3f},{}\n",
+        vmCsv << fmt::format("{},{},{},{},{},{},{:.3f},{},{:.3f},{:.3f},{}{}\n",
                              where.port,
                              where.host,
                              where.tenant,
@@ -449,7 +452,8 @@ DatacenterMetrics::WriteVms(const std::string& directory) const
                              vm.connections,
                              vm.connections / duration,
                              double(vm.activeSum) / samples,
-                             vm.activePeak);
+                             vm.activePeak,
+                             m_qosSeries.VmCsvRow(i));
     }
     return totals;
 }
@@ -670,6 +674,7 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
     const HostTotals hosts = WriteHosts(directory);
     const FlowTimes flows = WriteFlows(directory);
     WriteTimeseries(directory);
+    m_qosSeries.WriteCsv(directory);
     const nlohmann::json directoryJson = DirectoryJson();
     const nlohmann::json summary =
         Summary(vms, hosts, flows, directoryJson["lookups"].get<uint64_t>());
@@ -688,6 +693,7 @@ DatacenterMetrics::Write(const std::string& directory, const nlohmann::json& sce
         {"cpu", m_hostSeries.Cpu(Simulator::Now().GetSeconds())},
         {"state", m_hostSeries.State()},
         {"nic", m_nicSeries.Json()},
+        {"qos", m_qosSeries.Json()},
         {"vm_throughput_mbps", Distribution(vms.throughputs)},
         {"vm_cps", Distribution(vms.cps)},
         {"vm_peak_active_flows", Distribution(vms.peakActive)},

@@ -10,6 +10,7 @@
 #include "host-series.h"
 #include "nic-series.h"
 #include "ns3/packet-sink.h"
+#include "qos-series.h"
 #include "request-response-client.h"
 #include "request-response-server.h"
 #include "vfp-datacenter-helper.h"
@@ -176,6 +177,7 @@ private:
     std::vector<Sample> m_samples;
     HostSeries m_hostSeries; //!< per-host state and cores, sampled with m_samples
     NicSeries m_nicSeries;   //!< the programmable NICs, sampled with m_samples
+    QosSeries m_qosSeries;   //!< the VMs' QoS, sampled with m_samples
     std::map<std::string, nlohmann::json> m_sections; //!< more of metrics.json, by name
     std::map<std::string, std::function<nlohmann::json(const std::string&)>>
         m_sectionWriters; //!< AddSectionWriter's, by name

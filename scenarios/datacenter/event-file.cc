@@ -1,5 +1,7 @@
 #include "event-file.h"
 
+#include "option-values.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -226,6 +228,71 @@ ParseSnatStorm(const Line& line, ScenarioEvent& event)
     event.storm = storm;
 }
 
+/// A cap or reservation field of set_qos: a rate ("2Gbps"), or absent.
+std::optional<double>
+RateField(const Line& line, const std::string& field)
+{
+    if (!line.object.contains(field))
+    {
+        return std::nullopt;
+    }
+    const nlohmann::json& value = line.object.at(field);
+    if (!value.is_string())
+    {
+        line.place.Fail(field,
+                        fmt::format("expected a rate such as \"2Gbps\", got {}", value.dump()));
+    }
+    try
+    {
+        return double(ParseRate(field, value.get<std::string>()).GetBitRate());
+    }
+    catch (const std::invalid_argument& error)
+    {
+        line.place.Fail(field, error.what());
+    }
+}
+
+void
+ParseSetQos(const Line& line, ScenarioEvent& event)
+{
+    event.vm = line.Index("vm", line.bounds.vms, "VM");
+    vfp::PortQosSpec qos;
+    auto cap = [&line](const std::string& field) -> std::optional<vfp::RateLimitSpec>
+    {
+        std::optional<double> rate = RateField(line, field);
+        if (!rate)
+        {
+            return std::nullopt;
+        }
+        vfp::RateLimitSpec limit;
+        limit.rateBps = *rate;
+        limit.burstBytes = vfp::DefaultQosBurst(*rate);
+        return limit;
+    };
+    qos.tx = cap("tx_cap");
+    qos.rx = cap("rx_cap");
+    qos.txReservationBps = RateField(line, "tx_reservation").value_or(0);
+    if (qos.txReservationBps > line.bounds.hostLinkBps)
+    {
+        line.place.Fail("tx_reservation",
+                        fmt::format("{} bps is above the host's link ({} bps)",
+                                    qos.txReservationBps,
+                                    line.bounds.hostLinkBps));
+    }
+    if (qos.tx && qos.txReservationBps > qos.tx->rateBps)
+    {
+        line.place.Fail("tx_reservation", "is above the VM's tx_cap");
+    }
+    if (line.object.contains("weight"))
+    {
+        qos.weight = line.Number("weight", 1e-3, 1e6, "a weight");
+    }
+    if (qos.tx || qos.rx || qos.txReservationBps > 0 || line.object.contains("weight"))
+    {
+        event.qos = qos;
+    }
+}
+
 void
 ParseNothing(const Line&, ScenarioEvent&)
 {
@@ -251,6 +318,7 @@ Ops()
         {"controller_restart", Op{{"controller"}, {}, &ParseController}},
         {"syn_flood", Op{{"vm", "dst", "rate", "duration"}, {"port"}, &ParseSynFlood}},
         {"snat_storm", Op{{"vm", "rate", "duration"}, {}, &ParseSnatStorm}},
+        {"set_qos", Op{{"vm"}, {"tx_cap", "rx_cap", "tx_reservation", "weight"}, &ParseSetQos}},
     };
     return OPS;
 }

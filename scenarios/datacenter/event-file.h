@@ -10,6 +10,7 @@
  *   {"time": 0.5, "op": "syn_flood", "vm": 0, "dst": 2, "rate": 100000, "duration": 0.05}
  *   {"time": 0.6, "op": "snat_storm", "vm": 3, "rate": 5000, "duration": 0.1}
  *   {"time": 0.2, "op": "nic_full", "host": 0}
+ *   {"time": 0.3, "op": "set_qos", "vm": 2, "tx_cap": "2Gbps", "tx_reservation": "1Gbps"}
  * Events may come in any order: they are applied by time, events at the same time in file
  * order. Every line is checked before the run (an unknown op or field, a missing or bad
  * field, a VM, tenant or link that does not exist, a policy file that does not load, a
@@ -20,6 +21,7 @@
 #ifndef VFP_EVENT_FILE_H
 #define VFP_EVENT_FILE_H
 
+#include "engine/policy/policy-spec.h"
 #include "user-policy-controller.h"
 
 #include <cstdint>
@@ -64,6 +66,9 @@ struct ScenarioEvent
         double seconds = 0; //!< how long
     };
     std::optional<Storm> storm; //!< snat_storm only
+    /// set_qos: the VM's whole QoS (fields left out are none: no cap, no reservation,
+    /// weight 1); none at all clears it.
+    std::optional<vfp::PortQosSpec> qos;
 };
 
 /// What an event file's events are checked against.
@@ -81,6 +86,7 @@ struct EventBounds
     std::set<uint32_t> dips;           //!< VMs behind a VIP (Ananta), which SNAT serves
     uint32_t servers = 0;              //!< outside servers (Ananta's --servers)
     double duration = 0;               //!< seconds of traffic: times must be below
+    double hostLinkBps = 0;            //!< a host's uplink: what reservations divide
     std::string policyDirectory = "."; //!< where relative policy paths start
 };
 

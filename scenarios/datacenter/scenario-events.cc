@@ -26,7 +26,7 @@ bool
 NeedsVfp(const std::string& op)
 {
     return op == "set_policy" || op == "remove_layer" || op == "directory_down" ||
-           op == "directory_up" || op == "controller_restart";
+           op == "directory_up" || op == "controller_restart" || op == "set_qos";
 }
 
 /// Random streams set aside for each event (a RequestResponseClient takes three).
@@ -103,6 +103,7 @@ ScenarioEvents::BoundsOf(double duration) const
     }
     bounds.servers = m_dc.servers.GetN();
     bounds.duration = duration;
+    bounds.hostLinkBps = double(m_dc.options.hostLinkRate.GetBitRate());
     return bounds;
 }
 
@@ -181,6 +182,10 @@ ScenarioEvents::ApplierOf(const std::string& op)
     if (op == "snat_storm")
     {
         return &ScenarioEvents::ApplyStorm;
+    }
+    if (op == "set_qos")
+    {
+        return &ScenarioEvents::ApplyQos;
     }
     NS_FATAL_ERROR("ScenarioEvents: op " << op << " has no applier (event-file.cc knows it)");
 }
@@ -275,6 +280,32 @@ ScenarioEvents::ApplyNic(size_t index)
 {
     const ScenarioEvent& event = m_events[index];
     m_dc.hosts[*event.host].vswitch->GetNic()->SetFull(event.op == "nic_full");
+}
+
+void
+ScenarioEvents::ApplyQos(size_t index)
+{
+    const ScenarioEvent& event = m_events[index];
+    const VfpDatacenterHelper::Vm& target = m_dc.vms[*event.vm];
+    if (!m_qosTraced)
+    {
+        m_dc.qos->TraceConnectWithoutContext("Refused",
+                                             MakeCallback(&ScenarioEvents::QosRefused, this));
+        m_qosTraced = true;
+    }
+    m_qosPending[target.port] = index;
+    m_records[index].ports = 1;
+    m_dc.qos->SetPortQos(m_dc.hosts[target.host].vswitch, target.port, event.qos);
+}
+
+void
+ScenarioEvents::QosRefused(const std::string& port, const std::string& reason)
+{
+    auto pending = m_qosPending.find(port);
+    if (pending != m_qosPending.end())
+    {
+        Land(pending->second, port, 0, 0, reason);
+    }
 }
 
 Ptr<VfpController>

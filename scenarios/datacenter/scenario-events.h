@@ -18,6 +18,7 @@
  *   controller_restart        VfpController::Restart: its layers re-synced
  *   syn_flood                 a SynFlood application on the VM, for its duration
  *   snat_storm                a RequestResponseClient on a DIP to the outside servers
+ *   set_qos                   QosController::SetPortQos: the VM's caps, reservation, weight
  *
  * A new op adds its parser to event-file.cc and its applier here (ApplierOf).
  */
@@ -96,6 +97,10 @@ private:
     void ApplyRestart(size_t index);
     void ApplyFlood(size_t index);
     void ApplyStorm(size_t index);
+    /// set_qos: the QoS controller programs the VM's port.
+    void ApplyQos(size_t index);
+    /// The QoS controller refused a set_qos on @p port.
+    void QosRefused(const std::string& port, const std::string& reason);
     /// The built-in controller named @p name in events (vnet, acl, metering).
     Ptr<VfpController> ControllerNamed(const std::string& name) const;
     /// Notes a change landing on one port for event @p index.
@@ -106,13 +111,15 @@ private:
               const std::string& refused);
 
     VfpDatacenterHelper::Datacenter& m_dc;
-    std::string m_path;                     //!< the event file, for messages
-    EventBounds m_bounds;                   //!< what the events were checked against
-    std::vector<ScenarioEvent> m_events;    //!< in the order they apply
-    std::vector<Record> m_records;          //!< one per event
-    Ptr<UserPolicyController> m_controller; //!< programs the policy ops (VFP only)
-    uint32_t m_refused = 0;                 //!< changes the switches refused
-    int64_t m_stream = 0;                   //!< the first random stream of the floods
+    std::string m_path;                         //!< the event file, for messages
+    EventBounds m_bounds;                       //!< what the events were checked against
+    std::vector<ScenarioEvent> m_events;        //!< in the order they apply
+    std::vector<Record> m_records;              //!< one per event
+    Ptr<UserPolicyController> m_controller;     //!< programs the policy ops (VFP only)
+    uint32_t m_refused = 0;                     //!< changes the switches refused
+    std::map<std::string, size_t> m_qosPending; //!< port -> its latest set_qos event
+    bool m_qosTraced = false;                   //!< QosRefused is connected
+    int64_t m_stream = 0;                       //!< the first random stream of the floods
 };
 
 } // namespace ns3

@@ -617,7 +617,7 @@ VfpSwitchNetDevice::Shape(std::string port, vfp::Direction direction, Departure 
     }
     // The frame as the VM sends it, or receives it: Ethernet header included.
     const uint32_t size = direction == vfp::Direction::Outbound ? departure.original->GetSize()
-                                                                 : departure.packet->GetSize();
+                                                                : departure.packet->GetSize();
     const uint32_t bytes = size + vfp::ETHERNET_HEADER_BYTES;
     const uint64_t handle = m_nextQosHandle++;
     switch (qos.Enqueue(port, direction, handle, bytes, Simulator::Now().GetSeconds()))
@@ -639,8 +639,10 @@ VfpSwitchNetDevice::Shape(std::string port, vfp::Direction direction, Departure 
 void
 VfpSwitchNetDevice::ReleaseQos()
 {
-    for (const vfp::QosShaper::Released& released :
-         m_engine->GetQos().Release(Simulator::Now().GetSeconds()))
+    // The event fires on the nanosecond at or after the time the shaper asked for, which
+    // in seconds may round to a hair before it: release as of the time asked for.
+    const double now = std::max(Simulator::Now().GetSeconds(), m_qosDue);
+    for (const vfp::QosShaper::Released& released : m_engine->GetQos().Release(now))
     {
         auto it = m_qosWaiting.find(released.handle);
         NS_ASSERT_MSG(it != m_qosWaiting.end(), "the shaper released an unknown packet");
@@ -661,13 +663,14 @@ VfpSwitchNetDevice::ScheduleQosRelease()
         return;
     }
     // Times are seconds in the engine; the event lands on the nanosecond at or after the
-    // release time, so the shaper always finds the head due.
+    // release time, and releases as of that time (m_qosDue, ReleaseQos).
     const Time at = std::max(Simulator::Now(), NanoSeconds(int64_t(std::ceil(*next * 1e9))));
     if (m_qosRelease.IsRunning() && Time(m_qosRelease.GetTs()) == at)
     {
         return;
     }
     m_qosRelease.Cancel();
+    m_qosDue = *next;
     m_qosRelease =
         Simulator::Schedule(at - Simulator::Now(), &VfpSwitchNetDevice::ReleaseQos, this);
 }

@@ -299,6 +299,7 @@ private:
     std::unordered_map<uint64_t, Departure> m_qosWaiting; //!< by shaper handle
     uint64_t m_nextQosHandle = 0;                         //!< handles given to the shaper
     EventId m_qosRelease;                                 //!< the shaper's next release
+    double m_qosDue = 0; //!< the time (seconds) the shaper asked m_qosRelease for
 
     TracedCallback<Ptr<const Packet>, const std::string&> m_dropTrace;    //!< every drop, as text
     TracedCallback<Ptr<const Packet>, vfp::DropReason> m_engineDropTrace; //!< pipeline drops
