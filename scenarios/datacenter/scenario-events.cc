@@ -430,6 +430,15 @@ ScenarioEvents::Summary() const
         {
             entry["host"] = *event.host;
         }
+        if (event.op == "set_qos")
+        {
+            const std::optional<vfp::PortQosSpec>& qos = event.qos;
+            entry["tx_cap_bps"] = qos && qos->tx ? qos->tx->rateBps : 0;
+            entry["rx_cap_bps"] = qos && qos->rx ? qos->rx->rateBps : 0;
+            entry["tx_reservation_bps"] = qos ? qos->txReservationBps : 0;
+            entry["weight"] = qos ? qos->weight : 1;
+            entry["refused"] = record.refused;
+        }
         if (event.flood)
         {
             entry["dst"] = event.flood->dst;
