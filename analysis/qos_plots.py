@@ -103,7 +103,19 @@ def series(rows, times, vm, value):
     return [at.get(t, math.nan) for t in times]
 
 
-def draw_throughput(ax, rows, times, chosen, total):
+def sample_interval(times):
+    """The sampling interval: the smallest gap between sample times (the first time when
+    there is one sample, as the series starts at 0)."""
+    gaps = [b - a for a, b in zip(times, times[1:]) if b > a]
+    return min(gaps) if gaps else times[0] or 1.0
+
+
+def step_pre(ax, times, interval, values, **style):
+    """values[i] held over the interval ending at times[i], the first one included."""
+    ax.step([times[0] - interval] + times, values[:1] + values, where="pre", **style)
+
+
+def draw_throughput(ax, rows, times, interval, chosen, total):
     ax.set_title(f"transmit throughput and tx cap per VM ({len(chosen)} of {total} shaped "
                  "VMs: the busiest by bytes sent)")
     ax.set_ylabel("transmit throughput (Mbit/s)")
@@ -116,37 +128,40 @@ def draw_throughput(ax, rows, times, chosen, total):
         ax.plot(times, series(rows, times, vm, lambda r: r["tx_mbps"]), color=color,
                 marker=".", linewidth=1.5, label=f"{vm} (host {host})")
         caps = series(rows, times, vm, lambda r: r["tx_cap_mbps"] or math.nan)
-        ax.step(times, caps, where="pre", color=color, linestyle="--", linewidth=1.2,
-                alpha=0.8)
+        step_pre(ax, times, interval, caps, color=color, linestyle="--", linewidth=1.2,
+                 alpha=0.8)
     ax.plot([], [], color="0.3", linestyle="--", label="its tx cap (dashed)")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 
 
-def draw_share(ax, rows, times, chosen):
+def draw_share(ax, rows, times, interval, chosen):
     ax.set_title("share of the host's uplink (reservations and weights; "
                  "re-allocated every share interval)")
     ax.set_ylabel("tx share of the uplink (Mbit/s)")
     for i, (vm, host) in enumerate(chosen):
         shares = series(rows, times, vm, lambda r: r["tx_share_mbps"])
         if any(v > 0 for v in shares if not math.isnan(v)):
-            ax.step(times, [v or math.nan for v in shares], where="pre", color=f"C{i}",
-                    linewidth=1.5, label=f"{vm} (host {host})")
+            step_pre(ax, times, interval, [v or math.nan for v in shares], color=f"C{i}",
+                     linewidth=1.5, label=f"{vm} (host {host})")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
 
 
-def draw_drops(ax, rows, times, chosen):
+def draw_drops(ax, rows, times, interval, chosen):
     dropped = sum(r["tx_dropped_bytes"] + r["rx_dropped_bytes"] for r in rows)
     ax.set_title(f"QoS queue drops, tx + rx (all shaped VMs: {dropped / 1e3:.1f} kB in all)")
-    ax.set_ylabel("dropped per interval (kB)")
+    ax.set_ylabel(f"dropped per {interval * 1e3:g} ms interval (kB, stacked)")
     drawn = False
+    stacked = [0.0] * len(times)
     for i, (vm, host) in enumerate(chosen):
         drops = series(rows, times, vm,
                        lambda r: (r["tx_dropped_bytes"] + r["rx_dropped_bytes"]) / 1e3)
-        if any(v > 0 for v in drops if not math.isnan(v)):
-            ax.step(times, drops, where="pre", color=f"C{i}", linewidth=1.5,
-                    label=f"{vm} (host {host})")
+        drops = [0.0 if math.isnan(v) else v for v in drops]
+        if any(v > 0 for v in drops):
+            ax.bar([t - interval / 2 for t in times], drops, width=0.9 * interval,
+                   bottom=stacked, color=f"C{i}", label=f"{vm} (host {host})")
+            stacked = [a + b for a, b in zip(stacked, drops)]
             drawn = True
     if drawn:
         ax.set_ylim(bottom=0)
@@ -158,15 +173,16 @@ def draw_drops(ax, rows, times, chosen):
 def figure(plt, data):
     rows = data[QOS_CSV]
     times = sorted({r["time_s"] for r in rows})
+    interval = sample_interval(times) if times else 0.0
     chosen, total = select_vms(rows)
     fig, (ax_tx, ax_low) = plt.subplots(2, 1, figsize=(12, 8), sharex=True,
                                         gridspec_kw={"height_ratios": (3, 2)})
     fig.suptitle("VFP QoS: per-VM transmit caps (paper §7.3)")
-    draw_throughput(ax_tx, rows, times, chosen, total)
+    draw_throughput(ax_tx, rows, times, interval, chosen, total)
     if any(r["tx_share_mbps"] > 0 for r in rows if r["vm"] in dict(chosen)):
-        draw_share(ax_low, rows, times, chosen)
+        draw_share(ax_low, rows, times, interval, chosen)
     else:
-        draw_drops(ax_low, rows, times, chosen)
+        draw_drops(ax_low, rows, times, interval, chosen)
     ax_low.grid(True, alpha=0.3)
     ax_low.set_xlabel("simulated time (s; each point: the sample interval ending then)")
     fig.tight_layout()
