@@ -21,9 +21,9 @@ Output (PNG, written into RUN_DIR, one line printed):
             set_qos may change) a dashed step line of the same colour; the
             VMs drawn are those that sent at least 5 % of the busiest VM's
             bytes (one that only acknowledges falls below), the 8 busiest at
-            most (ties by name); bottom: their share
-            of the uplink when any has one (reservations, weights), else the
-            bytes their QoS queues dropped per interval
+            most (ties by name); bottom: their share of the uplink when any
+            has one (reservations, weights), else the bytes their QoS queues
+            dropped per interval (stacked bars)
 
 Input checks, messages, exit statuses (0 written, 2 bad input, 1 matplotlib
 missing or the figure not written) and reproducible PNGs are those of
