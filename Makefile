@@ -11,7 +11,7 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 # Extra options for the datacenter scenario, e.g. make run SCENARIO_ARGS="--hosts 16".
 SCENARIO_ARGS ?=
 
-.PHONY: all deps configure build run run-ananta run-offload trace test bench fuzz sanitize format doc-tables clean
+.PHONY: all deps configure build run run-ananta run-offload run-qos trace test bench fuzz sanitize format doc-tables clean
 
 all: build
 
@@ -50,6 +50,17 @@ run-offload: build
 	$(BUILD_DIR)/bin/datacenter --nic offload --out $(OFFLOAD_DIR)/offload $(SCENARIO_ARGS)
 	$(BUILD_DIR)/bin/datacenter --nic none --out $(OFFLOAD_DIR)/none $(SCENARIO_ARGS)
 	$(PYTHON) analysis/offload_plots.py $(OFFLOAD_DIR)/offload $(OFFLOAD_DIR)/none
+
+# QoS on a small datacenter (examples/qos/README.md): every VM capped at 2 Gbit/s, long TCP
+# transfers from four VMs, one VM's cap changed mid-run and two with reservations; qos.png.
+QOS_DIR ?= results/qos
+QOS_ARGS ?= --hosts 4 --hosts-per-rack 2 --vms-per-host 2 --tenants 1 --duration 0.3 \
+    --vm-tx-cap 2Gbps --traffic examples/qos/traffic.jsonl --traffic-mode replace \
+    --events examples/qos/events.jsonl
+run-qos: build
+	@mkdir -p $(QOS_DIR)
+	$(BUILD_DIR)/bin/datacenter --out $(QOS_DIR) $(QOS_ARGS) $(SCENARIO_ARGS)
+	$(PYTHON) analysis/qos_plots.py $(QOS_DIR)
 
 # The trace diagnostic on the shipped Figure 4 policy and event stream.
 trace: build
