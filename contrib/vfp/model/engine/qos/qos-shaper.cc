@@ -471,7 +471,14 @@ QosShaper::Reallocate(double now)
             const double sent = queue.offered * 8 / elapsed;
             const bool wantsMore =
                 queue.heldBack || sent >= SHARE_GREEDY_FRACTION * queue.share->GetRateBps();
-            claim.demand = wantsMore ? unbounded : sent;
+            // An active port keeps its reservation: lending what it does not use this
+            // interval would let the others oversubscribe the link, and its TCP, losing
+            // packets there, would never climb back to its guarantee.
+            const bool active =
+                claim.reservation > 0 && sent >= SHARE_ACTIVE_FRACTION * claim.reservation;
+            claim.demand = wantsMore ? unbounded
+                           : active  ? std::max(sent, claim.reservation)
+                                     : sent;
         }
         claims.push_back(claim);
         queues.push_back(&queue);

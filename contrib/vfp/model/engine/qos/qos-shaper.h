@@ -28,7 +28,9 @@
  * reservation (0 if none) and weight (1 if none). Every shareInterval the shaper measures the bytes
  *   each port offered on tx (sent, queued and dropped); a port that kept at least
  *   SHARE_GREEDY_FRACTION of its share busy, or had a packet wait or drop, wants more
- *   (its demand is its own cap, or unbounded); the others want what they sent. Allocate
+ *   (its demand is its own cap, or unbounded); the others want what they sent, except
+ *   that a port that sent at least SHARE_ACTIVE_FRACTION of its reservation wants at
+ *   least its reservation (only an idle port's reservation is lent). Allocate
  *   (fair-share.h) divides the link, and each port's share bucket is set to the most of
  *   its allocation, its reservation (so an idle port can start at its guarantee at once)
  *   and SHARE_FLOOR_FRACTION of the link (so a port that was idle can show new demand).
@@ -76,6 +78,9 @@ namespace vfp
 /// A port that kept at least this part of its share busy over an interval wants more
 /// (our choice: close to full, below it by what packet granularity leaves unused).
 constexpr double SHARE_GREEDY_FRACTION = 0.95;
+/// A port that sent at least this part of its reservation over an interval is active: its
+/// reservation is not lent to others (our choice; an idle port's is, docs/qos.md).
+constexpr double SHARE_ACTIVE_FRACTION = 0.1;
 /// The least share a port is given, as a part of the link (our choice, docs/qos.md): it
 /// lets an idle port without a reservation show new demand within one interval.
 constexpr double SHARE_FLOOR_FRACTION = 0.01;

@@ -1,5 +1,6 @@
 #include "qos-controller.h"
 
+#include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -49,6 +50,15 @@ QosController::GetTypeId()
                           TimeValue(Seconds(vfp::DEFAULT_QOS_SHARE_INTERVAL)),
                           MakeTimeAccessor(&QosController::m_shareInterval),
                           MakeTimeChecker(MicroSeconds(100), Seconds(10)))
+            .AddAttribute("LinkShare",
+                          "The part of the uplink's rate that reservations and weights divide. "
+                          "QoS counts VM frames, so the uplink carries fewer of their bytes "
+                          "than its rate: a full-size 1514-byte frame takes 1588 on the wire "
+                          "in VXLAN (50 bytes of tunnel, 24 of preamble, FCS and gap), "
+                          "1514/1588 = 0.953, hence 0.95.",
+                          DoubleValue(0.95),
+                          MakeDoubleAccessor(&QosController::m_linkShare),
+                          MakeDoubleChecker<double>(0.01, 1))
             .AddTraceSource("Refused",
                             "A change the switch refused (reservations above the link): the "
                             "port or group, and why. The port keeps its earlier QoS.",
@@ -179,7 +189,7 @@ QosController::ShareLink(Ptr<VfpSwitchNetDevice> vswitch,
     vfp::Switch& engine = vswitch->GetEngine();
     if (needs && engine.GetQos().ToSpec().linkBps == 0)
     {
-        const double link = vswitch->GetUplinkBps();
+        const double link = vswitch->GetUplinkBps() * m_linkShare;
         NS_ABORT_MSG_IF(link <= 0,
                         "QosController: reservations and weights need an uplink with a "
                         "DataRate attribute to share");

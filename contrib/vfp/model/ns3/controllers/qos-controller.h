@@ -6,9 +6,9 @@
  *
  * A port gets its own settings (SetPortQos, before the start or at any time: the event
  * file's set_qos) or else the defaults (attributes TxCap, RxCap; 0 means none). A switch
- * whose ports have a reservation or a weight other than 1 is given its uplink's rate to
- * share (VfpSwitchNetDevice::GetUplinkBps, every ShareInterval). A change the switch
- * refuses (reservations above the link) leaves the port as it was and fires Refused.
+ * whose ports have a reservation or a weight other than 1 is given its uplink's rate
+ * (VfpSwitchNetDevice::GetUplinkBps) times LinkShare to share, every ShareInterval. A change the
+ * switch refuses (reservations above the link) leaves the port as it was and fires Refused.
  */
 #ifndef QOS_CONTROLLER_H
 #define QOS_CONTROLLER_H
@@ -62,6 +62,7 @@ private:
     uint32_t m_burst;       //!< attribute Burst
     uint32_t m_queue;       //!< attribute QueueBytes
     Time m_shareInterval;   //!< attribute ShareInterval
+    double m_linkShare;     //!< attribute LinkShare
     bool m_started = false; //!< StartApplication ran: changes are programmed, not stored
     TracedCallback<const std::string&, const std::string&> m_refusedTrace; //!< Refused
 };
