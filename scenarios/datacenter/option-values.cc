@@ -26,7 +26,8 @@ Refuse(const std::string& option, const std::string& text, const std::string& ex
 DataRate
 ParseRate(const std::string& option, const std::string& text)
 {
-    static const std::regex form(NUMBER + R"(\s*[kKMGT]?i?(bps|b/s|Bps|B/s))");
+    // No space before the unit: ns-3's DataRate parser aborts the program on "10 Gbps".
+    static const std::regex form(NUMBER + R"([kKMGT]?i?(bps|b/s|Bps|B/s))");
     const std::string expected = "a rate above 0 and at most 10Tbps, such as 10Gbps";
     DataRateValue value;
     if (!std::regex_match(text, form) || !value.DeserializeFromString(text, MakeDataRateChecker()))

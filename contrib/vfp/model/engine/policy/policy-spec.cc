@@ -78,17 +78,19 @@ MakeCondition(ConditionType type,
 uint64_t
 DefaultQosBurst(double rateBps)
 {
-    return std::max<uint64_t>(QOS_MIN_BURST_BYTES,
-                              static_cast<uint64_t>(rateBps / 8 * DEFAULT_QOS_BURST_SECONDS));
+    const double bytes = std::min(rateBps, QOS_MAX_RATE_BPS) / 8 * DEFAULT_QOS_BURST_SECONDS;
+    return std::max<uint64_t>(QOS_MIN_BURST_BYTES, bytes > 0 ? static_cast<uint64_t>(bytes) : 0);
 }
 
 void
 ValidateRateLimit(const RateLimitSpec& cap, const std::string& where)
 {
-    if (!std::isfinite(cap.rateBps) || cap.rateBps <= 0)
+    if (!std::isfinite(cap.rateBps) || cap.rateBps <= 0 || cap.rateBps > QOS_MAX_RATE_BPS)
     {
-        throw PolicyError(
-            fmt::format("{}: rate_bps {} must be above zero and finite", where, cap.rateBps));
+        throw PolicyError(fmt::format("{}: rate_bps {} must be above zero and at most {} (10 Tbps)",
+                                      where,
+                                      cap.rateBps,
+                                      QOS_MAX_RATE_BPS));
     }
     if (cap.burstBytes < QOS_MIN_BURST_BYTES)
     {

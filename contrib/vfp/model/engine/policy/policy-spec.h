@@ -166,6 +166,9 @@ constexpr uint64_t QOS_MIN_BURST_BYTES = 1500 + ETHERNET_HEADER_BYTES;
 /// several times a datacenter path's bandwidth-delay product; docs/qos.md).
 constexpr uint64_t DEFAULT_QOS_QUEUE_BYTES = 256 * 1024;
 
+/// The fastest cap a policy may set: 10 Tbps (nothing modelled comes close; a larger
+/// rate would make its default burst overflow).
+constexpr double QOS_MAX_RATE_BPS = 1e13;
 /// A cap's burst when the policy names none: 1 ms of its rate, at least one frame. The
 /// Linux tc-tbf(8) manual's rule: a bucket must hold at least rate/HZ (HZ = 1000).
 constexpr double DEFAULT_QOS_BURST_SECONDS = 0.001;
