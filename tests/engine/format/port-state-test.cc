@@ -145,6 +145,42 @@ TEST(PortState, RefusesUnknownVersionsAndMalformedDocuments)
                  PolicyError);
 }
 
+TEST(PortState, CapsAndReservationsSurviveARoundTrip)
+{
+    // The busy Figure 4 port, its QoS set through the switch as a QoS controller would
+    // (after its policy was loaded): both caps with bursts and queues of their own, a
+    // reservation on a shared link and a weight. A restored port, on the host a VM migrated
+    // to, must be shaped as before.
+    auto vswitch = BusySwitch();
+    vswitch->SetQosLink(10e9, 0.01, 0);
+    PortQosSpec qos;
+    qos.tx = RateLimitSpec{2.5e9, 40'000, 300'000};
+    qos.rx = RateLimitSpec{1e9, 1514, 100'000};
+    qos.txReservationBps = 1.5e9;
+    qos.weight = 2.5;
+    vswitch->SetPortQos("vm1", qos, 0.5);
+    const Port& original = vswitch->GetPort("vm1");
+    ASSERT_EQ(original.GetQos(), std::optional(qos));
+    const Json saved = PortState::Save(original);
+    std::unique_ptr<Port> restored = PortState::Restore(saved);
+    EXPECT_EQ(restored->GetQos(), std::optional(qos));
+    std::unique_ptr<Port> fromText = PortState::Restore(ParseJsonText(saved.dump(), "state"));
+    EXPECT_EQ(fromText->GetQos(), std::optional(qos));
+    EXPECT_EQ(PortState::Save(*restored), saved);
+
+    // The new host's switch shapes the restored port's spec as the old one did.
+    Switch target;
+    target.SetQosLink(10e9, 0.01, 0);
+    target.AddPort(restored->ToSpec());
+    EXPECT_EQ(target.GetPort("vm1").GetQos(), std::optional(qos));
+    EXPECT_TRUE(target.GetQos().IsShaped("vm1", Direction::Outbound));
+    EXPECT_TRUE(target.GetQos().IsShaped("vm1", Direction::Inbound));
+
+    // A cap cleared before the save stays cleared: no QoS comes back from nowhere.
+    vswitch->SetPortQos("vm1", std::nullopt, 1);
+    EXPECT_FALSE(PortState::Restore(PortState::Save(vswitch->GetPort("vm1")))->GetQos());
+}
+
 /// The port-state fuzz target's seed (tests/fuzz/) is this switch's saved state, so that
 /// its mutations start from a document of today's format; VFP_REGENERATE=1 rewrites it.
 TEST(PortState, FuzzSeedIsTheFigure4State)

@@ -15,6 +15,7 @@
  * loss-based Reno, which fills the buffer and overflows it, so the first test fails if the
  * marking broke.
  */
+#include "../helper/defaults-guard.h"
 #include "datacenter-tcp.h"
 #include "full-duplex-ethernet-helper.h"
 #include "ns3/applications-module.h"
@@ -52,40 +53,6 @@ const Time STEADY_UNTIL = MilliSeconds(25);
 /// T_C = 1/2 sqrt(2 (C x RTT + K) / N) = 1.9 round trips, about 65 us, here (Alizadeh et al.
 /// 2010, §3.3; the numbers are in DctcpKeepsTheCongestedQueueNearK), so every swing is seen.
 const Time SAMPLE_EVERY = MicroSeconds(20);
-
-/// Snapshots the attribute defaults of some TypeIds and restores them when it goes, so that
-/// DatacenterTcp::Apply's defaults do not leak into the other tests of this process.
-class DefaultsGuard
-{
-public:
-    explicit DefaultsGuard(const std::vector<std::string>& typeNames)
-    {
-        for (const std::string& name : typeNames)
-        {
-            const TypeId tid = TypeId::LookupByName(name);
-            for (std::size_t i = 0; i < tid.GetAttributeN(); ++i)
-            {
-                const TypeId::AttributeInformation info = tid.GetAttribute(i);
-                if (!(info.flags & TypeId::ATTR_CONSTRUCT))
-                {
-                    continue; // a default only matters to attributes set at construction
-                }
-                m_saved.emplace_back(name + "::" + info.name, info.initialValue->Copy());
-            }
-        }
-    }
-
-    ~DefaultsGuard()
-    {
-        for (const auto& [path, value] : m_saved)
-        {
-            Config::SetDefault(path, *value);
-        }
-    }
-
-private:
-    std::vector<std::pair<std::string, Ptr<AttributeValue>>> m_saved; //!< path and old value
-};
 
 /// What one run measured at R's device towards B.
 struct BottleneckRun
