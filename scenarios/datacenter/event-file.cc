@@ -248,7 +248,10 @@ RateField(const Line& line, const std::string& field)
     }
     catch (const std::invalid_argument& error)
     {
-        line.place.Fail(field, error.what());
+        // ParseRate names a command-line option ("--tx_cap: "); a line names its field.
+        const std::string what = error.what();
+        const std::string option = "--" + field + ": ";
+        line.place.Fail(field, what.rfind(option, 0) == 0 ? what.substr(option.size()) : what);
     }
 }
 
