@@ -267,10 +267,7 @@ ParseSetQos(const Line& line, ScenarioEvent& event)
         {
             return std::nullopt;
         }
-        vfp::RateLimitSpec limit;
-        limit.rateBps = *rate;
-        limit.burstBytes = vfp::DefaultQosBurst(*rate);
-        return limit;
+        return vfp::MakeRateLimit(*rate);
     };
     qos.tx = cap("tx_cap");
     qos.rx = cap("rx_cap");

@@ -16,10 +16,9 @@ RateLimitSpec
 ReadRateLimit(const Json& value, const std::string& path)
 {
     ObjectReader reader(value, path);
-    RateLimitSpec cap;
-    cap.rateBps = ReadNumber(reader.Require("rate_bps"), reader.PathOf("rate_bps"));
-    ValidateRateLimit(RateLimitSpec{cap.rateBps}, path); // the rate, before it sizes the burst
-    cap.burstBytes = DefaultQosBurst(cap.rateBps);
+    // DefaultQosBurst clamps any rate; ValidateRateLimit below refuses a bad one.
+    RateLimitSpec cap =
+        MakeRateLimit(ReadNumber(reader.Require("rate_bps"), reader.PathOf("rate_bps")));
     if (const Json* burst = reader.Find("burst_bytes"))
     {
         cap.burstBytes = ReadUnsigned(*burst, reader.PathOf("burst_bytes"), MAX_BYTES);

@@ -82,6 +82,15 @@ DefaultQosBurst(double rateBps)
     return std::max<uint64_t>(QOS_MIN_BURST_BYTES, bytes > 0 ? static_cast<uint64_t>(bytes) : 0);
 }
 
+RateLimitSpec
+MakeRateLimit(double rateBps)
+{
+    RateLimitSpec cap;
+    cap.rateBps = rateBps;
+    cap.burstBytes = DefaultQosBurst(rateBps);
+    return cap;
+}
+
 void
 ValidateRateLimit(const RateLimitSpec& cap, const std::string& where)
 {

@@ -188,6 +188,9 @@ struct RateLimitSpec
     }
 };
 
+/// A cap of @p rateBps with the default burst (DefaultQosBurst) and queue.
+RateLimitSpec MakeRateLimit(double rateBps);
+
 /// A port's QoS: caps each way, and its part in the weighted fair sharing of the uplink.
 struct PortQosSpec
 {

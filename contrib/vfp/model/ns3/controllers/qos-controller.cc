@@ -159,9 +159,8 @@ QosController::Defaults() const
         {
             return std::nullopt;
         }
-        vfp::RateLimitSpec limit;
-        limit.rateBps = double(rate.GetBitRate());
-        limit.burstBytes = m_burst > 0 ? m_burst : vfp::DefaultQosBurst(limit.rateBps);
+        vfp::RateLimitSpec limit = vfp::MakeRateLimit(double(rate.GetBitRate()));
+        limit.burstBytes = m_burst > 0 ? m_burst : limit.burstBytes;
         limit.queueBytes = m_queue;
         return limit;
     };
